@@ -1,0 +1,7 @@
+import type { AllEntities } from 'n8n-workflow';
+
+type NodeMap = {
+	order: 'get' | 'getMany' | 'getEntries' | 'accept';
+};
+
+export type KaspiType = AllEntities<NodeMap>;

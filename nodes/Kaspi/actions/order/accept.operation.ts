@@ -1,0 +1,48 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { acceptOrder, findOrderByCode } from '../../transport';
+import type { KaspiOrder } from '../../transport/mapper';
+import { callOptions, orderCodeField, timeoutOption } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{ ...orderCodeField, default: '={{ $json.code }}' },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [timeoutOption],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['order'], operation: ['accept'] } },
+	properties,
+);
+
+/**
+ * Reads the order first and only then changes it, as careful Kaspi clients do (kaspi.md A.8): an
+ * order that is already accepted is returned as is, so a rerun never fails or changes anything.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<KaspiOrder & { alreadyAccepted: boolean }> {
+	const code = String(this.getNodeParameter('orderCode', itemIndex)).trim();
+	const options = callOptions(this, itemIndex);
+	const order = await findOrderByCode(this, code, options);
+	if (!order) {
+		throw new NodeOperationError(this.getNode(), `No Kaspi order with code ${code}`, { itemIndex });
+	}
+	if (order.status === 'ACCEPTED_BY_MERCHANT') return { ...order, alreadyAccepted: true };
+	if (order.status !== 'APPROVED_BY_BANK') {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Order ${code} cannot be accepted: its status is ${order.status}`,
+			{ itemIndex, description: 'Kaspi accepts only orders in status APPROVED_BY_BANK.' },
+		);
+	}
+	return { ...(await acceptOrder(this, order, options)), alreadyAccepted: false };
+}

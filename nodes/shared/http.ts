@@ -1,0 +1,219 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	IPollFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { PACKAGE_VERSION } from './version';
+
+/** Every context our nodes call an API from; all of them expose `httpRequestWithAuthentication`. */
+export type ApiContext =
+	| IExecuteFunctions
+	| IPollFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
+
+/**
+ * A product string in a browser-compatible envelope: Kaspi is reported to stall requests without a
+ * browser-like User-Agent (kaspi.md A.10), and the product part tells the API owner who is calling.
+ */
+export const USER_AGENT = `Mozilla/5.0 (compatible; n8n-nodes-kz-commerce/${PACKAGE_VERSION}; +https://github.com/kz-commerce/n8n-nodes-kz-commerce)`;
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path below the credential's base URL, starting with `/`. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[];
+	headers?: IDataObject;
+	/** Binary responses (e.g. a QR code image). */
+	encoding?: 'arraybuffer' | 'json';
+	/**
+	 * Whether a retry is safe after a timeout or a 5xx. Reads are; a WhatsApp send or a Kaspi status
+	 * change is not, because the first attempt may have reached the service.
+	 */
+	idempotent?: boolean;
+	itemIndex?: number;
+}
+
+export interface ApiResponse<T> {
+	statusCode: number;
+	headers: IDataObject;
+	body: T;
+}
+
+/** What one service needs from the shared request loop. */
+export interface ServiceProfile {
+	/** Human name used in error messages, e.g. "Kaspi". */
+	service: string;
+	credentialType: string;
+	timeoutMs: number;
+	/** Attempts after the first one, for retryable failures only. */
+	retries: number;
+	/** Delay before the first retry; doubled on every next one. */
+	backoffMs: number;
+	/** Extra headers on every call (content type, user agent). */
+	headers?: IDataObject;
+	/**
+	 * Turns a non-2xx response into the message and hint shown to the operator. The body is passed so
+	 * the API's own wording survives, but only what this function returns reaches the error.
+	 */
+	describeFailure: (statusCode: number, body: unknown) => { message: string; description?: string };
+}
+
+export type FailureKind = 'timeout' | 'unreachable' | 'http';
+
+/** A failure as the retry loop sees it, before it becomes a sanitised `NodeApiError`. */
+interface Attempt {
+	kind: FailureKind;
+	statusCode?: number;
+	body?: unknown;
+}
+
+const NETWORK_UNREACHABLE = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
+const NETWORK_TIMEOUT = new Set([
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'ECONNRESET',
+	'EPIPE',
+]);
+
+/**
+ * Reads the network error code through the wrappers n8n puts around axios errors (`NodeApiError`
+ * keeps the original in `cause`), without ever looking at the request config, which holds the token.
+ */
+export function classifyThrown(error: unknown): FailureKind | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
+		if (typeof candidate.code === 'string') {
+			if (NETWORK_UNREACHABLE.has(candidate.code)) return 'unreachable';
+			if (NETWORK_TIMEOUT.has(candidate.code)) return 'timeout';
+		}
+		if (typeof candidate.message === 'string' && /timeout|timed out/i.test(candidate.message)) {
+			return 'timeout';
+		}
+		current = candidate.cause;
+	}
+	return undefined;
+}
+
+function isRetryable(attempt: Attempt, idempotent: boolean): boolean {
+	// A refused connection never reached the service, so even a send is safe to repeat.
+	if (attempt.kind === 'unreachable') return true;
+	if (!idempotent) return false;
+	if (attempt.kind === 'timeout') return true;
+	const status = attempt.statusCode ?? 0;
+	return status === 429 || status >= 500;
+}
+
+function joinUrl(baseUrl: string, path: string): string {
+	return `${baseUrl.replace(/\/+$/, '')}${path}`;
+}
+
+/**
+ * The one HTTP loop of the pack: timeout, User-Agent, retries with exponential backoff, and errors
+ * that name the service and the status but never carry headers, tokens or query strings.
+ */
+export async function apiRequest<T>(
+	context: ApiContext,
+	profile: ServiceProfile,
+	baseUrl: string,
+	request: ApiRequest,
+): Promise<ApiResponse<T>> {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: joinUrl(baseUrl, request.path),
+		qs: request.qs,
+		body: request.body,
+		headers: { 'User-Agent': USER_AGENT, ...profile.headers, ...request.headers },
+		json: request.encoding !== 'arraybuffer',
+		encoding: request.encoding,
+		timeout: profile.timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	const idempotent = request.idempotent ?? request.method === 'GET';
+
+	let last: Attempt = { kind: 'timeout' };
+	for (let attempt = 0; attempt <= profile.retries; attempt++) {
+		if (attempt > 0) await sleep(profile.backoffMs * 2 ** (attempt - 1));
+		try {
+			const response = (await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				profile.credentialType,
+				options,
+			)) as IN8nHttpFullResponse;
+			if (response.statusCode >= 200 && response.statusCode < 300) {
+				return {
+					statusCode: response.statusCode,
+					headers: response.headers,
+					body: response.body as T,
+				};
+			}
+			last = { kind: 'http', statusCode: response.statusCode, body: response.body };
+		} catch (error) {
+			const kind = classifyThrown(error);
+			if (!kind) throw toApiError(context, profile, { kind: 'unreachable' }, request, error);
+			last = { kind };
+		}
+		if (!isRetryable(last, idempotent)) break;
+	}
+	throw toApiError(context, profile, last, request);
+}
+
+function toApiError(
+	context: ApiContext,
+	profile: ServiceProfile,
+	attempt: Attempt,
+	request: ApiRequest,
+	unexpected?: unknown,
+): NodeApiError {
+	let message: string;
+	let description: string | undefined;
+	if (attempt.kind === 'http') {
+		({ message, description } = profile.describeFailure(attempt.statusCode ?? 0, attempt.body));
+	} else if (attempt.kind === 'timeout') {
+		message = `${profile.service} did not answer within ${profile.timeoutMs / 1000} s`;
+		description = `The request to ${profile.service} timed out${
+			(request.idempotent ?? request.method === 'GET') ? ' on every retry' : ''
+		}. Check that the base URL in the credential is reachable from n8n.`;
+	} else {
+		message = `${profile.service} could not be reached`;
+		description =
+			unexpected instanceof Error
+				? `${unexpected.message.slice(0, 200)}. Check the base URL in the credential.`
+				: 'Check the base URL in the credential and that the service is running.';
+	}
+	// Only this hand-built object reaches the execution data: no request options, no headers.
+	const sanitised: JsonObject = {
+		service: profile.service,
+		method: request.method,
+		path: request.path.split('?')[0],
+		...(attempt.statusCode ? { httpCode: attempt.statusCode } : {}),
+		kind: attempt.kind,
+		message,
+	};
+	return new NodeApiError(context.getNode(), sanitised, {
+		message,
+		description,
+		httpCode: attempt.statusCode ? String(attempt.statusCode) : undefined,
+		itemIndex: request.itemIndex,
+	});
+}

@@ -1,0 +1,114 @@
+// @ts-check
+/**
+ * Fault injection: the reason the sandbox exists. A fault matches requests of one service
+ * (optionally only paths containing a string) and affects the next `times` of them, or every one
+ * until cleared.
+ */
+import { HttpError, isObject } from './http.mjs';
+
+export const FAULT_KINDS = /** @type {const} */ (['http5xx', 'timeout', 'http401', 'http429', 'down']);
+
+/** @typedef {(typeof FAULT_KINDS)[number]} FaultKind */
+
+/**
+ * @typedef {object} Fault
+ * @property {number} id
+ * @property {string} service
+ * @property {FaultKind} fault
+ * @property {number | null} remaining Matching requests still to affect; null until cleared.
+ * @property {number} hits Requests affected so far.
+ * @property {number} [status] Response status of `http5xx`.
+ * @property {number} [delayMs] Hold time of `timeout`.
+ * @property {string} [pathContains]
+ */
+
+const DEFAULT_5XX_STATUS = 503;
+/** Longer than any client timeout worth testing, so a default `timeout` fault reads as a hang. */
+const DEFAULT_TIMEOUT_DELAY_MS = 60_000;
+
+/**
+ * @param {string[]} serviceNames
+ */
+export function createFaultRegistry(serviceNames) {
+	/** @type {Fault[]} */
+	let faults = [];
+	let nextId = 1;
+
+	return {
+		/**
+		 * @param {unknown} spec Body of `POST /_control/faults`.
+		 * @returns {Fault}
+		 */
+		add(spec) {
+			const fault = validate(spec, serviceNames);
+			fault.id = nextId++;
+			faults.push(fault);
+			return fault;
+		},
+
+		list() {
+			return faults;
+		},
+
+		/** @param {string} [service] Clears only this service's faults when given. */
+		clear(service) {
+			faults = service === undefined ? [] : faults.filter((fault) => fault.service !== service);
+		},
+
+		/**
+		 * Finds the first fault matching this request and consumes one of its `times`.
+		 * @param {string} service
+		 * @param {string} path
+		 * @returns {Fault | undefined}
+		 */
+		take(service, path) {
+			const fault = faults.find(
+				(candidate) =>
+					candidate.service === service &&
+					(candidate.pathContains === undefined || path.includes(candidate.pathContains)),
+			);
+			if (fault === undefined) return undefined;
+			fault.hits += 1;
+			if (fault.remaining !== null) {
+				fault.remaining -= 1;
+				if (fault.remaining === 0) faults = faults.filter((candidate) => candidate !== fault);
+			}
+			return fault;
+		},
+	};
+}
+
+/**
+ * @param {unknown} spec
+ * @param {string[]} serviceNames
+ * @returns {Fault}
+ */
+function validate(spec, serviceNames) {
+	if (!isObject(spec)) throw badSpec('Body must be a JSON object');
+	const { service, fault, times, status, delayMs, pathContains } = spec;
+	if (!serviceNames.includes(service)) throw badSpec(`service must be one of: ${serviceNames.join(', ')}`);
+	if (fault === 'sessionNotWorking') {
+		throw badSpec('sessionNotWorking is a session state: POST /_control/waha/sessions/{name}/status {"status":"FAILED"}');
+	}
+	if (!FAULT_KINDS.includes(fault)) throw badSpec(`fault must be one of: ${FAULT_KINDS.join(', ')}`);
+	if (times !== undefined && !(Number.isInteger(times) && times > 0)) throw badSpec('times must be a positive integer');
+	if (status !== undefined && !(fault === 'http5xx' && Number.isInteger(status) && status >= 500 && status <= 599)) {
+		throw badSpec('status is only for http5xx and must be 500..599');
+	}
+	if (delayMs !== undefined && !(fault === 'timeout' && Number.isInteger(delayMs) && delayMs >= 0)) {
+		throw badSpec('delayMs is only for timeout and must be a non-negative integer');
+	}
+	if (pathContains !== undefined && typeof pathContains !== 'string') throw badSpec('pathContains must be a string');
+
+	/** @type {Fault} */
+	const result = { id: 0, service, fault, remaining: times ?? null, hits: 0 };
+	if (fault === 'http5xx') result.status = status ?? DEFAULT_5XX_STATUS;
+	if (fault === 'timeout') result.delayMs = delayMs ?? DEFAULT_TIMEOUT_DELAY_MS;
+	if (pathContains !== undefined) result.pathContains = pathContains;
+	return result;
+}
+
+/** @param {string} message */
+function badSpec(message) {
+	return new HttpError(400, { error: message });
+}

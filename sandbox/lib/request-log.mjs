@@ -1,0 +1,102 @@
+// @ts-check
+/**
+ * Every request that reaches a service prefix, so tests can assert what a node actually sent.
+ * Credentials are never stored: only whether the auth header was present and correct.
+ */
+
+/** Oldest entries are dropped beyond this, so a long-running sandbox does not grow without bound. */
+const MAX_ENTRIES = 5000;
+/** Bodies above this (e.g. a base64 file) are summarised instead of kept. */
+const MAX_STORED_BODY_BYTES = 64 * 1024;
+/** Query names that carry credentials in some APIs (WAHA accepts `?x-api-key=`). */
+const SECRET_QUERY_NAME = /key|token|secret|password/i;
+
+/**
+ * @typedef {object} RequestLogEntry
+ * @property {number} seq
+ * @property {string} service
+ * @property {string} method
+ * @property {string} path Path below the service prefix.
+ * @property {Record<string, string>} query Decoded; credential-like values redacted.
+ * @property {{ 'content-type'?: string, 'user-agent'?: string, auth: import('./service.mjs').AuthResult }} headers
+ * @property {unknown} body
+ * @property {number | null} status Null while the request is held, or when no response was sent.
+ * @property {import('./faults.mjs').FaultKind} [fault]
+ * @property {boolean} [clientAborted] The client went away before the response was written.
+ * @property {string} at ISO time the request arrived.
+ */
+
+/**
+ * @typedef {object} RequestLogFilter
+ * @property {string} [service]
+ * @property {string} [method]
+ * @property {string} [pathContains]
+ * @property {number} [sinceSeq] Only entries with a larger `seq`.
+ */
+
+export function createRequestLog() {
+	/** @type {RequestLogEntry[]} */
+	let entries = [];
+	let nextSeq = 1;
+
+	return {
+		/**
+		 * @param {{ service: string, method: string, path: string, query: Record<string, string>,
+		 *   headers: import('node:http').IncomingHttpHeaders, rawBody: Buffer, body: unknown,
+		 *   auth: import('./service.mjs').AuthResult }} request
+		 * @returns {RequestLogEntry} The stored entry; the caller fills in status and fault later.
+		 */
+		record(request) {
+			/** @type {RequestLogEntry} */
+			const entry = {
+				seq: nextSeq++,
+				service: request.service,
+				method: request.method,
+				path: request.path,
+				query: redactQuery(request.query),
+				headers: {
+					'content-type': request.headers['content-type'],
+					'user-agent': request.headers['user-agent'],
+					auth: request.auth,
+				},
+				body: storableBody(request.rawBody, request.body),
+				status: null,
+				at: new Date().toISOString(),
+			};
+			entries.push(entry);
+			if (entries.length > MAX_ENTRIES) entries = entries.slice(-MAX_ENTRIES);
+			return entry;
+		},
+
+		/** @param {RequestLogFilter} filter */
+		list(filter) {
+			return entries.filter(
+				(entry) =>
+					(filter.service === undefined || entry.service === filter.service) &&
+					(filter.method === undefined || entry.method === filter.method.toUpperCase()) &&
+					(filter.pathContains === undefined || entry.path.includes(filter.pathContains)) &&
+					(filter.sinceSeq === undefined || entry.seq > filter.sinceSeq),
+			);
+		},
+
+		clear() {
+			entries = [];
+		},
+	};
+}
+
+/** @param {Record<string, string>} query */
+function redactQuery(query) {
+	return Object.fromEntries(
+		Object.entries(query).map(([name, value]) => [name, SECRET_QUERY_NAME.test(name) ? '[redacted]' : value]),
+	);
+}
+
+/**
+ * @param {Buffer} raw
+ * @param {unknown} parsed
+ */
+function storableBody(raw, parsed) {
+	if (raw.length > MAX_STORED_BODY_BYTES) return { omitted: true, bytes: raw.length };
+	return parsed;
+}
