@@ -4,5 +4,6 @@ module.exports = {
 	testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.tools.json', isolatedModules: true }] },
 	testEnvironment: 'node',
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/jest.setup.ts'],
 	collectCoverageFrom: ['nodes/**/*.ts', 'credentials/**/*.ts'],
 };

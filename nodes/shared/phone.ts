@@ -15,9 +15,10 @@ export type NormalisedPhone =
 
 // National-number patterns for +7 copied from libphonenumber-js metadata (metadata.max.json, KZ
 // fixed line, mobile and VoIP; RU mobile). A WhatsApp account for a Kazakh shop's buyer sits on one
-// of these; Russian landlines and service numbers are left out on purpose.
+// of these; Russian landlines and service numbers are left out on purpose. Baikonur's 33622, which
+// older metadata listed as KZ, is a Russian landline to libphonenumber-js 1.13, so it is left out.
 const KZ_FIXED_LINE =
-	/^(?:33622|7(?:1(?:0(?:[23]\d|4[0-3]|59|63)|1(?:[23]\d|4[0-79]|59)|2(?:[23]\d|59)|3(?:2\d|3[0-79]|4[0-35-9]|59)|4(?:[24]\d|3[013-9]|5[1-9]|97)|5(?:2\d|3[1-9]|4[0-7]|59)|6(?:[2-4]\d|5[19]|61)|72\d|8(?:[27]\d|3[1-46-9]|4[0-5]|59))|2(?:1(?:[23]\d|4[46-9]|5[3469])|2(?:2\d|3[0679]|46|5[12679])|3(?:[2-4]\d|5[139])|4(?:2\d|3[1-35-9]|59)|5(?:[23]\d|4[0-8]|59|61)|6(?:2\d|3[1-9]|4[0-4]|59)|7(?:[2379]\d|40|5[279])|8(?:[23]\d|4[0-3]|59)|9(?:2\d|3[124578]|59))))\d{5}$/;
+	/^7(?:1(?:0(?:[23]\d|4[0-3]|59|63)|1(?:[23]\d|4[0-79]|59)|2(?:[23]\d|59)|3(?:2\d|3[0-79]|4[0-35-9]|59)|4(?:[24]\d|3[013-9]|5[1-9]|97)|5(?:2\d|3[1-9]|4[0-7]|59)|6(?:[2-4]\d|5[19]|61)|72\d|8(?:[27]\d|3[1-46-9]|4[0-5]|59))|2(?:1(?:[23]\d|4[46-9]|5[3469])|2(?:2\d|3[0679]|46|5[12679])|3(?:[2-4]\d|5[139])|4(?:2\d|3[1-35-9]|59)|5(?:[23]\d|4[0-8]|59|61)|6(?:2\d|3[1-9]|4[0-4]|59)|7(?:[2379]\d|40|5[279])|8(?:[23]\d|4[0-3]|59)|9(?:2\d|3[124578]|59)))\d{5}$/;
 const KZ_MOBILE = /^7(?:0[0-25-8]|47|6[0-4]|7[15-8]|85)\d{7}$/;
 const KZ_VOIP = /^751\d{7}$/;
 const RU_MOBILE =
@@ -64,15 +65,16 @@ export function normalisePhone(input: unknown): NormalisedPhone {
 				: { ok: false, reason: 'invalid' };
 		}
 		national = digitsOnly.slice(1);
+	} else if (digitsOnly.length === 11 && /^[78]/.test(digitsOnly)) {
+		// 8 is the domestic trunk prefix, 7 the country code written without a plus. Checked before
+		// 8~10: eleven digits starting with 810 are a trunk-prefixed number, not a foreign one.
+		national = digitsOnly.slice(1);
 	} else if (digitsOnly.startsWith('810')) {
 		// 8~10 is the international prefix dialled from Kazakhstan.
 		const international = digitsOnly.slice(3);
 		if (international.startsWith('7')) national = international.slice(1);
 		else if (/^[1-9]\d{7,14}$/.test(international)) return accept(international);
 		else return { ok: false, reason: 'invalid' };
-	} else if (digitsOnly.length === 11 && /^[78]/.test(digitsOnly)) {
-		// 8 is the domestic trunk prefix, 7 the country code written without a plus.
-		national = digitsOnly.slice(1);
 	} else if (digitsOnly.length === 10) {
 		// Kaspi's cellPhone: the national number without any prefix.
 		national = digitsOnly;
@@ -94,9 +96,12 @@ export function maskPhone(input: unknown): string {
 	return `${digits.slice(0, 4)}${'*'.repeat(digits.length - 6)}${digits.slice(-2)}`;
 }
 
-/** Masks every run of 9 or more digits in free text, e.g. an API error that echoes a chat id. */
+/**
+ * Masks every run of 9 or more digits in free text, e.g. an API error that echoes a chat id. The
+ * run may be decorated the way `normalisePhone` accepts (spaces, dashes, dots, brackets, slashes).
+ */
 export function maskPhonesInText(text: string): string {
-	return text.replace(/\+?\d[\d\s\-()]{7,}\d/g, (match) => {
+	return text.replace(/\+?\d[\d\s\-.()/]{7,}\d/g, (match) => {
 		const digits = match.replace(/\D/g, '');
 		return digits.length >= 9 ? maskPhone(digits) : match;
 	});

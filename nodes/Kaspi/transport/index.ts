@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import {
 	apiRequest,
@@ -262,6 +263,8 @@ export async function acceptOrder(
 	} catch (error) {
 		const reread = await findOrderByCode(context, order.code, options);
 		if (reread?.status === 'ACCEPTED_BY_MERCHANT') return reread;
-		throw error;
+		throw error instanceof NodeApiError
+			? error
+			: new NodeApiError(context.getNode(), { message: String(error) });
 	}
 }

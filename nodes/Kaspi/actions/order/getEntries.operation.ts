@@ -13,7 +13,7 @@ const properties: INodeProperties[] = [
 		default: '={{ $json.id }}',
 		required: true,
 		placeholder: 'e.g. NTEyMzQ1Njc4OjAyMQ',
-		description: 'Kaspi’s internal order ID (field "id" of an order from this node or the trigger)',
+		description: 'Kaspi’s internal order ID, as output by this node or the Kaspi Trigger',
 	},
 	{
 		displayName: 'Options',

@@ -1,0 +1,277 @@
+/**
+ * A small in-memory Kaspi Shop API on nock, strict where the real one is (kaspi.md A.3–A.8): page
+ * parameters and a creation-date range of at most 14 days on every list call, the code filter used
+ * alone, `include[orders]=entries` putting the lines into `included`, status changes only from
+ * APPROVED_BY_BANK. Every request it receives is recorded.
+ */
+import nock from 'nock';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type {
+	DeliveryMode,
+	KaspiEntryResource,
+	KaspiOrderResource,
+	OrderState,
+	OrderStatus,
+} from '../../nodes/Kaspi/transport/types';
+import { fakeContext, type FakeContextOptions } from './context';
+import { recordRequest, type RecordedRequest } from './http';
+
+export const KASPI_PRODUCTION = 'https://kaspi.kz/shop/api/v2';
+export const KASPI_TOKEN = 'dummy-kaspi-token-5e0d2b';
+export const JSON_API = 'application/vnd.api+json';
+export const HOUR = 60 * 60 * 1000;
+export const DAY = 24 * HOUR;
+/** 2026-11-22 09:00 in Almaty. */
+export const NOW = Date.UTC(2026, 10, 22, 4, 0, 0);
+
+export interface FakeEntry {
+	sku: string;
+	name: string;
+	quantity: number;
+	basePrice: number;
+}
+
+export interface FakeOrder {
+	id: string;
+	code: string;
+	state: OrderState;
+	status: OrderStatus;
+	creationDate: number;
+	totalPrice: number;
+	deliveryMode: DeliveryMode;
+	cellPhone: string | null;
+	firstName: string | null;
+	lastName: string | null;
+	entries: FakeEntry[];
+}
+
+export function fakeOrder(
+	code: string,
+	creationDate: number,
+	overrides: Partial<FakeOrder> = {},
+): FakeOrder {
+	return {
+		id: `ID${code}`,
+		code,
+		state: 'NEW',
+		status: 'APPROVED_BY_BANK',
+		creationDate,
+		totalPrice: 15990,
+		deliveryMode: 'DELIVERY_LOCAL',
+		cellPhone: '7011234567',
+		firstName: 'Aigerim',
+		lastName: 'Nurlanova',
+		entries: [{ sku: `SKU-${code}`, name: 'Kettle', quantity: 1, basePrice: 15990 }],
+		...overrides,
+	};
+}
+
+/** `count` orders with consecutive codes from `firstCode`, one minute apart from `start`. */
+export function fakeOrders(
+	count: number,
+	firstCode: number,
+	start: number,
+	overrides: Partial<FakeOrder> = {},
+) {
+	return Array.from({ length: count }, (_, index) =>
+		fakeOrder(String(firstCode + index), start + index * 60_000, overrides),
+	);
+}
+
+export function entryResources(order: FakeOrder): KaspiEntryResource[] {
+	return order.entries.map((entry, index) => ({
+		type: 'orderentries',
+		id: `${order.id}E${index}`,
+		attributes: {
+			entryNumber: index,
+			quantity: entry.quantity,
+			basePrice: entry.basePrice,
+			totalPrice: entry.basePrice * entry.quantity,
+			category: { code: 'Master - Kettles', title: 'Kettles' },
+			offer: { code: entry.sku, name: entry.name },
+		},
+	}));
+}
+
+export function orderResource(order: FakeOrder, withEntryRefs = false): KaspiOrderResource {
+	const entriesLink = { self: `${KASPI_PRODUCTION}/orders/${order.id}/relationships/entries` };
+	return {
+		type: 'orders',
+		id: order.id,
+		attributes: {
+			code: order.code,
+			totalPrice: order.totalPrice,
+			paymentMode: 'PREPAID',
+			creationDate: order.creationDate,
+			isKaspiDelivery: false,
+			deliveryMode: order.deliveryMode,
+			signatureRequired: false,
+			preOrder: false,
+			state: order.state,
+			status: order.status,
+			customer: {
+				id: 'Q1VTVA',
+				name: null,
+				cellPhone: order.cellPhone,
+				firstName: order.firstName,
+				lastName: order.lastName,
+			},
+			deliveryAddress: { formattedAddress: 'Almaty, Abay Ave 10' },
+		},
+		relationships: {
+			entries: withEntryRefs
+				? {
+						links: entriesLink,
+						data: entryResources(order).map(({ type, id }) => ({ type, id })),
+					}
+				: { links: entriesLink },
+		},
+		links: { self: `${KASPI_PRODUCTION}/orders/${order.id}` },
+	};
+}
+
+/** A JSON:API list page as Kaspi sends it. */
+export function listPage(orders: FakeOrder[], pageCount: number, withEntries = false) {
+	return {
+		data: orders.map((order) => orderResource(order, withEntries)),
+		included: withEntries ? orders.flatMap(entryResources) : [],
+		meta: { pageCount, totalCount: orders.length },
+	};
+}
+
+type Reply = [number, unknown];
+const errorBody = (title: string) => ({ errors: [{ title }] });
+
+export class FakeKaspi {
+	readonly requests: RecordedRequest[] = [];
+
+	/** Answers before the emulator when it returns a reply; `'hang'` never answers. */
+	intercept?: (request: RecordedRequest) => Reply | 'hang' | undefined;
+
+	constructor(
+		public orders: FakeOrder[] = [],
+		readonly baseUrl = KASPI_PRODUCTION,
+	) {
+		const url = new URL(baseUrl);
+		const prefix = url.pathname.replace(/\/+$/, '');
+		const requests = this.requests;
+		const respond = (request: RecordedRequest) =>
+			this.intercept?.(request) ?? this.answer(request, prefix);
+		const handle = function (this: nock.ReplyFnContext, _uri: string, body: nock.Body) {
+			const request = recordRequest(this.req, body);
+			requests.push(request);
+			const answer = respond(request);
+			return answer === 'hang' ? new Promise<Reply>(() => undefined) : answer;
+		};
+		const scope = nock(url.origin).persist();
+		scope.get(/.*/).query(true).reply(handle);
+		scope.post(/.*/).query(true).reply(handle);
+	}
+
+	/** Requests to `GET /orders` without the code filter, i.e. the list calls. */
+	get listCalls(): RecordedRequest[] {
+		return this.requests.filter(
+			(request) =>
+				request.method === 'GET' &&
+				/\/orders$/.test(request.path) &&
+				!request.query['filter[orders][code]'],
+		);
+	}
+
+	get posts(): RecordedRequest[] {
+		return this.requests.filter((request) => request.method === 'POST');
+	}
+
+	byCode(code: string): FakeOrder | undefined {
+		return this.orders.find((order) => order.code === code);
+	}
+
+	private answer(request: RecordedRequest, prefix: string): Reply {
+		if (request.headers['x-auth-token'] !== KASPI_TOKEN) return [401, errorBody('Unauthorized')];
+		const path = request.path.startsWith(prefix) ? request.path.slice(prefix.length) : request.path;
+		if (request.method === 'POST' && path === '/orders') return this.changeStatus(request.body);
+		if (path === '/orders') return this.list(request.query);
+		const single = /^\/orders\/([^/]+)(\/entries)?$/.exec(path);
+		const order = single && this.orders.find((candidate) => candidate.id === single[1]);
+		if (!order) return [404, errorBody('Not found')];
+		if (single[2]) return [200, { data: entryResources(order), included: [] }];
+		return [200, { data: orderResource(order), included: [] }];
+	}
+
+	private list(query: Record<string, string>): Reply {
+		const number = Number(query['page[number]']);
+		const size = Number(query['page[size]']);
+		if (
+			!Number.isInteger(number) ||
+			number < 0 ||
+			!Number.isInteger(size) ||
+			size < 1 ||
+			size > 100
+		) {
+			return [400, errorBody('Invalid page parameters')];
+		}
+		let found: FakeOrder[];
+		const code = query['filter[orders][code]'];
+		if (code !== undefined) {
+			found = this.orders.filter((order) => order.code === code);
+		} else {
+			const from = Number(query['filter[orders][creationDate][$ge]']);
+			const to = Number(query['filter[orders][creationDate][$le]']);
+			if (!Number.isFinite(from) || !Number.isFinite(to) || to - from > 14 * DAY) {
+				return [400, errorBody('Creation date range is required and is limited to 14 days')];
+			}
+			const state = query['filter[orders][state]'];
+			const status = query['filter[orders][status]'];
+			found = this.orders.filter(
+				(order) =>
+					order.creationDate >= from &&
+					order.creationDate <= to &&
+					(!state || order.state === state) &&
+					(!status || order.status === status),
+			);
+		}
+		const page = found.slice(number * size, (number + 1) * size);
+		const body = listPage(
+			page,
+			Math.ceil(found.length / size),
+			query['include[orders]'] === 'entries',
+		);
+		return [200, { ...body, meta: { ...body.meta, totalCount: found.length } }];
+	}
+
+	private changeStatus(body: unknown): Reply {
+		const data = (
+			body as { data?: { id?: string; attributes?: { code?: string; status?: string } } }
+		).data;
+		const order = this.orders.find((candidate) => candidate.id === data?.id);
+		if (!order || order.code !== data?.attributes?.code) return [404, errorBody('Order not found')];
+		if (data.attributes.status !== 'ACCEPTED_BY_MERCHANT' || order.status !== 'APPROVED_BY_BANK') {
+			return [400, errorBody(`Order status cannot be changed from ${order.status}`)];
+		}
+		this.accept(order);
+		return [200, { data: orderResource(order), included: [] }];
+	}
+
+	/** What Kaspi does on accept: the status changes and the order leaves the New tab. */
+	accept(order: FakeOrder): void {
+		order.status = 'ACCEPTED_BY_MERCHANT';
+		order.state = order.deliveryMode === 'DELIVERY_PICKUP' ? 'PICKUP' : 'DELIVERY';
+	}
+}
+
+/** A fake context with the Kaspi credential for `baseUrl`. */
+export function kaspiContext(
+	baseUrl: string,
+	options: Omit<FakeContextOptions, 'credentials'> & { token?: string },
+) {
+	return fakeContext({
+		...options,
+		credentials: { kaspiApi: { apiToken: options.token ?? KASPI_TOKEN, baseUrl } },
+	});
+}
+
+/** The JSON of every output item, for assertions on the whole output. */
+export function jsonOf(output: INodeExecutionData[][] | null): IDataObject[] {
+	return (output?.[0] ?? []).map((item) => item.json);
+}
