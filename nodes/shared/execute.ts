@@ -55,8 +55,9 @@ export async function runForEachItem(
 	return output;
 }
 
-function asNodeError(
-	context: IExecuteFunctions,
+/** Keeps n8n errors as they are (with their item) and wraps anything else, masking phone numbers. */
+export function asNodeError(
+	context: Pick<IExecuteFunctions, 'getNode'>,
 	error: unknown,
 	itemIndex: number,
 ): NodeApiError | NodeOperationError {

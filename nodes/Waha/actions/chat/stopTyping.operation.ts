@@ -1,0 +1,3 @@
+import { typingOperation } from './typing';
+
+export const { description, execute } = typingOperation('stopTyping');

@@ -1,0 +1,17 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { WahaSessionInfo } from '../../transport/types';
+
+/**
+ * What the session operations output. The session's config is left out on purpose: it holds the
+ * webhook HMAC keys.
+ */
+export function toSessionOutput(info: WahaSessionInfo): IDataObject {
+	return {
+		session: info.name,
+		status: info.status,
+		working: info.status === 'WORKING',
+		engine: info.engine?.engine ?? null,
+		me: info.me ? { id: info.me.id, pushName: info.me.pushName ?? null } : null,
+	};
+}

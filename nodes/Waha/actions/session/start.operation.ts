@@ -1,0 +1,3 @@
+import { stateChangeOperation } from './stateChange';
+
+export const { description, execute } = stateChangeOperation('start');

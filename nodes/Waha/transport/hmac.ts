@@ -1,0 +1,21 @@
+import { createHmac, timingSafeEqual } from 'crypto';
+
+/** Hex HMAC-SHA512 of the exact body bytes, as WAHA puts it in `X-Webhook-Hmac` (waha.md §5). */
+export function signWebhookBody(body: Buffer | string, secret: string): string {
+	return createHmac('sha512', secret).update(body).digest('hex');
+}
+
+/**
+ * Whether `signature` (the `X-Webhook-Hmac` header) is WAHA's signature of `body` with `secret`.
+ * A missing, repeated or malformed header is a mismatch; the comparison takes constant time.
+ */
+export function isValidWebhookSignature(
+	body: Buffer | string,
+	signature: string | string[] | undefined,
+	secret: string,
+): boolean {
+	if (typeof signature !== 'string' || !/^[0-9a-f]+$/i.test(signature.trim())) return false;
+	const expected = Buffer.from(signWebhookBody(body, secret), 'utf8');
+	const received = Buffer.from(signature.trim().toLowerCase(), 'utf8');
+	return expected.length === received.length && timingSafeEqual(expected, received);
+}

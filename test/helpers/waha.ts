@@ -1,0 +1,95 @@
+/**
+ * Shared set-up for the WAHA tests: credentials, a nock scope that insists on the API key, and a
+ * runner for the WAHA node on the fake context.
+ */
+import nock from 'nock';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { Waha } from '../../nodes/Waha/Waha.node';
+import { fakeContext, type FakeContextOptions } from './context';
+
+export const WAHA_URL = 'http://waha.test';
+export const API_KEY = 'unit-test-key';
+
+export function wahaCredentials(webhookSecret = '') {
+	return { wahaApi: { baseUrl: WAHA_URL, apiKey: API_KEY, webhookSecret } };
+}
+
+/**
+ * Jest hooks every WAHA test file uses: no real network, and every interceptor set up by a test must
+ * have been used by it.
+ */
+export function useNock(): void {
+	beforeAll(() => nock.disableNetConnect());
+	afterAll(() => nock.enableNetConnect());
+	afterEach(() => {
+		const pending = nock.pendingMocks();
+		nock.cleanAll();
+		expect(pending).toEqual([]);
+	});
+}
+
+/** Answers one request and keeps its JSON body for the test to check. */
+export function captureBody<T = Record<string, unknown>>(
+	method: 'post' | 'put',
+	path: string,
+	status: number,
+	reply: object | string = {},
+): { body?: T } {
+	const captured: { body?: T } = {};
+	const match = (body: object) => {
+		captured.body = body as T;
+		return true;
+	};
+	const scope = waha();
+	(method === 'post' ? scope.post(path, match) : scope.put(path, match)).reply(status, reply);
+	return captured;
+}
+
+/** Every request must carry the key; a request without it finds no interceptor. */
+export function waha() {
+	return nock(WAHA_URL, { reqheaders: { 'x-api-key': API_KEY } });
+}
+
+export interface RunOptions extends Partial<FakeContextOptions> {
+	parameters: FakeContextOptions['parameters'];
+}
+
+export async function runWaha(options: RunOptions): Promise<INodeExecutionData[]> {
+	const { context } = fakeContext({ credentials: wahaCredentials(), ...options });
+	const [output] = await new Waha().execute.call(context as unknown as IExecuteFunctions);
+	return output;
+}
+
+/** Catches the node's error so its message and description can be checked. */
+export async function runWahaError(options: RunOptions) {
+	try {
+		await runWaha(options);
+	} catch (error) {
+		return error as { message: string; description?: string; context?: { itemIndex?: number } };
+	}
+	throw new Error('the node did not fail');
+}
+
+export const CHAT_ID = '77011234567@c.us';
+
+/** A WEBJS send response (waha.md §3). */
+export function webjsMessage(chatId = CHAT_ID, key = '3EB0378E606CA43FEF38D2') {
+	const id = `true_${chatId}_${key}`;
+	return {
+		id,
+		timestamp: 1763801234,
+		fromMe: true,
+		to: chatId,
+		body: 'text',
+		_data: { id: { fromMe: true, remote: chatId, id: key, _serialized: id } },
+	};
+}
+
+/** A nock body matcher that checks only the given fields. */
+export function like(expected: Record<string, unknown>) {
+	return (body: Record<string, unknown>) =>
+		Object.entries(expected).every(
+			([key, value]) => JSON.stringify(body[key]) === JSON.stringify(value),
+		);
+}

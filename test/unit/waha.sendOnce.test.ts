@@ -1,0 +1,307 @@
+import { pacing, TYPING_MAX_MS, TYPING_MIN_MS } from '../../nodes/Waha/helpers/pacing';
+import { CHAT_ID, runWaha, runWahaError, useNock, waha, webjsMessage } from '../helpers/waha';
+
+const ORDER_TAG = 'kaspi-order-512345678';
+
+const sendText = (options: Record<string, unknown>, recipient = '7011234567') => ({
+	resource: 'message',
+	operation: 'sendText',
+	session: { __rl: true, mode: 'list', value: 'default' },
+	recipient,
+	text: 'Заказ 512345678 принят, доставим завтра',
+	options,
+});
+
+const checkExists = (options: Record<string, unknown>, phone = '7011234567') => ({
+	resource: 'contact',
+	operation: 'checkExists',
+	session: 'default',
+	phone,
+	options,
+});
+
+const checkWithKey = (processed: Set<string>) =>
+	runWaha({ parameters: checkExists({ sendOnceKey: ORDER_TAG }), processed });
+
+/** The chat history path, with the chat id's `@` escaped as WAHA asks. */
+const HISTORY = '/api/default/chats/77011234567%40c.us/messages';
+
+let sleep: jest.SpyInstance;
+useNock();
+beforeEach(() => {
+	sleep = jest.spyOn(pacing, 'sleep').mockResolvedValue(undefined);
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('Send Once Key', () => {
+	it('sends once, then outputs alreadySent without calling WAHA', async () => {
+		const processed = new Set<string>();
+		waha().post('/api/sendText').once().reply(201, webjsMessage());
+
+		const [first] = await runWaha({ parameters: sendText({ sendOnceKey: ORDER_TAG }), processed });
+		const [second] = await runWaha({ parameters: sendText({ sendOnceKey: ORDER_TAG }), processed });
+
+		expect(first.json).toMatchObject({ sent: true, key: ORDER_TAG });
+		expect(second.json).toEqual({
+			sent: false,
+			alreadySent: true,
+			key: ORDER_TAG,
+			chatId: CHAT_ID,
+			session: 'default',
+		});
+		expect(second.pairedItem).toEqual({ item: 0 });
+		expect(processed.has(ORDER_TAG)).toBe(true);
+	});
+
+	it('sends only the first of two items with the same key in one execution', async () => {
+		waha().post('/api/sendText').once().reply(201, webjsMessage());
+		const output = await runWaha({
+			items: [{ json: {} }, { json: {} }],
+			parameters: sendText({ sendOnceKey: ORDER_TAG }),
+		});
+		expect(output.map((item) => item.json.sent)).toEqual([true, false]);
+	});
+
+	it('releases the key when the send fails, so a later run sends', async () => {
+		const processed = new Set<string>();
+		waha().post('/api/sendText').reply(500, { statusCode: 500 });
+
+		const error = await runWahaError({
+			parameters: sendText({ sendOnceKey: ORDER_TAG }),
+			processed,
+		});
+		expect(error.message).toBe('WAHA answered 500');
+		expect(processed.has(ORDER_TAG)).toBe(false);
+
+		waha().post('/api/sendText').reply(201, webjsMessage());
+		const [retry] = await runWaha({ parameters: sendText({ sendOnceKey: ORDER_TAG }), processed });
+		expect(retry.json.sent).toBe(true);
+		expect(processed.has(ORDER_TAG)).toBe(true);
+	});
+
+	it('releases the key under continueOnFail too, and outputs the error for the item', async () => {
+		const processed = new Set<string>();
+		waha()
+			.post('/api/sendText')
+			.reply(422, { session: 'default', status: 'STOPPED', expected: ['WORKING'] });
+		const [item] = await runWaha({
+			parameters: sendText({ sendOnceKey: ORDER_TAG }),
+			processed,
+			continueOnFail: true,
+		});
+		expect(item.json.error).toBe('WAHA session "default" is STOPPED, not WORKING');
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(processed.has(ORDER_TAG)).toBe(false);
+	});
+
+	it('does not record a key for an item whose recipient is invalid', async () => {
+		const processed = new Set<string>();
+		await runWahaError({
+			parameters: sendText({ sendOnceKey: ORDER_TAG }, '+0(000)-000-00-00'),
+			processed,
+		});
+		expect(processed.size).toBe(0);
+	});
+
+	it('ignores a blank key', async () => {
+		const processed = new Set<string>();
+		waha().post('/api/sendText').twice().reply(201, webjsMessage());
+		await runWaha({ parameters: sendText({ sendOnceKey: '  ' }), processed });
+		const [second] = await runWaha({ parameters: sendText({ sendOnceKey: '  ' }), processed });
+		expect(second.json).toEqual({
+			sent: true,
+			messageId: webjsMessage().id,
+			chatId: CHAT_ID,
+			session: 'default',
+		});
+		expect(processed.size).toBe(0);
+	});
+});
+
+describe('Skip If Chat Contains', () => {
+	const options = { sendOnceKey: ORDER_TAG, skipIfChatContains: '512345678' };
+
+	it('does not send when a message we sent contains the text, and keeps the key', async () => {
+		const processed = new Set<string>();
+		waha()
+			.get(HISTORY)
+			.query({ limit: '20', downloadMedia: 'false' })
+			.reply(200, [
+				{ id: 'a', timestamp: 1, fromMe: false, body: 'Где мой заказ?' },
+				{ id: 'b', timestamp: 2, fromMe: true, body: 'Заказ 512345678 принят, доставим завтра' },
+			]);
+		const [item] = await runWaha({ parameters: sendText(options), processed });
+		expect(item.json).toEqual({
+			sent: false,
+			alreadySent: true,
+			foundInChat: true,
+			key: ORDER_TAG,
+			chatId: CHAT_ID,
+			session: 'default',
+		});
+		expect(processed.has(ORDER_TAG)).toBe(true);
+	});
+
+	it('sends when only the buyer mentioned the text', async () => {
+		waha()
+			.get(HISTORY)
+			.query(true)
+			.reply(200, [{ id: 'a', timestamp: 1, fromMe: false, body: 'Заказ 512345678?' }]);
+		waha().post('/api/sendText').reply(201, webjsMessage());
+		const [item] = await runWaha({ parameters: sendText(options) });
+		expect(item.json.sent).toBe(true);
+	});
+
+	it('treats an unknown chat (404) as empty and sends', async () => {
+		waha().get(HISTORY).query(true).reply(404, { statusCode: 404, message: 'Chat not found' });
+		waha().post('/api/sendText').reply(201, webjsMessage());
+		const [item] = await runWaha({ parameters: sendText(options) });
+		expect(item.json.sent).toBe(true);
+	});
+
+	it('fails and releases the key when the history cannot be read', async () => {
+		const processed = new Set<string>();
+		waha()
+			.get(HISTORY)
+			.query(true)
+			.reply(422, { session: 'default', status: 'SCAN_QR_CODE', expected: ['WORKING'] });
+		const error = await runWahaError({ parameters: sendText(options), processed });
+		expect(error.message).toBe('WAHA session "default" is SCAN_QR_CODE, not WORKING');
+		expect(processed.has(ORDER_TAG)).toBe(false);
+	});
+
+	it('is not asked when the key is already recorded', async () => {
+		const processed = new Set<string>([ORDER_TAG]);
+		const [item] = await runWaha({ parameters: sendText(options), processed });
+		expect(item.json).toMatchObject({ sent: false, alreadySent: true });
+		expect(item.json.foundInChat).toBeUndefined();
+	});
+});
+
+describe('Check Number Exists with Skip If Already Sent', () => {
+	it('answers alreadySent without calling WAHA when the key is recorded', async () => {
+		const processed = new Set<string>([ORDER_TAG]);
+		const [item] = await checkWithKey(processed);
+		expect(item.json).toEqual({
+			alreadySent: true,
+			exists: null,
+			chatId: null,
+			phone: '7701*****67',
+			key: ORDER_TAG,
+		});
+		expect(processed.has(ORDER_TAG)).toBe(true);
+	});
+
+	it('only peeks: a number on WhatsApp leaves the key free for the send', async () => {
+		const processed = new Set<string>();
+		waha()
+			.get('/api/contacts/check-exists')
+			.query(true)
+			.reply(200, { numberExists: true, chatId: CHAT_ID });
+		const [item] = await checkWithKey(processed);
+		expect(item.json).toEqual({
+			exists: true,
+			chatId: CHAT_ID,
+			phone: '7701*****67',
+			alreadySent: false,
+			key: ORDER_TAG,
+		});
+		expect(processed.has(ORDER_TAG)).toBe(false);
+
+		waha().post('/api/sendText').reply(201, webjsMessage());
+		const [sent] = await runWaha({ parameters: sendText({ sendOnceKey: ORDER_TAG }), processed });
+		expect(sent.json.sent).toBe(true);
+	});
+
+	it('records the key when the number is not on WhatsApp, so a catch-up run skips it', async () => {
+		const processed = new Set<string>();
+		waha().get('/api/contacts/check-exists').query(true).once().reply(200, { numberExists: false });
+		const [first] = await checkWithKey(processed);
+		expect(first.json).toMatchObject({ exists: false, alreadySent: false });
+		expect(processed.has(ORDER_TAG)).toBe(true);
+
+		const [again] = await checkWithKey(processed);
+		expect(again.json).toMatchObject({ alreadySent: true, exists: null });
+	});
+
+	it('leaves the store untouched when WAHA fails', async () => {
+		const processed = new Set<string>();
+		waha()
+			.get('/api/contacts/check-exists')
+			.query(true)
+			.reply(401, { message: 'Unauthorized', statusCode: 401 });
+		const error = await runWahaError({
+			parameters: checkExists({ sendOnceKey: ORDER_TAG }),
+			processed,
+		});
+		expect(error.message).toBe('WAHA rejected the API key');
+		expect(processed.size).toBe(0);
+	});
+});
+
+describe('Human-like pace', () => {
+	it('types before sending: startTyping, a wait, stopTyping, then sendText', async () => {
+		const calls: string[] = [];
+		sleep.mockImplementation(async (ms: number) => {
+			calls.push(`sleep ${ms >= TYPING_MIN_MS && ms <= TYPING_MAX_MS ? 'in bounds' : ms}`);
+		});
+		const scope = waha();
+		for (const path of ['/api/startTyping', '/api/stopTyping']) {
+			scope.post(path, { session: 'default', chatId: CHAT_ID }).reply(201, () => {
+				calls.push(path);
+				return '';
+			});
+		}
+		scope.post('/api/sendText').reply(201, () => {
+			calls.push('/api/sendText');
+			return webjsMessage();
+		});
+
+		const [item] = await runWaha({ parameters: sendText({ simulateTyping: true }) });
+
+		expect(calls).toEqual([
+			'/api/startTyping',
+			'sleep in bounds',
+			'/api/stopTyping',
+			'/api/sendText',
+		]);
+		expect(item.json.sent).toBe(true);
+	});
+
+	it('still sends when the engine cannot show typing', async () => {
+		waha()
+			.post('/api/startTyping')
+			.reply(422, { statusCode: 422, message: 'The method is not implemented by the engine.' });
+		waha().post('/api/sendText').reply(201, webjsMessage());
+		const [item] = await runWaha({ parameters: sendText({ simulateTyping: true }) });
+		expect(item.json.sent).toBe(true);
+		expect(sleep).not.toHaveBeenCalled();
+	});
+
+	it('waits a random delay before every message but the first of the execution', async () => {
+		jest.spyOn(pacing, 'random').mockReturnValue(0.5);
+		waha().post('/api/sendText').times(3).reply(201, webjsMessage());
+		const output = await runWaha({
+			items: [{ json: {} }, { json: {} }, { json: {} }],
+			parameters: sendText({ randomDelay: { delay: { minSeconds: 30, maxSeconds: 60 } } }),
+		});
+		expect(output.map((item) => item.json.sent)).toEqual([true, true, true]);
+		expect(sleep.mock.calls).toEqual([[45_000], [45_000]]);
+	});
+
+	it('does not wait for items that send nothing', async () => {
+		const processed = new Set<string>(['old-order']);
+		waha().post('/api/sendText').reply(201, webjsMessage());
+		const keys = ['old-order', 'new-order'];
+		await runWaha({
+			items: [{ json: {} }, { json: {} }],
+			parameters: (itemIndex) =>
+				sendText({
+					sendOnceKey: keys[itemIndex],
+					randomDelay: { delay: { minSeconds: 30, maxSeconds: 60 } },
+				}),
+			processed,
+		});
+		expect(sleep).not.toHaveBeenCalled();
+	});
+});

@@ -1,0 +1,261 @@
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { signWebhookBody } from '../../nodes/Waha/transport/hmac';
+import { WahaTrigger } from '../../nodes/WahaTrigger/WahaTrigger.node';
+import { fakeContext } from '../helpers/context';
+import { captureBody, useNock, waha, wahaCredentials } from '../helpers/waha';
+
+const OUR_URL = 'https://n8n.example.kz/webhook/abc/waha';
+const OTHER = { url: 'https://crm.example.kz/hooks/whatsapp', events: ['message.any'] };
+const SECRET = 'hmac-unit-secret';
+
+const trigger = new WahaTrigger();
+const lifecycle = trigger.webhookMethods.default;
+
+function hookContext(
+	options: { secret?: string; events?: string[]; staticData?: IDataObject } = {},
+) {
+	const { context, staticData } = fakeContext({
+		parameters: {
+			session: { __rl: true, mode: 'list', value: 'default' },
+			events: options.events ?? ['message'],
+		},
+		credentials: wahaCredentials(options.secret ?? ''),
+		staticData: options.staticData,
+	});
+	const hook = Object.assign(context, { getNodeWebhookUrl: () => OUR_URL });
+	return { hook: hook as unknown as IHookFunctions, staticData };
+}
+
+function session(webhooks: unknown[], extra: IDataObject = {}) {
+	return {
+		name: 'default',
+		status: 'WORKING',
+		config: { metadata: { tenant: 'shop-42' }, proxy: null, webhooks, ...extra },
+	};
+}
+
+type SessionUpdate = { name?: string; config?: IDataObject };
+const expectPut = (session = 'default') =>
+	captureBody<SessionUpdate>('put', `/api/sessions/${session}`, 200);
+
+useNock();
+
+describe('WAHA Trigger › webhook registration', () => {
+	it('adds its webhook next to the others and keeps the rest of the config', async () => {
+		waha()
+			.get('/api/sessions/default')
+			.reply(200, session([OTHER]));
+		const put = expectPut();
+		const { hook, staticData } = hookContext({ events: ['message', 'session.status'] });
+
+		expect(await lifecycle.create.call(hook)).toBe(true);
+
+		expect(put.body).toEqual({
+			name: 'default',
+			config: {
+				metadata: { tenant: 'shop-42' },
+				proxy: null,
+				webhooks: [OTHER, { url: OUR_URL, events: ['message', 'session.status'] }],
+			},
+		});
+		expect(staticData).toEqual({ session: 'default', webhookUrl: OUR_URL });
+	});
+
+	it('registers the HMAC key when the credential has a secret, replacing an old entry', async () => {
+		waha()
+			.get('/api/sessions/default')
+			.reply(200, session([{ url: OUR_URL, events: ['message.any'] }, OTHER]));
+		const put = expectPut();
+		const { hook } = hookContext({ secret: SECRET });
+
+		await lifecycle.create.call(hook);
+
+		expect(put.body?.config?.webhooks).toEqual([
+			OTHER,
+			{ url: OUR_URL, events: ['message'], hmac: { key: SECRET } },
+		]);
+	});
+
+	it('works on a session without any config', async () => {
+		waha()
+			.get('/api/sessions/default')
+			.reply(200, { name: 'default', status: 'STOPPED', config: null });
+		const put = expectPut();
+		await lifecycle.create.call(hookContext().hook);
+		expect(put.body?.config).toEqual({ webhooks: [{ url: OUR_URL, events: ['message'] }] });
+	});
+
+	it('finds its webhook only with the same events and HMAC key', async () => {
+		const ours = { url: OUR_URL, events: ['message'], hmac: { key: SECRET } };
+		waha()
+			.get('/api/sessions/default')
+			.times(4)
+			.reply(200, session([OTHER, ours]));
+
+		expect(await lifecycle.checkExists.call(hookContext({ secret: SECRET }).hook)).toBe(true);
+		expect(await lifecycle.checkExists.call(hookContext({ secret: 'new-secret' }).hook)).toBe(
+			false,
+		);
+		expect(await lifecycle.checkExists.call(hookContext().hook)).toBe(false);
+		expect(
+			await lifecycle.checkExists.call(
+				hookContext({ secret: SECRET, events: ['message', 'message.ack'] }).hook,
+			),
+		).toBe(false);
+	});
+
+	it('with only other webhooks on the session, finds none and deletes nothing', async () => {
+		waha()
+			.get('/api/sessions/default')
+			.twice()
+			.reply(200, session([OTHER]));
+		expect(await lifecycle.checkExists.call(hookContext().hook)).toBe(false);
+		expect(await lifecycle.delete.call(hookContext().hook)).toBe(true);
+	});
+
+	it('removes only its own webhook on delete, from the session it registered on', async () => {
+		waha()
+			.get('/api/sessions/shop')
+			.reply(200, { ...session([OTHER, { url: OUR_URL, events: ['message'] }]), name: 'shop' });
+		const put = expectPut('shop');
+		const { hook, staticData } = hookContext({
+			staticData: { session: 'shop', webhookUrl: OUR_URL },
+		});
+
+		expect(await lifecycle.delete.call(hook)).toBe(true);
+
+		expect(put.body?.config).toEqual({
+			metadata: { tenant: 'shop-42' },
+			proxy: null,
+			webhooks: [OTHER],
+		});
+		expect(staticData).toEqual({});
+	});
+
+	it('treats a deleted session as nothing to remove', async () => {
+		waha()
+			.get('/api/sessions/default')
+			.reply(404, { statusCode: 404, message: "We didn't find a session with name 'default'." });
+		expect(await lifecycle.delete.call(hookContext().hook)).toBe(true);
+	});
+
+	it('fails activation with a clear message when the API key is wrong', async () => {
+		waha().get('/api/sessions/default').reply(401, { message: 'Unauthorized', statusCode: 401 });
+		await expect(lifecycle.create.call(hookContext().hook)).rejects.toThrow(
+			'WAHA rejected the API key',
+		);
+	});
+});
+
+describe('WAHA Trigger › receiving events', () => {
+	const event = {
+		id: 'evt_01jyewpavw2ns6gc9j48ta562t',
+		timestamp: 1741249702485,
+		event: 'message',
+		session: 'default',
+		payload: { id: 'false_77011234567@c.us_AAAA', from: '77011234567@c.us', body: 'Здравствуйте' },
+		engine: 'WEBJS',
+	};
+
+	function webhookContext(options: {
+		body?: IDataObject;
+		rawBody?: Buffer;
+		headers?: IDataObject;
+		secret?: string;
+		events?: string[];
+	}) {
+		const body = options.body ?? event;
+		const { context } = fakeContext({
+			parameters: {
+				session: { __rl: true, mode: 'list', value: 'default' },
+				events: options.events ?? ['message'],
+			},
+			credentials: wahaCredentials(options.secret ?? ''),
+		});
+		const response = {
+			status: jest.fn().mockReturnThis(),
+			send: jest.fn().mockReturnThis(),
+			end: jest.fn().mockReturnThis(),
+		};
+		const webhook = Object.assign(context, {
+			getBodyData: () => body,
+			getHeaderData: () => options.headers ?? {},
+			getRequestObject: () => ({ rawBody: options.rawBody }),
+			getResponseObject: () => response,
+		});
+		return { webhook: webhook as unknown as IWebhookFunctions, response };
+	}
+
+	it('starts the workflow with a correctly signed event, checked over the raw body', async () => {
+		const raw = Buffer.from(JSON.stringify(event, null, 1));
+		const { webhook, response } = webhookContext({
+			rawBody: raw,
+			headers: {
+				'x-webhook-hmac': signWebhookBody(raw, SECRET),
+				'x-webhook-hmac-algorithm': 'sha512',
+			},
+			secret: SECRET,
+		});
+		const result = await trigger.webhook.call(webhook);
+		expect(result).toEqual({ workflowData: [[{ json: event }]] });
+		expect(response.status).not.toHaveBeenCalled();
+	});
+
+	it('falls back to the JSON body when n8n kept no raw body', async () => {
+		const { webhook } = webhookContext({
+			headers: { 'x-webhook-hmac': signWebhookBody(JSON.stringify(event), SECRET) },
+			secret: SECRET,
+		});
+		expect((await trigger.webhook.call(webhook)).workflowData).toBeDefined();
+	});
+
+	it.each([
+		['a wrong signature', { 'x-webhook-hmac': signWebhookBody('{}', SECRET) }, undefined],
+		['a missing signature', {}, undefined],
+		['a body changed by one byte', undefined, 1],
+	])('answers 401 and starts nothing for %s', async (_, headers, flip) => {
+		const raw = Buffer.from(JSON.stringify(event));
+		const signature = signWebhookBody(raw, SECRET);
+		const received = Buffer.from(raw);
+		if (flip !== undefined) received[received.length - 3] ^= flip;
+		const { webhook, response } = webhookContext({
+			rawBody: received,
+			headers: headers ?? { 'x-webhook-hmac': signature },
+			secret: SECRET,
+		});
+		const result = await trigger.webhook.call(webhook);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.status).toHaveBeenCalledWith(401);
+		expect(response.send).toHaveBeenCalledWith('Invalid signature');
+		expect(response.end).toHaveBeenCalled();
+	});
+
+	it('accepts unsigned events when the credential has no secret', async () => {
+		const { webhook } = webhookContext({});
+		expect((await trigger.webhook.call(webhook)).workflowData).toEqual([[{ json: event }]]);
+	});
+
+	it('drops events that were not selected, or that come from another session', async () => {
+		const ack = webhookContext({ body: { ...event, event: 'message.ack' } });
+		expect(await trigger.webhook.call(ack.webhook)).toEqual({ webhookResponse: 'ignored' });
+
+		const otherSession = webhookContext({ body: { ...event, session: 'shop' } });
+		expect(await trigger.webhook.call(otherSession.webhook)).toEqual({
+			webhookResponse: 'ignored',
+		});
+
+		const selected = webhookContext({
+			body: { ...event, event: 'message.ack' },
+			events: ['message', 'message.ack'],
+		});
+		expect((await trigger.webhook.call(selected.webhook)).workflowData).toBeDefined();
+	});
+
+	it('offers every known event, sorted by name', () => {
+		const events = trigger.description.properties.find((property) => property.name === 'events');
+		const names = (events?.options ?? []).map((option) => (option as { name: string }).name);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+		expect(names).toHaveLength(11);
+	});
+});
