@@ -4,9 +4,15 @@
  * (optionally only paths containing a string) and affects the next `times` of them, or every one
  * until cleared.
  */
-import { HttpError, isObject } from './http.mjs';
+import { controlError, isObject } from './http.mjs';
 
-export const FAULT_KINDS = /** @type {const} */ (['http5xx', 'timeout', 'http401', 'http429', 'down']);
+export const FAULT_KINDS = /** @type {const} */ ([
+	'http5xx',
+	'timeout',
+	'http401',
+	'http429',
+	'down',
+]);
 
 /** @typedef {(typeof FAULT_KINDS)[number]} FaultKind */
 
@@ -84,21 +90,33 @@ export function createFaultRegistry(serviceNames) {
  * @returns {Fault}
  */
 function validate(spec, serviceNames) {
-	if (!isObject(spec)) throw badSpec('Body must be a JSON object');
+	if (!isObject(spec)) throw controlError('Body must be a JSON object');
 	const { service, fault, times, status, delayMs, pathContains } = spec;
-	if (!serviceNames.includes(service)) throw badSpec(`service must be one of: ${serviceNames.join(', ')}`);
+	if (!serviceNames.includes(service))
+		throw controlError(`service must be one of: ${serviceNames.join(', ')}`);
 	if (fault === 'sessionNotWorking') {
-		throw badSpec('sessionNotWorking is a session state: POST /_control/waha/sessions/{name}/status {"status":"FAILED"}');
+		throw controlError(
+			'sessionNotWorking is a session state: POST /_control/waha/sessions/{name}/status {"status":"FAILED"}',
+		);
 	}
-	if (!FAULT_KINDS.includes(fault)) throw badSpec(`fault must be one of: ${FAULT_KINDS.join(', ')}`);
-	if (times !== undefined && !(Number.isInteger(times) && times > 0)) throw badSpec('times must be a positive integer');
-	if (status !== undefined && !(fault === 'http5xx' && Number.isInteger(status) && status >= 500 && status <= 599)) {
-		throw badSpec('status is only for http5xx and must be 500..599');
+	if (!FAULT_KINDS.includes(fault))
+		throw controlError(`fault must be one of: ${FAULT_KINDS.join(', ')}`);
+	if (times !== undefined && !(Number.isInteger(times) && times > 0))
+		throw controlError('times must be a positive integer');
+	if (
+		status !== undefined &&
+		!(fault === 'http5xx' && Number.isInteger(status) && status >= 500 && status <= 599)
+	) {
+		throw controlError('status is only for http5xx and must be 500..599');
 	}
-	if (delayMs !== undefined && !(fault === 'timeout' && Number.isInteger(delayMs) && delayMs >= 0)) {
-		throw badSpec('delayMs is only for timeout and must be a non-negative integer');
+	if (
+		delayMs !== undefined &&
+		!(fault === 'timeout' && Number.isInteger(delayMs) && delayMs >= 0)
+	) {
+		throw controlError('delayMs is only for timeout and must be a non-negative integer');
 	}
-	if (pathContains !== undefined && typeof pathContains !== 'string') throw badSpec('pathContains must be a string');
+	if (pathContains !== undefined && typeof pathContains !== 'string')
+		throw controlError('pathContains must be a string');
 
 	/** @type {Fault} */
 	const result = { id: 0, service, fault, remaining: times ?? null, hits: 0 };
@@ -106,9 +124,4 @@ function validate(spec, serviceNames) {
 	if (fault === 'timeout') result.delayMs = delayMs ?? DEFAULT_TIMEOUT_DELAY_MS;
 	if (pathContains !== undefined) result.pathContains = pathContains;
 	return result;
-}
-
-/** @param {string} message */
-function badSpec(message) {
-	return new HttpError(400, { error: message });
 }

@@ -45,6 +45,15 @@ export class HttpError extends Error {
 }
 
 /**
+ * The control API's error shape, `{error}`; emulated APIs use their own (see `errorBody`).
+ * @param {string} message
+ * @param {number} [status]
+ */
+export function controlError(message, status = 400) {
+	return new HttpError(status, { error: message });
+}
+
+/**
  * @param {unknown} body
  * @param {number} [status]
  * @returns {Reply}
@@ -173,7 +182,7 @@ export function sendReply(res, reply, defaultContentType) {
 		payload = JSON.stringify(reply.body);
 		headers['content-type'] ??= defaultContentType;
 	}
-	if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+	headers['content-length'] = String(payload === undefined ? 0 : Buffer.byteLength(payload));
 	res.writeHead(reply.status, headers);
 	res.end(payload);
 }

@@ -43,7 +43,12 @@ export function qrLikePng(text) {
 	header.writeUInt32BE(size, 4);
 	header[8] = 8; // bit depth
 	header[9] = 0; // colour type: greyscale
-	return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+	return Buffer.concat([
+		PNG_SIGNATURE,
+		chunk('IHDR', header),
+		chunk('IDAT', deflateSync(raw)),
+		chunk('IEND', Buffer.alloc(0)),
+	]);
 }
 
 /**

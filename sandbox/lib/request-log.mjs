@@ -88,7 +88,10 @@ export function createRequestLog() {
 /** @param {Record<string, string>} query */
 function redactQuery(query) {
 	return Object.fromEntries(
-		Object.entries(query).map(([name, value]) => [name, SECRET_QUERY_NAME.test(name) ? '[redacted]' : value]),
+		Object.entries(query).map(([name, value]) => [
+			name,
+			SECRET_QUERY_NAME.test(name) ? '[redacted]' : value,
+		]),
 	);
 }
 

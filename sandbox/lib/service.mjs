@@ -50,6 +50,8 @@ export function headerSecretAuth(headerName, secret) {
 		const presented = headers[headerName];
 		if (typeof presented !== 'string' || presented === '') return 'missing';
 		const actual = Buffer.from(presented);
-		return actual.length === expected.length && timingSafeEqual(actual, expected) ? 'valid' : 'invalid';
+		return actual.length === expected.length && timingSafeEqual(actual, expected)
+			? 'valid'
+			: 'invalid';
 	};
 }

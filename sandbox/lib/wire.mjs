@@ -19,9 +19,12 @@ function loadBuilt(pathInDist) {
 		return require(file);
 	} catch (error) {
 		if (error.code !== 'MODULE_NOT_FOUND') throw error;
-		throw new Error(`The sandbox needs the compiled package, but ${file} is missing. Build it first: npx tsc -p tsconfig.json`, {
-			cause: error,
-		});
+		throw new Error(
+			`The sandbox needs the compiled package, but ${file} is missing. Build it first: npx tsc -p tsconfig.json`,
+			{
+				cause: error,
+			},
+		);
 	}
 }
 

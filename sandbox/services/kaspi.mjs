@@ -1,0 +1,895 @@
+// @ts-check
+/**
+ * Kaspi Shop API emulator (kaspi.md part A): JSON:API orders with the real query names, paging,
+ * the 14-day window, includes, and status changes through `POST /orders`.
+ */
+import { HttpError, Router, controlError, isObject, json } from '../lib/http.mjs';
+import { createRandom } from '../lib/random.mjs';
+import { headerSecretAuth } from '../lib/service.mjs';
+import { kaspiWire } from '../lib/wire.mjs';
+import {
+	ALMATY_STREETS,
+	BUYER_NAMES,
+	MASKED_PHONE,
+	MERCHANT_ID,
+	MOBILE_PREFIXES,
+	PRODUCTS,
+	SEED_ORDERS,
+} from './kaspi-seed.mjs';
+
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiOrderAttributes} KaspiOrderAttributes */
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiOrderResource} KaspiOrderResource */
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiEntryAttributes} KaspiEntryAttributes */
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiEntryResource} KaspiEntryResource */
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiCustomer} KaspiCustomer */
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiListResponse<KaspiOrderResource>} KaspiOrderList */
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiListResponse<KaspiOrderResource>['included'][number]} KaspiIncluded */
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiErrorBody} KaspiErrorBody */
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').OrderState} OrderState */
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').OrderStatus} OrderStatus */
+/** @typedef {import('../../nodes/Kaspi/transport/types.ts').DeliveryMode} DeliveryMode */
+/** @typedef {import('../lib/http.mjs').RequestContext} RequestContext */
+/** @typedef {import('../lib/random.mjs').Random} Random */
+
+const { ORDER_QUERY, ORDER_STATES, ORDER_STATUSES, DELIVERY_MODES, MAX_WINDOW_MS, MAX_PAGE_SIZE } =
+	kaspiWire;
+
+export const KASPI_DEFAULT_TOKEN = 'sandbox-kaspi-token';
+const PREFIX = '/kaspi/shop/api/v2';
+const CONTENT_TYPE = 'application/vnd.api+json';
+/** Fixed, so seed data and generated orders are identical on every run. */
+const RANDOM_SEED = 20261122;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const CANCELLATION_REASONS = [
+	'BUYER_CANCELLATION_BY_MERCHANT',
+	'BUYER_NOT_REACHABLE',
+	'MERCHANT_OUT_OF_STOCK',
+];
+const MAX_CANCELLATION_COMMENT = 1000;
+const INCLUDABLE = ['user', 'entries'];
+
+/** @type {Record<'pickup' | 'ownDelivery' | 'kaspiDelivery' | 'postomat', { deliveryMode: DeliveryMode, isKaspiDelivery: boolean }>} */
+const DELIVERY_PROFILES = {
+	pickup: { deliveryMode: 'DELIVERY_PICKUP', isKaspiDelivery: false },
+	ownDelivery: { deliveryMode: 'DELIVERY_LOCAL', isKaspiDelivery: false },
+	kaspiDelivery: { deliveryMode: 'DELIVERY_REGIONAL_TODOOR', isKaspiDelivery: true },
+	postomat: { deliveryMode: 'DELIVERY_PICKUP', isKaspiDelivery: true },
+};
+
+/**
+ * @typedef {object} OrderRecord
+ * @property {string} id Opaque JSON:API id.
+ * @property {KaspiOrderAttributes} attributes
+ * @property {Array<{ id: string, attributes: KaspiEntryAttributes }>} entries
+ */
+
+/**
+ * @typedef {object} KaspiState
+ * @property {OrderRecord[]} orders In creation order; listing sorts by `creationDate`.
+ * @property {Random} random
+ */
+
+/**
+ * What the control API accepts to create an order; everything is optional and filled plausibly.
+ * @typedef {object} OrderSpec
+ * @property {string} [code]
+ * @property {OrderState} [state]
+ * @property {OrderStatus} [status]
+ * @property {number} [creationDate] Epoch ms.
+ * @property {{ firstName?: string, lastName?: string, cellPhone?: string | null } | null} [customer]
+ * @property {Array<{ sku: string, name: string, quantity?: number, basePrice: number }>} [entries]
+ * @property {DeliveryMode} [deliveryMode]
+ * @property {boolean} [isKaspiDelivery]
+ * @property {'PAY_WITH_CREDIT' | 'PREPAID'} [paymentMode]
+ * @property {string} [cancellationReason]
+ */
+
+/** @type {import('../lib/service.mjs').ServiceModule} */
+export const kaspiService = {
+	name: 'kaspi',
+	create({ secret = KASPI_DEFAULT_TOKEN, seed }) {
+		/** @type {KaspiState} */
+		const state = { orders: [], random: createRandom(RANDOM_SEED) };
+		const reset = (/** @type {boolean} */ withSeed) => {
+			state.random = createRandom(RANDOM_SEED);
+			state.orders = withSeed ? seedOrders(state.random, Date.now()) : [];
+		};
+		reset(seed);
+
+		return {
+			name: 'kaspi',
+			prefix: PREFIX,
+			contentType: CONTENT_TYPE,
+			state,
+			authenticate: headerSecretAuth('x-auth-token', secret),
+			errorBody,
+			unauthorized: () =>
+				json(errorBody(401, 'Unauthorized: the X-Auth-Token is missing or not valid'), 401),
+			api: apiRoutes(state),
+			control: controlRoutes(state),
+			reset,
+		};
+	},
+};
+
+/**
+ * JSON:API error document. Kaspi documents only `title` (kaspi.md A.10), so it carries the reason.
+ * @param {number} status
+ * @param {string} title
+ * @returns {KaspiErrorBody}
+ */
+function errorBody(status, title) {
+	return { errors: [{ status: String(status), title }] };
+}
+
+/**
+ * @param {number} status
+ * @param {string} title
+ */
+function apiError(status, title) {
+	return new HttpError(status, errorBody(status, title));
+}
+
+// ---------------------------------------------------------------------------------------------
+// API routes
+
+/** @param {KaspiState} state */
+function apiRoutes(state) {
+	return new Router()
+		.on('GET', '/orders', (ctx) => json(listOrders(state, ctx)))
+		.on('GET', '/orders/:id', (ctx) => {
+			const order = findById(state, ctx.params.id);
+			const include = parseInclude(ctx.query[ORDER_QUERY.include]);
+			return json({
+				data: orderResource(order, ctx.baseUrl, include),
+				included: includedFor([order], ctx.baseUrl, include),
+			});
+		})
+		.on('GET', '/orders/:id/entries', (ctx) => {
+			const order = findById(state, ctx.params.id);
+			return json({ data: entryResources(order, ctx.baseUrl), included: [] });
+		})
+		.on('POST', '/orders', (ctx) => {
+			const order = changeStatus(state, ctx.body);
+			return json({ data: orderResource(order, ctx.baseUrl, new Set()), included: [] });
+		});
+}
+
+/**
+ * @param {KaspiState} state
+ * @param {RequestContext} ctx
+ * @returns {KaspiOrderList}
+ */
+function listOrders(state, ctx) {
+	const query = ctx.query;
+	const pageNumber = requiredInteger(query, ORDER_QUERY.pageNumber, 0);
+	const pageSize = requiredInteger(query, ORDER_QUERY.pageSize, 1);
+	if (pageSize > MAX_PAGE_SIZE)
+		throw apiError(400, `${ORDER_QUERY.pageSize} must not exceed ${MAX_PAGE_SIZE}`);
+	const include = parseInclude(query[ORDER_QUERY.include]);
+
+	const code = query[ORDER_QUERY.code];
+	// The guide uses the code filter on its own, so a lookup by code needs no date range.
+	const matches =
+		code !== undefined
+			? state.orders.filter((order) => order.attributes.code === code)
+			: state.orders.filter(orderFilter(query));
+	const sorted = [...matches].sort((a, b) => a.attributes.creationDate - b.attributes.creationDate);
+	const page = sorted.slice(pageNumber * pageSize, (pageNumber + 1) * pageSize);
+
+	return {
+		data: page.map((order) => orderResource(order, ctx.baseUrl, include)),
+		included: includedFor(page, ctx.baseUrl, include),
+		meta: { pageCount: Math.ceil(sorted.length / pageSize), totalCount: sorted.length },
+	};
+}
+
+/**
+ * The creation-date window and the optional filters of `GET /orders` (kaspi.md A.3).
+ * @param {Record<string, string>} query
+ * @returns {(order: OrderRecord) => boolean}
+ */
+function orderFilter(query) {
+	if (query[ORDER_QUERY.creationFrom] === undefined)
+		throw apiError(400, `${ORDER_QUERY.creationFrom} is required`);
+	const from = epochParam(query, ORDER_QUERY.creationFrom);
+	// The guide: the upper bound defaults to now.
+	const to =
+		query[ORDER_QUERY.creationTo] === undefined
+			? Date.now()
+			: epochParam(query, ORDER_QUERY.creationTo);
+	if (to < from)
+		throw apiError(400, `${ORDER_QUERY.creationTo} must not be before ${ORDER_QUERY.creationFrom}`);
+	if (to - from > MAX_WINDOW_MS) throw apiError(400, 'Maximum search period is 14 days');
+
+	const state = enumParam(query, ORDER_QUERY.state, ORDER_STATES);
+	const status = enumParam(query, ORDER_QUERY.status, ORDER_STATUSES);
+	const deliveryType = enumParam(query, ORDER_QUERY.deliveryType, ['PICKUP', 'DELIVERY']);
+	const signatureRequired = enumParam(query, 'filter[orders][signatureRequired]', [
+		'true',
+		'false',
+	]);
+
+	return ({ attributes }) =>
+		attributes.creationDate >= from &&
+		attributes.creationDate <= to &&
+		(state === undefined || attributes.state === state) &&
+		(status === undefined || attributes.status === status) &&
+		(deliveryType === undefined || deliveryTypeOf(attributes) === deliveryType) &&
+		(signatureRequired === undefined || String(attributes.signatureRequired) === signatureRequired);
+}
+
+/**
+ * `PICKUP` is the buyer collecting from the merchant's point; everything else, including a Kaspi
+ * Postomat, is some form of delivery.
+ * @param {KaspiOrderAttributes} attributes
+ */
+function deliveryTypeOf(attributes) {
+	return attributes.deliveryMode === 'DELIVERY_PICKUP' && !attributes.isKaspiDelivery
+		? 'PICKUP'
+		: 'DELIVERY';
+}
+
+/**
+ * @param {Record<string, string>} query
+ * @param {string} name
+ * @param {number} min
+ */
+function requiredInteger(query, name, min) {
+	const raw = query[name];
+	if (raw === undefined) throw apiError(400, `${name} is required`);
+	if (!/^\d+$/.test(raw) || Number(raw) < min)
+		throw apiError(400, `${name} must be an integer >= ${min}`);
+	return Number(raw);
+}
+
+/**
+ * @param {Record<string, string>} query
+ * @param {string} name
+ */
+function epochParam(query, name) {
+	const raw = query[name];
+	if (!/^\d+$/.test(raw)) throw apiError(400, `${name} must be a timestamp in milliseconds`);
+	return Number(raw);
+}
+
+/**
+ * One value of a known set. Comma lists are not documented, so they are refused.
+ * @template {string} T
+ * @param {Record<string, string>} query
+ * @param {string} name
+ * @param {readonly T[]} allowed
+ * @returns {T | undefined}
+ */
+function enumParam(query, name, allowed) {
+	const raw = query[name];
+	if (raw === undefined) return undefined;
+	const value = allowed.find((candidate) => candidate === raw);
+	if (value === undefined) throw apiError(400, `${name} must be one of: ${allowed.join(', ')}`);
+	return value;
+}
+
+/**
+ * `include[orders]=user`, `=entries`, or both comma-separated (undocumented but harmless).
+ * @param {string | undefined} raw
+ * @returns {Set<string>}
+ */
+function parseInclude(raw) {
+	if (raw === undefined || raw === '') return new Set();
+	const names = raw.split(',');
+	const unknown = names.filter((name) => !INCLUDABLE.includes(name));
+	if (unknown.length > 0)
+		throw apiError(400, `${ORDER_QUERY.include} must be user or entries, got ${unknown.join(',')}`);
+	return new Set(names);
+}
+
+/**
+ * @param {KaspiState} state
+ * @param {string} id
+ */
+function findById(state, id) {
+	const order = state.orders.find((candidate) => candidate.id === id);
+	if (order === undefined) throw apiError(404, `Order ${id} not found`);
+	return order;
+}
+
+/**
+ * @param {OrderRecord} order
+ * @param {string} baseUrl
+ * @param {Set<string>} include
+ * @returns {KaspiOrderResource}
+ */
+function orderResource(order, baseUrl, include) {
+	const self = `${baseUrl}/orders/${order.id}`;
+	const customer = order.attributes.customer;
+	/** @type {KaspiOrderResource} */
+	const resource = {
+		type: 'orders',
+		id: order.id,
+		attributes: structuredClone(order.attributes),
+		relationships: {
+			user: {
+				links: { self: `${self}/relationships/user`, related: `${self}/user` },
+				...(customer && { data: { type: 'customers', id: customer.id } }),
+			},
+			entries: {
+				links: { self: `${self}/relationships/entries`, related: `${self}/entries` },
+				...(include.has('entries') && {
+					data: order.entries.map((entry) => ({ type: 'orderentries', id: entry.id })),
+				}),
+			},
+		},
+		links: { self },
+	};
+	return resource;
+}
+
+/**
+ * @param {OrderRecord[]} orders
+ * @param {string} baseUrl
+ * @param {Set<string>} include
+ * @returns {KaspiIncluded[]}
+ */
+function includedFor(orders, baseUrl, include) {
+	/** @type {KaspiIncluded[]} */
+	const included = [];
+	for (const order of orders) {
+		const customer = order.attributes.customer;
+		if (include.has('user') && customer) {
+			const { firstName, lastName, cellPhone } = customer;
+			included.push({
+				type: 'customers',
+				id: customer.id,
+				attributes: { firstName, lastName, cellPhone },
+			});
+		}
+		if (include.has('entries')) included.push(...entryResources(order, baseUrl));
+	}
+	return included;
+}
+
+/**
+ * @param {OrderRecord} order
+ * @param {string} baseUrl
+ * @returns {KaspiEntryResource[]}
+ */
+function entryResources(order, baseUrl) {
+	return order.entries.map((entry) => ({
+		type: 'orderentries',
+		id: entry.id,
+		attributes: structuredClone(entry.attributes),
+		relationships: {
+			product: {
+				data: { type: 'masterproducts', id: opaqueId(entry.attributes.offer.code) },
+				links: { related: `${baseUrl}/orderentries/${entry.id}/product` },
+			},
+			deliveryPointOfService: {
+				data: {
+					type: 'pointofservices',
+					id: opaqueId(order.attributes.pickupPointId ?? `${MERCHANT_ID}_PP1`),
+				},
+			},
+		},
+		links: { self: `${baseUrl}/orderentries/${entry.id}` },
+	}));
+}
+
+/**
+ * `POST /orders` (kaspi.md A.8). The two-step completion code is not emulated: `COMPLETED` is
+ * accepted without `X-Security-Code`.
+ * @param {KaspiState} state
+ * @param {unknown} body
+ */
+function changeStatus(state, body) {
+	const data = isObject(body) ? body.data : undefined;
+	if (
+		!isObject(data) ||
+		data.type !== 'orders' ||
+		typeof data.id !== 'string' ||
+		!isObject(data.attributes)
+	) {
+		throw apiError(
+			400,
+			'Body must be {"data":{"type":"orders","id":"...","attributes":{"code":"...","status":"..."}}}',
+		);
+	}
+	const { code, status, cancellationReason, cancellationComment } = data.attributes;
+	const order = findById(state, data.id);
+	const attributes = order.attributes;
+	if (code !== attributes.code)
+		throw apiError(400, `Order code ${code} does not match order ${data.id}`);
+
+	switch (status) {
+		case 'ACCEPTED_BY_MERCHANT':
+			if (attributes.status !== 'APPROVED_BY_BANK' || attributes.state !== 'NEW') {
+				throw apiError(
+					400,
+					`Order in state ${attributes.state} with status ${attributes.status} cannot be accepted`,
+				);
+			}
+			attributes.status = 'ACCEPTED_BY_MERCHANT';
+			attributes.state = acceptedState(attributes);
+			break;
+		case 'CANCELLED':
+			if (
+				attributes.status !== 'APPROVED_BY_BANK' &&
+				attributes.status !== 'ACCEPTED_BY_MERCHANT'
+			) {
+				throw apiError(400, `Order with status ${attributes.status} cannot be cancelled`);
+			}
+			if (!CANCELLATION_REASONS.includes(cancellationReason)) {
+				throw apiError(
+					400,
+					`cancellationReason is required: one of ${CANCELLATION_REASONS.join(', ')}`,
+				);
+			}
+			if (
+				cancellationComment !== undefined &&
+				String(cancellationComment).length > MAX_CANCELLATION_COMMENT
+			) {
+				throw apiError(
+					400,
+					`cancellationComment must not exceed ${MAX_CANCELLATION_COMMENT} characters`,
+				);
+			}
+			attributes.status = 'CANCELLED';
+			attributes.state = 'ARCHIVE';
+			attributes.cancellationReason = cancellationReason;
+			break;
+		case 'COMPLETED':
+			// The documented titles (kaspi.md A.10) for the cases they cover.
+			if (attributes.status === 'CANCELLED')
+				throw apiError(400, "Order is cancelled, so it can't be completed.");
+			if (attributes.status === 'COMPLETED') {
+				throw apiError(400, "Order already has been completed, so it can't be completed again.");
+			}
+			if (attributes.status !== 'ACCEPTED_BY_MERCHANT')
+				throw apiError(400, 'Order is not may complete allowed');
+			attributes.status = 'COMPLETED';
+			attributes.state = 'ARCHIVE';
+			attributes.completionDate = Date.now();
+			break;
+		default:
+			throw apiError(
+				400,
+				`Status change to ${status} is not supported; use ACCEPTED_BY_MERCHANT, CANCELLED or COMPLETED`,
+			);
+	}
+	return order;
+}
+
+/**
+ * The tab an accepted order moves to: Kaspi Delivery (including Postomat) has its own tab;
+ * otherwise pickup or the merchant's delivery.
+ * @param {{ deliveryMode: DeliveryMode, isKaspiDelivery: boolean }} delivery
+ * @returns {OrderState}
+ */
+function acceptedState(delivery) {
+	if (delivery.isKaspiDelivery) return 'KASPI_DELIVERY';
+	return delivery.deliveryMode === 'DELIVERY_PICKUP' ? 'PICKUP' : 'DELIVERY';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control routes
+
+/** @param {KaspiState} state */
+function controlRoutes(state) {
+	return new Router()
+		.on('GET', '/orders', () => json(sortedByCreation(state.orders).map(flatOrder)))
+		.on('POST', '/orders', (ctx) => {
+			const body = ctx.body ?? {};
+			if (!isObject(body)) throw controlError('Body must be a JSON object');
+			const { count = 0, orders: specs = [] } = body;
+			if (!Number.isInteger(count) || count < 0)
+				throw controlError('count must be a non-negative integer');
+			if (!Array.isArray(specs)) throw controlError('orders must be an array');
+			const created = [...Array.from({ length: count }, () => ({})), ...specs].map((spec) => {
+				const order = buildOrder(checkSpec(spec, state), state.random, Date.now());
+				state.orders.push(order);
+				return order;
+			});
+			return json(created.map(flatOrder), 201);
+		})
+		.on('PATCH', '/orders/:code', (ctx) => {
+			const order = state.orders.find((candidate) => candidate.attributes.code === ctx.params.code);
+			if (order === undefined) throw controlError(`No order with code ${ctx.params.code}`, 404);
+			patchOrder(order, ctx.body, state.random);
+			return json(flatOrder(order));
+		});
+}
+
+/**
+ * The compact view the control API returns: what a test needs to assert, without JSON:API.
+ * @param {OrderRecord} order
+ */
+function flatOrder(order) {
+	const a = order.attributes;
+	return {
+		id: order.id,
+		code: a.code,
+		state: a.state,
+		status: a.status,
+		creationDate: a.creationDate,
+		totalPrice: a.totalPrice,
+		paymentMode: a.paymentMode,
+		deliveryMode: a.deliveryMode,
+		isKaspiDelivery: a.isKaspiDelivery,
+		customer: a.customer && {
+			firstName: a.customer.firstName,
+			lastName: a.customer.lastName,
+			cellPhone: a.customer.cellPhone,
+		},
+		entries: order.entries.map(({ attributes: e }) => ({
+			sku: e.offer.code,
+			name: e.offer.name,
+			quantity: e.quantity,
+			basePrice: e.basePrice,
+			totalPrice: e.totalPrice,
+		})),
+		...(a.cancellationReason !== undefined && { cancellationReason: a.cancellationReason }),
+	};
+}
+
+/** @param {OrderRecord[]} orders */
+function sortedByCreation(orders) {
+	return [...orders].sort((a, b) => a.attributes.creationDate - b.attributes.creationDate);
+}
+
+/**
+ * @param {unknown} spec
+ * @param {KaspiState} state
+ * @returns {OrderSpec}
+ */
+function checkSpec(spec, state) {
+	if (!isObject(spec)) throw controlError('Each order spec must be an object');
+	const {
+		code,
+		state: orderState,
+		status,
+		creationDate,
+		customer,
+		entries,
+		deliveryMode,
+		isKaspiDelivery,
+		paymentMode,
+	} = spec;
+	if (code !== undefined) {
+		if (typeof code !== 'string' || !/^\d+$/.test(code))
+			throw controlError('code must be a string of digits');
+		if (state.orders.some((order) => order.attributes.code === code))
+			throw controlError(`Order code ${code} already exists`, 409);
+	}
+	checkEnum('state', orderState, ORDER_STATES);
+	checkEnum('status', status, ORDER_STATUSES);
+	checkEnum('deliveryMode', deliveryMode, DELIVERY_MODES);
+	checkEnum('paymentMode', paymentMode, ['PAY_WITH_CREDIT', 'PREPAID']);
+	if (creationDate !== undefined && !Number.isInteger(creationDate))
+		throw controlError('creationDate must be epoch milliseconds');
+	if (isKaspiDelivery !== undefined && typeof isKaspiDelivery !== 'boolean')
+		throw controlError('isKaspiDelivery must be a boolean');
+	if (customer !== undefined && customer !== null && !isObject(customer))
+		throw controlError('customer must be an object or null');
+	if (entries !== undefined) {
+		const valid =
+			Array.isArray(entries) &&
+			entries.length > 0 &&
+			entries.every(
+				(entry) =>
+					isObject(entry) &&
+					typeof entry.sku === 'string' &&
+					typeof entry.name === 'string' &&
+					typeof entry.basePrice === 'number' &&
+					(entry.quantity === undefined ||
+						(Number.isInteger(entry.quantity) && entry.quantity > 0)),
+			);
+		if (!valid)
+			throw controlError('entries must be a non-empty array of {sku, name, basePrice, quantity?}');
+	}
+	return spec;
+}
+
+/**
+ * @param {string} name
+ * @param {unknown} value
+ * @param {readonly string[]} allowed
+ */
+function checkEnum(name, value, allowed) {
+	if (value !== undefined && !allowed.includes(/** @type {string} */ (value))) {
+		throw controlError(`${name} must be one of: ${allowed.join(', ')}`);
+	}
+}
+
+/**
+ * `PATCH /_control/kaspi/orders/{code}`: moves an order as if it changed in the seller cabinet.
+ * @param {OrderRecord} order
+ * @param {unknown} body
+ * @param {Random} random
+ */
+function patchOrder(order, body, random) {
+	if (!isObject(body)) throw controlError('Body must be a JSON object');
+	const { state, status, cancellationReason, customer } = body;
+	checkEnum('state', state, ORDER_STATES);
+	checkEnum('status', status, ORDER_STATUSES);
+	if (customer !== undefined && customer !== null && !isObject(customer))
+		throw controlError('customer must be an object or null');
+	const attributes = order.attributes;
+	if (state !== undefined) attributes.state = state;
+	if (status !== undefined) attributes.status = status;
+	if (typeof cancellationReason === 'string') attributes.cancellationReason = cancellationReason;
+	if (customer === null) attributes.customer = null;
+	else if (customer !== undefined) {
+		const current = attributes.customer ?? {
+			id: customerId(null, random),
+			name: null,
+			firstName: null,
+			lastName: null,
+			cellPhone: null,
+		};
+		attributes.customer = { ...current, ...pickCustomerFields(customer) };
+	}
+}
+
+/** @param {Record<string, any>} customer */
+function pickCustomerFields(customer) {
+	/** @type {Partial<KaspiCustomer>} */
+	const fields = {};
+	for (const name of /** @type {const} */ (['firstName', 'lastName', 'cellPhone'])) {
+		if (name in customer) fields[name] = customer[name];
+	}
+	return fields;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Order generation
+
+/**
+ * @param {Random} random
+ * @param {number} now
+ * @returns {OrderRecord[]}
+ */
+function seedOrders(random, now) {
+	return SEED_ORDERS.map((seed) => {
+		const [firstName, lastName] = seed.buyer;
+		const jitterMs = random.int(0, 50) * 60_000;
+		/** @type {OrderSpec} */
+		const spec = {
+			state: seed.state,
+			status: seed.status,
+			creationDate: Math.round(now - seed.daysAgo * DAY_MS - jitterMs),
+			customer: { firstName, lastName, cellPhone: seedPhone(seed.phone, random) },
+			cancellationReason: seed.cancellationReason,
+			...DELIVERY_PROFILES[seed.delivery],
+		};
+		return buildOrder(spec, random, now);
+	});
+}
+
+/**
+ * @param {'masked' | 'none' | 'notOnWhatsApp' | undefined} kind
+ * @param {Random} random
+ */
+function seedPhone(kind, random) {
+	switch (kind) {
+		case 'masked':
+			return MASKED_PHONE;
+		case 'none':
+			return null;
+		case 'notOnWhatsApp':
+			// The WAHA emulator treats numbers ending in 00 as not registered on WhatsApp.
+			return `${random.pick(MOBILE_PREFIXES)}${random.digits(5)}00`;
+		default:
+			return randomPhone(random);
+	}
+}
+
+/**
+ * Kaspi's 10-digit form without the country code. Never ends in 00, so it is on WhatsApp.
+ * @param {Random} random
+ */
+function randomPhone(random) {
+	return `${random.pick(MOBILE_PREFIXES)}${random.digits(5)}${random.int(1, 9)}${random.digits(1)}`;
+}
+
+/**
+ * Fills every attribute the spec leaves out, consistently with the ones it sets.
+ * @param {OrderSpec} spec
+ * @param {Random} random
+ * @param {number} now
+ * @returns {OrderRecord}
+ */
+function buildOrder(spec, random, now) {
+	const code = spec.code ?? `${random.int(1, 9)}${random.digits(8)}`;
+	const creationDate = spec.creationDate ?? now;
+	const delivery = deliveryOf(spec, random);
+	const status = spec.status ?? defaultStatus(spec.state);
+	const state = spec.state ?? defaultState(status, delivery);
+	const paymentMode = spec.paymentMode ?? (random.next() < 0.4 ? 'PAY_WITH_CREDIT' : 'PREPAID');
+	const deliveryCost =
+		delivery.deliveryMode === 'DELIVERY_PICKUP' && !delivery.isKaspiDelivery
+			? 0
+			: random.pick([0, 990, 1490]);
+
+	const entrySpecs = spec.entries ?? randomEntries(random);
+	const entries = entrySpecs.map((entry, entryNumber) => {
+		const quantity = entry.quantity ?? 1;
+		const product = PRODUCTS.find((candidate) => candidate.sku === entry.sku);
+		const [categoryCode, categoryTitle] = product?.category ?? ['Master - Other', 'Другое'];
+		return {
+			id: opaqueId(`${code}##${entryNumber}`),
+			/** @type {KaspiEntryAttributes} */
+			attributes: {
+				entryNumber,
+				quantity,
+				basePrice: entry.basePrice,
+				totalPrice: entry.basePrice * quantity,
+				deliveryCost: 0,
+				weight: product?.weight ?? 0,
+				unitType: 'PIECES',
+				category: { code: categoryCode, title: categoryTitle },
+				offer: { code: entry.sku, name: entry.name },
+				isImeiRequired: false,
+			},
+		};
+	});
+
+	/** @type {KaspiOrderAttributes} */
+	const attributes = {
+		code,
+		totalPrice: entries.reduce((sum, entry) => sum + entry.attributes.totalPrice, 0),
+		paymentMode,
+		creationDate,
+		approvedByBankDate: creationDate + random.int(5, 90) * 1000,
+		plannedDeliveryDate:
+			delivery.deliveryMode === 'DELIVERY_PICKUP' && !delivery.isKaspiDelivery
+				? null
+				: creationDate + 2 * DAY_MS,
+		reservationDate: creationDate + 3 * DAY_MS,
+		deliveryCostForSeller: deliveryCost,
+		deliveryCost,
+		isKaspiDelivery: delivery.isKaspiDelivery,
+		deliveryMode: delivery.deliveryMode,
+		signatureRequired: state === 'SIGN_REQUIRED',
+		creditTerm: paymentMode === 'PAY_WITH_CREDIT' ? random.pick([3, 6, 12, 24]) : 0,
+		preOrder: false,
+		pickupPointId: `${MERCHANT_ID}_PP1`,
+		state,
+		status,
+		customer: buildCustomer(spec.customer, random),
+		deliveryAddress: delivery.deliveryMode === 'DELIVERY_LOCAL' ? randomAddress(random) : null,
+		assembled: false,
+	};
+	if (status === 'CANCELLED')
+		attributes.cancellationReason = spec.cancellationReason ?? 'BUYER_CANCELLATION_BY_MERCHANT';
+	if (status === 'COMPLETED')
+		attributes.completionDate = Math.min(creationDate + random.int(1, 3) * DAY_MS, now);
+
+	return { id: opaqueId(`${code}:${random.digits(3)}`), attributes, entries };
+}
+
+/**
+ * @param {OrderSpec} spec
+ * @param {Random} random
+ */
+function deliveryOf(spec, random) {
+	if (spec.deliveryMode !== undefined) {
+		return {
+			deliveryMode: spec.deliveryMode,
+			isKaspiDelivery: spec.isKaspiDelivery ?? spec.deliveryMode === 'DELIVERY_REGIONAL_TODOOR',
+		};
+	}
+	if (spec.state === 'PICKUP') return DELIVERY_PROFILES.pickup;
+	if (spec.state === 'DELIVERY') return DELIVERY_PROFILES.ownDelivery;
+	if (spec.state === 'KASPI_DELIVERY') return DELIVERY_PROFILES.kaspiDelivery;
+	const profile = random.pick(
+		/** @type {const} */ (['pickup', 'pickup', 'ownDelivery', 'kaspiDelivery', 'postomat']),
+	);
+	return {
+		...DELIVERY_PROFILES[profile],
+		...(spec.isKaspiDelivery !== undefined && { isKaspiDelivery: spec.isKaspiDelivery }),
+	};
+}
+
+/**
+ * @param {OrderState | undefined} state
+ * @returns {OrderStatus}
+ */
+function defaultStatus(state) {
+	switch (state) {
+		case 'PICKUP':
+		case 'DELIVERY':
+		case 'KASPI_DELIVERY':
+			return 'ACCEPTED_BY_MERCHANT';
+		case 'ARCHIVE':
+			return 'COMPLETED';
+		default:
+			return 'APPROVED_BY_BANK';
+	}
+}
+
+/**
+ * @param {OrderStatus} status
+ * @param {{ deliveryMode: DeliveryMode, isKaspiDelivery: boolean }} delivery
+ * @returns {OrderState}
+ */
+function defaultState(status, delivery) {
+	switch (status) {
+		case 'APPROVED_BY_BANK':
+			return 'NEW';
+		case 'COMPLETED':
+		case 'CANCELLED':
+		case 'RETURNED':
+			return 'ARCHIVE';
+		default:
+			return acceptedState(delivery);
+	}
+}
+
+/**
+ * @param {OrderSpec['customer']} spec
+ * @param {Random} random
+ * @returns {KaspiCustomer | null}
+ */
+function buildCustomer(spec, random) {
+	if (spec === null) return null;
+	const [firstName, lastName] = random.pick(BUYER_NAMES);
+	const cellPhone = spec && 'cellPhone' in spec ? (spec.cellPhone ?? null) : randomPhone(random);
+	return {
+		id: customerId(cellPhone, random),
+		name: null,
+		cellPhone,
+		firstName: spec?.firstName ?? firstName,
+		lastName: spec?.lastName ?? lastName,
+	};
+}
+
+/**
+ * Observed customer ids decode to a phone-like number (kaspi.md A.4); a masked or absent phone
+ * still gets one.
+ * @param {string | null} cellPhone
+ * @param {Random} random
+ */
+function customerId(cellPhone, random) {
+	return opaqueId(
+		cellPhone !== null && /^\d{10}$/.test(cellPhone) ? cellPhone : `7${random.digits(9)}`,
+	);
+}
+
+/** @param {Random} random */
+function randomEntries(random) {
+	return Array.from({ length: random.int(1, 2) }, () => {
+		const product = random.pick(PRODUCTS);
+		return {
+			sku: product.sku,
+			name: product.name,
+			basePrice: product.price,
+			quantity: product.price < 10000 ? random.int(1, 3) : 1,
+		};
+	});
+}
+
+/** @param {Random} random */
+function randomAddress(random) {
+	const streetName = random.pick(ALMATY_STREETS);
+	const streetNumber = String(random.int(1, 180));
+	const apartment = String(random.int(1, 120));
+	return {
+		streetName,
+		streetNumber,
+		town: 'Алматы',
+		district: null,
+		building: null,
+		apartment,
+		formattedAddress: `Алматы, ${streetName}, ${streetNumber}, кв. ${apartment}`,
+		latitude: 43.2 + random.int(0, 600) / 10000,
+		longitude: 76.85 + random.int(0, 900) / 10000,
+	};
+}
+
+/**
+ * Kaspi ids are unpadded base64 of internal keys (kaspi.md A.4); URL-safe here so an id is
+ * always one path segment.
+ * @param {string} key
+ */
+function opaqueId(key) {
+	return Buffer.from(key).toString('base64url');
+}
