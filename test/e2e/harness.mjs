@@ -1,0 +1,296 @@
+// @ts-check
+// Runs a real, pinned n8n on loopback with the packed pack installed the way n8n's community
+// installer does it (scripts off, peers stripped), for the end-to-end tests and the demo.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const PINNED_DIR = join(ROOT, 'test/e2e/n8n');
+const PACKAGE_NAME = 'n8n-nodes-kz-commerce';
+
+/** Folder of the pinned n8n install, keyed on its committed manifest so a change reinstalls. */
+export function n8nCacheDir() {
+	const manifest = readFileSync(join(PINNED_DIR, 'package.json'));
+	const lock = existsSync(join(PINNED_DIR, 'package-lock.json'))
+		? readFileSync(join(PINNED_DIR, 'package-lock.json'))
+		: Buffer.alloc(0);
+	const key = createHash('sha256').update(manifest).update(lock).digest('hex').slice(0, 12);
+	const version = JSON.parse(manifest.toString()).dependencies.n8n;
+	const base = process.env.KZ_N8N_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-kz-commerce');
+	return join(base, `n8n-${version}-${key}`);
+}
+
+/** Installs the pinned n8n once into the cache folder and returns its CLI path. */
+export function ensureN8n({ log = console.log } = {}) {
+	const dir = n8nCacheDir();
+	const bin = join(dir, 'node_modules/.bin/n8n');
+	if (existsSync(join(dir, '.installed'))) return bin;
+	log(`installing pinned n8n into ${dir} (first run only, a few minutes)`);
+	mkdirSync(dir, { recursive: true });
+	cpSync(join(PINNED_DIR, 'package.json'), join(dir, 'package.json'));
+	const hasLock = existsSync(join(PINNED_DIR, 'package-lock.json'));
+	if (hasLock) cpSync(join(PINNED_DIR, 'package-lock.json'), join(dir, 'package-lock.json'));
+	// Native modules (sqlite3, isolated-vm) build from source: their prebuilt downloads are offline.
+	execFileSync('npm', [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: dir,
+		stdio: 'inherit',
+		env: { ...process.env, SCARF_ANALYTICS: 'false' },
+	});
+	writeFileSync(join(dir, '.installed'), new Date().toISOString());
+	return bin;
+}
+
+/** Builds nothing: packs the already built package into a tarball, as `npm publish` would. */
+export function packPackage(destination) {
+	const [packed] = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd: ROOT, encoding: 'utf8' }),
+	);
+	return join(destination, packed.filename);
+}
+
+/** A free loopback port. */
+export async function freePort() {
+	const { createServer } = await import('node:net');
+	return await new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (address && typeof address === 'object' ? resolvePort(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
+export async function waitFor(check, { timeoutMs = 60_000, intervalMs = 250, what = 'condition' } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	let last;
+	while (Date.now() < deadline) {
+		try {
+			last = await check();
+			if (last) return last;
+		} catch (error) {
+			last = error;
+		}
+		await delay(intervalMs);
+	}
+	throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+}
+
+const OWNER = { email: 'e2e@example.kz', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd!' };
+
+export class N8n {
+	/**
+	 * @param {{ tarball: string, port?: number, env?: Record<string, string>, log?: (line: string) => void }} options
+	 */
+	constructor(options) {
+		this.tarball = options.tarball;
+		this.port = options.port ?? 0;
+		this.extraEnv = options.env ?? {};
+		this.log = options.log ?? (() => {});
+		this.bin = ensureN8n({ log: this.log });
+		this.home = mkdtempSync(join(tmpdir(), 'kz-n8n-'));
+		this.process = undefined;
+		this.apiKey = undefined;
+		this.cookie = undefined;
+		this.output = [];
+	}
+
+	get url() {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	env() {
+		return {
+			...process.env,
+			N8N_USER_FOLDER: this.home,
+			N8N_ENCRYPTION_KEY: 'e2e-encryption-key-0123456789abcdef',
+			N8N_PORT: String(this.port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			WEBHOOK_URL: `${this.url}/`,
+			N8N_RUNNERS_ENABLED: 'false',
+			N8N_RUNNERS_BROKER_PORT: String(this.port + 1),
+			N8N_SECURE_COOKIE: 'false',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			SCARF_ANALYTICS: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			DB_TYPE: 'sqlite',
+			DB_SQLITE_POOL_SIZE: '2',
+			GENERIC_TIMEZONE: 'Asia/Almaty',
+			TZ: 'UTC',
+			NODE_ENV: 'production',
+			N8N_LOG_LEVEL: 'info',
+			EXECUTIONS_DATA_PRUNE: 'false',
+			...this.extraEnv,
+		};
+	}
+
+	/** Creates the user folder and installs the tarball the way n8n's community installer does. */
+	async init() {
+		if (!this.port) this.port = await freePort();
+		const nodesDir = join(this.home, '.n8n/nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		execFileSync(
+			'npm',
+			['install', this.tarball, '--ignore-scripts', '--package-lock=false', '--install-strategy=shallow', '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error'],
+			{ cwd: nodesDir, stdio: 'pipe' },
+		);
+		if (existsSync(join(nodesDir, 'node_modules/n8n-workflow'))) {
+			throw new Error('the peer n8n-workflow was installed next to the pack; n8n strips peers');
+		}
+		return this;
+	}
+
+	cli(args, { timeoutMs = 120_000 } = {}) {
+		const result = spawnSync(this.bin, args, { env: this.env(), encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
+		if (result.status !== 0) {
+			throw new Error(`n8n ${args.join(' ')} exited ${result.status ?? result.signal}: ${(result.stdout + result.stderr).slice(-2000)}`);
+		}
+		return result.stdout;
+	}
+
+	importCredentials(credentials) {
+		const file = join(this.home, 'credentials.json');
+		writeFileSync(file, JSON.stringify(credentials));
+		this.cli(['import:credentials', `--input=${file}`]);
+	}
+
+	/** Imports while n8n is stopped: importing into a running instance doubles pollers (n8n#35251). */
+	importWorkflows(workflows, { activate = true } = {}) {
+		const dir = join(this.home, 'workflows');
+		mkdirSync(dir, { recursive: true });
+		for (const workflow of workflows) writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify(workflow));
+		this.cli(['import:workflow', '--separate', `--input=${dir}`]);
+		if (activate) for (const workflow of workflows) this.cli(['update:workflow', `--id=${workflow.id}`, '--active=true']);
+	}
+
+	async start() {
+		rmSync(join(this.home, '.n8n/crash.journal'), { force: true });
+		const child = spawn(this.bin, ['start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		this.process = child;
+		const collect = (chunk) => {
+			const text = chunk.toString();
+			this.output.push(text);
+			for (const line of text.split('\n')) if (line.trim()) this.log(`[n8n] ${line}`);
+		};
+		child.stdout.on('data', collect);
+		child.stderr.on('data', collect);
+		await waitFor(
+			async () => {
+				if (child.exitCode !== null) throw new Error(`n8n exited ${child.exitCode}: ${this.output.join('').slice(-2000)}`);
+				const response = await fetch(`${this.url}/healthz/readiness`);
+				return response.ok;
+			},
+			{ timeoutMs: 90_000, what: 'n8n readiness' },
+		);
+		await this.ensureApiKey();
+	}
+
+	async stop() {
+		const child = this.process;
+		if (!child || child.exitCode !== null) return;
+		child.kill('SIGTERM');
+		const exited = await Promise.race([
+			new Promise((resolveExit) => child.once('exit', () => resolveExit(true))),
+			delay(20_000).then(() => false),
+		]);
+		if (!exited) child.kill('SIGKILL');
+		this.process = undefined;
+	}
+
+	async restart() {
+		await this.stop();
+		await this.start();
+	}
+
+	async rest(method, path, body) {
+		const response = await fetch(`${this.url}${path}`, {
+			method,
+			headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = response.headers.get('set-cookie');
+		if (setCookie) this.cookie = setCookie.split(';')[0];
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
+		return text ? JSON.parse(text) : undefined;
+	}
+
+	/** Owner account and a public-API key; the owner is created once per user folder. */
+	async ensureApiKey() {
+		const keyFile = join(this.home, 'e2e-api-key');
+		// Readiness comes before the REST routes are mounted; the owner setup is the first to answer.
+		await waitFor(async () => (await fetch(`${this.url}/rest/settings`)).ok, { what: 'n8n REST API' });
+		const settings = (await this.rest('GET', '/rest/settings')).data;
+		if (settings.userManagement?.showSetupOnFirstLoad) await this.rest('POST', '/rest/owner/setup', OWNER);
+		else await this.rest('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		if (existsSync(keyFile)) {
+			this.apiKey = readFileSync(keyFile, 'utf8');
+			return;
+		}
+		const scopes = (await this.rest('GET', '/rest/api-keys/scopes')).data;
+		const created = await this.rest('POST', '/rest/api-keys', { label: 'e2e', scopes, expiresAt: null });
+		this.apiKey = created.data.rawApiKey;
+		writeFileSync(keyFile, this.apiKey ?? '');
+	}
+
+	async api(method, path, body) {
+		const response = await fetch(`${this.url}/api/v1${path}`, {
+			method,
+			headers: { 'content-type': 'application/json', 'X-N8N-API-KEY': this.apiKey ?? '' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} /api/v1${path} → ${response.status}: ${text.slice(0, 500)}`);
+		return text ? JSON.parse(text) : undefined;
+	}
+
+	/** Every execution of a workflow, newest first, with data when asked. */
+	async executions(workflowId, { includeData = false } = {}) {
+		const all = [];
+		let cursor;
+		do {
+			const query = new URLSearchParams({ workflowId, limit: '250', includeData: String(includeData) });
+			if (cursor) query.set('cursor', cursor);
+			const page = await this.api('GET', `/executions?${query}`);
+			all.push(...page.data);
+			cursor = page.nextCursor;
+		} while (cursor);
+		return all;
+	}
+
+	/** Re-activation runs the Kaspi Trigger's poll at once, like the first poll of a start. */
+	async pollNow(workflowId) {
+		await this.api('POST', `/workflows/${workflowId}/deactivate`);
+		await this.api('POST', `/workflows/${workflowId}/activate`);
+	}
+
+	async staticData(workflowId) {
+		return (await this.api('GET', `/workflows/${workflowId}`)).staticData ?? {};
+	}
+
+	async dispose() {
+		await this.stop();
+		rmSync(this.home, { recursive: true, force: true });
+	}
+}
+
+/** Workflow JSON from workflows/, with credentials resolved by name as n8n's import does. */
+export function loadWorkflow(fileName) {
+	return JSON.parse(readFileSync(join(ROOT, 'workflows', fileName), 'utf8'));
+}
+
+export { PACKAGE_NAME };

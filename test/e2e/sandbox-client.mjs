@@ -1,0 +1,66 @@
+// @ts-check
+// The end-to-end tests' view of the sandbox: its control API, and the credentials that point the
+// pack's nodes at it.
+import axios from 'axios';
+
+export function sandboxCredentials(sandboxUrl) {
+	return [
+		{
+			id: 'kzKaspiSandbox01',
+			name: 'Kaspi Shop API',
+			type: 'kaspiApi',
+			data: { apiToken: 'sandbox-kaspi-token', baseUrl: `${sandboxUrl}/kaspi/shop/api/v2` },
+		},
+		{
+			id: 'kzWahaSandbox001',
+			name: 'WAHA API',
+			type: 'wahaApi',
+			data: { baseUrl: `${sandboxUrl}/waha`, apiKey: 'sandbox-waha-key', webhookSecret: '' },
+		},
+	];
+}
+
+export class Sandbox {
+	constructor(url) {
+		this.url = url;
+		this.http = axios.create({ baseURL: `${url}/_control`, timeout: 10_000 });
+	}
+
+	/** Creates a WAHA session the way an operator does, and links it (the QR scan, emulated). */
+	async linkWhatsAppSession(name = 'default') {
+		await axios.post(
+			`${this.url}/waha/api/sessions`,
+			{ name, start: true },
+			{ headers: { 'X-Api-Key': 'sandbox-waha-key' }, timeout: 10_000 },
+		);
+		await this.http.post(`/waha/sessions/${name}/status`, { status: 'WORKING' });
+	}
+
+	async createOrders(orders) {
+		return (await this.http.post('/kaspi/orders', { orders })).data;
+	}
+
+	/** Messages the WAHA emulator accepted, oldest first. */
+	async messages() {
+		const { data } = await this.http.get('/waha/messages');
+		return Array.isArray(data) ? data : data.messages;
+	}
+
+	async requests(service, pathContains, sinceSeq) {
+		const { data } = await this.http.get('/requests', { params: { service, pathContains, sinceSeq } });
+		return Array.isArray(data) ? data : data.requests;
+	}
+
+	async lastSeq() {
+		const all = await this.requests();
+		return all.length ? all[all.length - 1].seq : 0;
+	}
+
+	async fault(fault) {
+		await this.http.post('/faults', fault);
+	}
+
+	async clearFaults() {
+		await this.http.delete('/faults');
+	}
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The one test command (README, `npm test`, `.ci/run`): installs what a fresh clone lacks, builds,
+# runs n8n's own checks, the unit tests, the sandbox tests and the end-to-end tests in a real n8n.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+step() {
+	local name=$1
+	shift
+	echo "=== ${name}"
+	local started=$SECONDS
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "=== ${name}: ok ($((SECONDS - started)) s)"
+	else
+		failed=$((failed + 1))
+		echo "=== ${name}: FAILED ($((SECONDS - started)) s)"
+	fi
+}
+
+step "install dev dependencies" bash test/install-dev-deps.sh
+step "build" npm run --silent build
+step "type check (nodes, sandbox, tests)" npx tsc -p tsconfig.tools.json
+step "n8n community-node lint" npx n8n-node lint
+step "n8n community-package scanner (offline)" node test/scan.mjs
+step "unit tests (jest + nock)" npx jest --config test/jest.config.js --ci
+step "sandbox tests" node --test test/sandbox/
+step "end-to-end tests (real n8n)" node --test --test-concurrency=1 test/e2e/
+
+echo "steps: ${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
