@@ -38,6 +38,7 @@ const PRODUCTS = [
 function demoWorkflow() {
 	const workflow = loadWorkflow('kaspi-order-whatsapp.json');
 	const send = workflow.nodes.find((node) => node.name === 'Send WhatsApp message');
+	if (!send) throw new Error('the workflow has no "Send WhatsApp message" node');
 	send.parameters.options.randomDelay = { delay: { minSeconds: 2, maxSeconds: 5 } };
 	return workflow;
 }

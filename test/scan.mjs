@@ -7,10 +7,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
+/** @type {{ analyzePackage: (dir: string, patterns: string[]) => Promise<ScanResult>, SOURCE_FILE_PATTERNS: string[] }} */
+// @ts-expect-error the scanner ships no type declarations
 const scanner = await import('@n8n/scan-community-package/scanner/scanner.mjs');
 const work = mkdtempSync(join(tmpdir(), 'kz-scan-'));
 let failed = 0;
 
+/**
+ * @typedef {{ passed: boolean, message?: string, details?: unknown }} ScanResult
+ * @param {string} leg
+ * @param {ScanResult} result
+ */
 function report(leg, result) {
 	console.log(`${result.passed ? 'ok  ' : 'FAIL'} scanner ${leg}: ${result.message ?? ''}`);
 	if (!result.passed) {

@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import { maskPhonesInText } from './phone';
 import { PACKAGE_VERSION } from './version';
 
 /** Every context our nodes call an API from; all of them expose `httpRequestWithAuthentication`. */
@@ -178,6 +179,14 @@ export async function apiRequest<T>(
 	throw toApiError(context, profile, last, request);
 }
 
+/**
+ * An unexpected error's text may quote a URL (with a query-string token, e.g. Al-Style's) or a
+ * chat id; keep its gist, never those.
+ */
+function redactErrorText(text: string): string {
+	return maskPhonesInText(text.replace(/\?\S*/g, '?…')).slice(0, 200);
+}
+
 function toApiError(
 	context: ApiContext,
 	profile: ServiceProfile,
@@ -198,7 +207,7 @@ function toApiError(
 		message = `${profile.service} could not be reached`;
 		description =
 			unexpected instanceof Error
-				? `${unexpected.message.slice(0, 200)}. Check the base URL in the credential.`
+				? `${redactErrorText(unexpected.message)}. Check the base URL in the credential.`
 				: 'Check the base URL in the credential and that the service is running.';
 	}
 	// Only this hand-built object reaches the execution data: no request options, no headers.

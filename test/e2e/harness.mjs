@@ -44,7 +44,10 @@ export function ensureN8n({ log = console.log } = {}) {
 	return bin;
 }
 
-/** Builds nothing: packs the already built package into a tarball, as `npm publish` would. */
+/**
+ * Builds nothing: packs the already built package into a tarball, as `npm publish` would.
+ * @param {string} destination folder for the tarball
+ */
 export function packPackage(destination) {
 	const [packed] = JSON.parse(
 		execFileSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd: ROOT, encoding: 'utf8' }),
@@ -64,6 +67,13 @@ export async function freePort() {
 	});
 }
 
+/**
+ * Retries `check` until it returns something truthy, and returns that.
+ * @template T
+ * @param {() => Promise<T | undefined | false | null | 0>} check
+ * @param {{ timeoutMs?: number, intervalMs?: number, what?: string }} [options]
+ * @returns {Promise<T>}
+ */
 export async function waitFor(check, { timeoutMs = 60_000, intervalMs = 250, what = 'condition' } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	let last;
@@ -95,6 +105,7 @@ export class N8n {
 		this.process = undefined;
 		this.apiKey = undefined;
 		this.cookie = undefined;
+		/** @type {string[]} */
 		this.output = [];
 	}
 
@@ -154,6 +165,7 @@ export class N8n {
 		return this;
 	}
 
+	/** @param {string[]} args */
 	cli(args, { timeoutMs = 120_000 } = {}) {
 		const result = spawnSync(this.bin, args, { env: this.env(), encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
 		if (result.status !== 0) {
@@ -162,6 +174,7 @@ export class N8n {
 		return result.stdout;
 	}
 
+	/** @param {Array<{ id: string, name: string, type: string, data: object }>} credentials */
 	importCredentials(credentials) {
 		const file = join(this.home, 'credentials.json');
 		writeFileSync(file, JSON.stringify(credentials));
@@ -169,6 +182,10 @@ export class N8n {
 	}
 
 	/** Imports while n8n is stopped: importing into a running instance doubles pollers (n8n#35251). */
+	/**
+	 * @param {Array<{ id: string }>} workflows
+	 * @param {{ activate?: boolean }} [options]
+	 */
 	importWorkflows(workflows, { activate = true } = {}) {
 		const dir = join(this.home, 'workflows');
 		mkdirSync(dir, { recursive: true });
@@ -181,7 +198,7 @@ export class N8n {
 		rmSync(join(this.home, '.n8n/crash.journal'), { force: true });
 		const child = spawn(this.bin, ['start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
 		this.process = child;
-		const collect = (chunk) => {
+		const collect = (/** @type {Buffer} */ chunk) => {
 			const text = chunk.toString();
 			this.output.push(text);
 			for (const line of text.split('\n')) if (line.trim()) this.log(`[n8n] ${line}`);
@@ -216,6 +233,12 @@ export class N8n {
 		await this.start();
 	}
 
+	/**
+	 * n8n's internal REST API, with the owner's session cookie.
+	 * @param {string} method
+	 * @param {string} path
+	 * @param {object} [body]
+	 */
 	async rest(method, path, body) {
 		const response = await fetch(`${this.url}${path}`, {
 			method,
@@ -247,6 +270,12 @@ export class N8n {
 		writeFileSync(keyFile, this.apiKey ?? '');
 	}
 
+	/**
+	 * n8n's public API, with the key created at start.
+	 * @param {string} method
+	 * @param {string} path
+	 * @param {object} [body]
+	 */
 	async api(method, path, body) {
 		const response = await fetch(`${this.url}/api/v1${path}`, {
 			method,
@@ -259,7 +288,13 @@ export class N8n {
 	}
 
 	/** Every execution of a workflow, newest first, with data when asked. */
+	/**
+	 * @param {string} workflowId
+	 * @param {{ includeData?: boolean }} [options]
+	 * @returns {Promise<Array<{ id: string, status: string, finished: boolean, mode: string, data?: any }>>}
+	 */
 	async executions(workflowId, { includeData = false } = {}) {
+		/** @type {any[]} */
 		const all = [];
 		let cursor;
 		do {
@@ -273,11 +308,13 @@ export class N8n {
 	}
 
 	/** Re-activation runs the Kaspi Trigger's poll at once, like the first poll of a start. */
+	/** @param {string} workflowId */
 	async pollNow(workflowId) {
 		await this.api('POST', `/workflows/${workflowId}/deactivate`);
 		await this.api('POST', `/workflows/${workflowId}/activate`);
 	}
 
+	/** @param {string} workflowId */
 	async staticData(workflowId) {
 		return (await this.api('GET', `/workflows/${workflowId}`)).staticData ?? {};
 	}
@@ -288,7 +325,11 @@ export class N8n {
 	}
 }
 
-/** Workflow JSON from workflows/, with credentials resolved by name as n8n's import does. */
+/** Workflow JSON from workflows/; n8n's import resolves its credentials by name. */
+/**
+ * @param {string} fileName
+ * @returns {{ id: string, name: string, nodes: Array<{ name: string, parameters: Record<string, any> }>, [key: string]: any }}
+ */
 export function loadWorkflow(fileName) {
 	return JSON.parse(readFileSync(join(ROOT, 'workflows', fileName), 'utf8'));
 }

@@ -35,7 +35,12 @@ const BUYERS = [
 	{ firstName: 'Дана', lastName: 'Жумабаева', cellPhone: '7051112233' },
 ];
 
-/** An order spec for the sandbox; `minutesAgo` sets its creation date. */
+/**
+ * An order spec for the sandbox; `minutesAgo` sets its creation date.
+ * @param {string} code
+ * @param {{ firstName: string, lastName: string, cellPhone: string }} buyer
+ * @param {{ minutesAgo?: number, sku?: string, name?: string, quantity?: number }} [details]
+ */
 function order(code, buyer, { minutesAgo = 0, sku = 'ALS100245', name = 'Ноутбук Lenovo IdeaPad 3', quantity = 1 } = {}) {
 	return {
 		code,

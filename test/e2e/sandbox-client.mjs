@@ -3,6 +3,7 @@
 // pack's nodes at it.
 import axios from 'axios';
 
+/** @param {string} sandboxUrl */
 export function sandboxCredentials(sandboxUrl) {
 	return [
 		{
@@ -21,6 +22,7 @@ export function sandboxCredentials(sandboxUrl) {
 }
 
 export class Sandbox {
+	/** @param {string} url */
 	constructor(url) {
 		this.url = url;
 		this.http = axios.create({ baseURL: `${url}/_control`, timeout: 10_000 });
@@ -36,16 +38,24 @@ export class Sandbox {
 		await this.http.post(`/waha/sessions/${name}/status`, { status: 'WORKING' });
 	}
 
+	/** @param {object[]} orders order specs, see sandbox/README.md */
 	async createOrders(orders) {
 		return (await this.http.post('/kaspi/orders', { orders })).data;
 	}
 
 	/** Messages the WAHA emulator accepted, oldest first. */
+	/** @returns {Promise<Array<{ chatId: string, text?: string, session: string }>>} */
 	async messages() {
 		const { data } = await this.http.get('/waha/messages');
 		return Array.isArray(data) ? data : data.messages;
 	}
 
+	/**
+	 * @param {string} [service]
+	 * @param {string} [pathContains]
+	 * @param {number} [sinceSeq]
+	 * @returns {Promise<Array<{ seq: number, path: string, status: number, query: Record<string, string>, body: any }>>}
+	 */
 	async requests(service, pathContains, sinceSeq) {
 		const { data } = await this.http.get('/requests', { params: { service, pathContains, sinceSeq } });
 		return Array.isArray(data) ? data : data.requests;
@@ -56,6 +66,7 @@ export class Sandbox {
 		return all.length ? all[all.length - 1].seq : 0;
 	}
 
+	/** @param {{ service: string, fault: string, status?: number, times?: number, delayMs?: number, pathContains?: string }} fault */
 	async fault(fault) {
 		await this.http.post('/faults', fault);
 	}

@@ -53,7 +53,10 @@ const profile: ServiceProfile = {
 	},
 };
 
-type Step = { status: number; body?: unknown } | { timeout: true } | { error: string };
+type Step =
+	| { status: number; body?: unknown }
+	| { timeout: true }
+	| { error: string; message?: string };
 
 /**
  * Serves `steps` in order for one method on `/things`, then fails loudly if another attempt comes.
@@ -69,7 +72,12 @@ function serve(method: IHttpRequestMethods, steps: Step[]): RecordedRequest[] {
 			route()
 				.delay(profile.timeoutMs * 5)
 				.reply(200, { late: true });
-		else if ('error' in step) route().replyWithError(networkError(step.error));
+		else if ('error' in step)
+			route().replyWithError(
+				step.message
+					? Object.assign(new Error(step.message), { code: step.error })
+					: networkError(step.error),
+			);
 		else route().reply(step.status, (step.body ?? {}) as nock.Body);
 	}
 	route().times(10).reply(418, { unexpected: 'attempt' });
@@ -271,5 +279,20 @@ describe('apiRequest', () => {
 		expect(requests).toHaveLength(1);
 		expect(error.message).toBe('Testsvc could not be reached');
 		expect(error.description).toContain('EPROTO');
+	});
+
+	it('keeps a URL’s query string and a phone number out of an unexpected error’s text', async () => {
+		serve('GET', [
+			{
+				error: 'EPROTO',
+				message:
+					'EPROTO while reading https://api.example.kz/x?access-token=Sup3rSecret for 77011234567',
+			},
+		]);
+		const error = await rejectionOf(call());
+		const text = errorText(error);
+		expect(error.description).toContain('EPROTO while reading https://api.example.kz/x?…');
+		expect(text).not.toContain('Sup3rSecret');
+		expect(text).not.toContain('77011234567');
 	});
 });

@@ -517,6 +517,22 @@ describe('Accept', () => {
 	);
 });
 
+it('says the outcome is unknown when a failed accept cannot be checked by reading the order again', async () => {
+	const fake = new FakeKaspi([fakeOrder(CODE, NOW)]);
+	let posted = false;
+	fake.intercept = (request) => {
+		if (request.method === 'POST') {
+			posted = true;
+			return [500, { errors: [{ title: 'Internal error' }] }];
+		}
+		return posted ? [503, { errors: [{ title: 'Unavailable' }] }] : undefined;
+	};
+	const error = await rejectionOf(runNode(acceptCode(CODE, { timeoutSeconds: 0.3 })));
+	expect(error.message).toBe('Kaspi answered 500');
+	expect(error.description).toContain(`Whether Kaspi accepted order ${CODE} is unknown`);
+	expect(fake.posts).toHaveLength(1);
+});
+
 it('reports a rejected token once, without retrying or echoing it', async () => {
 	const fake = new FakeKaspi([fakeOrder(CODE, NOW)]);
 	const token = 'dummy-wrong-token-9c1f';

@@ -261,10 +261,16 @@ export async function acceptOrder(
 		);
 		return toKaspiOrder(response.data, undefined, order.entries);
 	} catch (error) {
-		const reread = await findOrderByCode(context, order.code, options);
+		const failure =
+			error instanceof NodeApiError
+				? error
+				: new NodeApiError(context.getNode(), { message: String(error) });
+		const reread = await findOrderByCode(context, order.code, options).catch(() => undefined);
 		if (reread?.status === 'ACCEPTED_BY_MERCHANT') return reread;
-		throw error instanceof NodeApiError
-			? error
-			: new NodeApiError(context.getNode(), { message: String(error) });
+		if (!reread) {
+			failure.description =
+				`${failure.description ?? ''} Whether Kaspi accepted order ${order.code} is unknown: check it in the seller cabinet before accepting it again.`.trim();
+		}
+		throw failure;
 	}
 }
