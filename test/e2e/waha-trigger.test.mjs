@@ -1,0 +1,124 @@
+// @ts-check
+// The WAHA Trigger and the credential tests in a real n8n: the webhook is registered on the WAHA
+// session at activation and removed at deactivation, signed events start the workflow, and
+// unsigned or wrongly signed ones are refused with 401.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import axios from 'axios';
+
+import { startSandbox } from '../../sandbox/server.mjs';
+import { N8n, packPackage, waitFor } from './harness.mjs';
+import { Sandbox, sandboxCredentials } from './sandbox-client.mjs';
+
+const WORKFLOW = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/waha-inbox.json'), 'utf8'));
+const SECRET = 'e2e-webhook-secret';
+
+describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_000 }, () => {
+	/** @type {Awaited<ReturnType<typeof startSandbox>>} */
+	let sandboxServer;
+	/** @type {Sandbox} */
+	let sandbox;
+	/** @type {N8n} */
+	let n8n;
+
+	async function sessionWebhooks() {
+		const { data } = await axios.get(`${sandboxServer.url}/waha/api/sessions/default`, {
+			headers: { 'X-Api-Key': 'sandbox-waha-key' },
+		});
+		return /** @type {Array<{ url: string, events: string[], hmac?: { key: string } }>} */ (data.config?.webhooks ?? []);
+	}
+
+	const hookUrl = () => `${n8n.url}/webhook/${WORKFLOW.nodes[0].webhookId}/waha`;
+
+	before(async () => {
+		sandboxServer = await startSandbox({ seed: false });
+		sandbox = new Sandbox(sandboxServer.url);
+		await sandbox.linkWhatsAppSession();
+		// An unrelated webhook the operator set up by hand: activation must keep it.
+		await axios.put(
+			`${sandboxServer.url}/waha/api/sessions/default`,
+			{ config: { webhooks: [{ url: 'http://127.0.0.1:9/crm', events: ['message.ack'] }] } },
+			{ headers: { 'X-Api-Key': 'sandbox-waha-key' } },
+		);
+		await sandbox.http.post('/waha/sessions/default/status', { status: 'WORKING' });
+
+		const [kaspi, waha] = sandboxCredentials(sandboxServer.url);
+		n8n = await new N8n({ tarball: packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-'))) }).init();
+		n8n.importCredentials([
+			kaspi,
+			waha,
+			{ ...waha, id: 'kzWahaSigned0001', name: 'WAHA API (signed webhooks)', data: { ...waha.data, webhookSecret: SECRET } },
+		]);
+		n8n.importWorkflows([WORKFLOW]);
+		await n8n.start();
+	});
+
+	after(async () => {
+		await n8n?.dispose();
+		await sandboxServer?.close();
+	});
+
+	it('registers its URL with the HMAC key on the session, keeping other webhooks', async () => {
+		const webhooks = await waitFor(async () => {
+			const list = await sessionWebhooks();
+			return list.some((hook) => hook.url === hookUrl()) ? list : undefined;
+		}, { what: 'the webhook registration' });
+		const ours = webhooks.find((hook) => hook.url === hookUrl());
+		assert.deepEqual(ours?.events, ['message']);
+		assert.equal(ours?.hmac?.key, SECRET);
+		assert.ok(webhooks.some((hook) => hook.url === 'http://127.0.0.1:9/crm'), 'the operator’s own webhook is kept');
+	});
+
+	it('starts the workflow for a signed message event from WAHA', async () => {
+		const before = (await n8n.executions(WORKFLOW.id)).length;
+		const { data } = await sandbox.http.post('/waha/inbound', { session: 'default', from: '77011234567@c.us', body: 'Здравствуйте, заказ готов?' });
+		assert.ok(data.deliveries.some((/** @type {{ url: string, status: number }} */ delivery) => delivery.url === hookUrl() && delivery.status === 200));
+		const executions = await waitFor(async () => {
+			const list = await n8n.executions(WORKFLOW.id, { includeData: true });
+			return list.length > before ? list : undefined;
+		}, { what: 'the webhook execution' });
+		const item = executions[0].data.resultData.runData['WhatsApp message received'][0].data.main[0][0].json;
+		assert.equal(item.event, 'message');
+		assert.equal(item.payload.body, 'Здравствуйте, заказ готов?');
+	});
+
+	it('refuses an unsigned, a wrongly signed or a tampered event with 401 and runs nothing', async () => {
+		const before = (await n8n.executions(WORKFLOW.id)).length;
+		const body = JSON.stringify({ id: 'evt_e2e', timestamp: Date.now(), event: 'message', session: 'default', engine: 'WEBJS', payload: { body: 'forged' } });
+		const signature = createHmac('sha512', SECRET).update(body).digest('hex');
+		const post = (/** @type {string} */ payload, /** @type {Record<string, string>} */ headers) =>
+			axios.post(hookUrl(), payload, { headers: { 'content-type': 'application/json', ...headers }, validateStatus: () => true });
+
+		assert.equal((await post(body, {})).status, 401);
+		assert.equal((await post(body, { 'X-Webhook-Hmac': createHmac('sha512', 'wrong').update(body).digest('hex') })).status, 401);
+		assert.equal((await post(body.replace('forged', 'forgeD'), { 'X-Webhook-Hmac': signature })).status, 401);
+		assert.equal((await post(body, { 'X-Webhook-Hmac': signature, 'X-Webhook-Hmac-Algorithm': 'sha512' })).status, 200);
+		await delay(2000);
+		assert.equal((await n8n.executions(WORKFLOW.id)).length, before + 1, 'only the correctly signed event ran');
+	});
+
+	it('passes the credential tests against the sandbox, and fails them with a wrong token', async () => {
+		const test = async (/** @type {{ id: string, name: string, type: string, data: object }} */ credential) =>
+			(await n8n.rest('POST', '/rest/credentials/test', { credentials: credential })).data;
+		const [kaspi, waha] = sandboxCredentials(sandboxServer.url);
+		assert.equal((await test(kaspi)).status, 'OK');
+		assert.equal((await test(waha)).status, 'OK');
+		assert.equal((await test({ ...kaspi, data: { ...kaspi.data, apiToken: 'wrong-token' } })).status, 'Error');
+		assert.equal((await test({ ...waha, data: { ...waha.data, apiKey: 'wrong-key' } })).status, 'Error');
+	});
+
+	it('removes its URL from the session when the workflow is deactivated', async () => {
+		await n8n.api('POST', `/workflows/${WORKFLOW.id}/deactivate`);
+		const webhooks = await waitFor(async () => {
+			const list = await sessionWebhooks();
+			return list.every((hook) => hook.url !== hookUrl()) ? list : undefined;
+		}, { what: 'the webhook removal' });
+		assert.ok(webhooks.some((hook) => hook.url === 'http://127.0.0.1:9/crm'));
+	});
+});
