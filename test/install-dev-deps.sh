@@ -4,6 +4,10 @@
 # at development time builds anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# `npm install --no-save` rather than `npm ci`: the lock cannot list other platforms' optional
+# bindings (e.g. @unrs/resolver-binding-*) when the registry in reach does not serve them, and
+# `npm ci` refuses such a lock. With --no-save npm still installs the locked versions and leaves
+# the lock file as committed.
 if [ ! -x node_modules/.bin/jest ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	npm ci --ignore-scripts --no-audit --no-fund
+	npm install --ignore-scripts --no-save --no-audit --no-fund
 fi

@@ -21,6 +21,10 @@ step() {
 }
 
 step "install dev dependencies" bash test/install-dev-deps.sh
+if [ "$failed" -ne 0 ]; then
+	echo "steps: ${passed} passed, ${failed} failed"
+	exit 1
+fi
 step "build" npm run --silent build
 step "type check (nodes, sandbox, tests)" npx tsc -p tsconfig.tools.json
 step "n8n community-node lint" npx n8n-node lint
