@@ -37,7 +37,9 @@ const BACKOFF_MS = 4;
 const profile: ServiceProfile = {
 	service: 'Testsvc',
 	credentialType: 'kaspiApi',
-	timeoutMs: 60,
+	// Generous, so a cold first request under CI load never times out by accident; the timeout
+	// steps delay five times longer.
+	timeoutMs: 800,
 	retries: 2,
 	backoffMs: BACKOFF_MS,
 	headers: { Accept: 'application/json' },
@@ -166,7 +168,7 @@ describe('apiRequest', () => {
 			const requests = serve('GET', [{ timeout: true }, { timeout: true }, { timeout: true }]);
 			const error = await rejectionOf(call());
 			expect(requests).toHaveLength(3);
-			expect(error.message).toBe('Testsvc did not answer within 0.06 s');
+			expect(error.message).toBe('Testsvc did not answer within 0.8 s');
 			expect(error.description).toContain('on every retry');
 		});
 
@@ -183,7 +185,7 @@ describe('apiRequest', () => {
 			const error = await rejectionOf(call({ method: 'POST', body: { send: 1 } }));
 			expect(requests).toHaveLength(1);
 			expect(requests[0].body).toEqual({ send: 1 });
-			expect(error.message).toBe('Testsvc did not answer within 0.06 s');
+			expect(error.message).toBe('Testsvc did not answer within 0.8 s');
 			expect(error.description).not.toContain('on every retry');
 			expect(sleepMock).not.toHaveBeenCalled();
 		});
