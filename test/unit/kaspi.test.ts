@@ -484,7 +484,7 @@ describe('Accept', () => {
 			fake.accept(order);
 			return 'hang';
 		};
-		const [item] = await runNode(acceptCode(CODE, { timeoutSeconds: 0.3 }));
+		const [item] = await runNode(acceptCode(CODE, { timeoutSeconds: 1 }));
 		expect(item.json).toMatchObject({
 			code: CODE,
 			status: 'ACCEPTED_BY_MERCHANT',
@@ -501,14 +501,14 @@ describe('Accept', () => {
 	});
 
 	it.each<[string, 'hang' | [number, unknown], string]>([
-		['a timeout', 'hang', 'Kaspi did not answer within 0.3 s'],
+		['a timeout', 'hang', 'Kaspi did not answer within 1 s'],
 		['a 500', [500, { errors: [{ title: 'Internal error' }] }], 'Kaspi answered 500'],
 	])(
 		'after %s that changed nothing, fails without posting again',
 		async (_name, reply, message) => {
 			const fake = new FakeKaspi([fakeOrder(CODE, NOW)]);
 			fake.intercept = (request) => (request.method === 'POST' ? reply : undefined);
-			const error = await rejectionOf(runNode(acceptCode(CODE, { timeoutSeconds: 0.3 })));
+			const error = await rejectionOf(runNode(acceptCode(CODE, { timeoutSeconds: 1 })));
 			expect(error).toBeInstanceOf(NodeApiError);
 			expect(error.message).toBe(message);
 			expect(fake.posts).toHaveLength(1);
@@ -527,7 +527,7 @@ it('says the outcome is unknown when a failed accept cannot be checked by readin
 		}
 		return posted ? [503, { errors: [{ title: 'Unavailable' }] }] : undefined;
 	};
-	const error = await rejectionOf(runNode(acceptCode(CODE, { timeoutSeconds: 0.3 })));
+	const error = await rejectionOf(runNode(acceptCode(CODE, { timeoutSeconds: 1 })));
 	expect(error.message).toBe('Kaspi answered 500');
 	expect(error.description).toContain(`Whether Kaspi accepted order ${CODE} is unknown`);
 	expect(fake.posts).toHaveLength(1);
