@@ -12,6 +12,16 @@ export const timeoutOption: INodeProperties = {
 		'How long to wait for Kaspi on each attempt. Large date ranges can be slow; failed reads are retried three times with backoff.',
 };
 
+/** The options collection of the operations whose only option is the timeout. */
+export const timeoutOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [timeoutOption],
+};
+
 export const orderCodeField: INodeProperties = {
 	displayName: 'Order Code',
 	name: 'orderCode',

@@ -3,18 +3,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { acceptOrder, findOrderByCode } from '../../transport';
 import type { KaspiOrder } from '../../transport/mapper';
-import { callOptions, orderCodeField, timeoutOption } from '../common.descriptions';
+import { callOptions, orderCodeField, timeoutOptions } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{ ...orderCodeField, default: '={{ $json.code }}' },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [timeoutOption],
-	},
+	timeoutOptions,
 ];
 
 export const description = updateDisplayOptions(

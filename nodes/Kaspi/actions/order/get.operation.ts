@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { findOrderByCode, getOrderById } from '../../transport';
 import type { KaspiOrder } from '../../transport/mapper';
-import { callOptions, orderCodeField, timeoutOption } from '../common.descriptions';
+import { callOptions, orderCodeField, timeoutOptions } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -30,14 +30,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. NTEyMzQ1Njc4OjAyMQ',
 		displayOptions: { show: { findBy: ['id'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [timeoutOption],
-	},
+	timeoutOptions,
 ];
 
 export const description = updateDisplayOptions(

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { getOrderEntries } from '../../transport';
 import { toKaspiEntry, type KaspiOrderEntry } from '../../transport/mapper';
-import { callOptions, timeoutOption } from '../common.descriptions';
+import { callOptions, timeoutOptions } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -15,14 +15,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. NTEyMzQ1Njc4OjAyMQ',
 		description: 'Kaspi’s internal order ID, as output by this node or the Kaspi Trigger',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [timeoutOption],
-	},
+	timeoutOptions,
 ];
 
 export const description = updateDisplayOptions(
