@@ -89,6 +89,12 @@ export async function waitFor(check, { timeoutMs = 60_000, intervalMs = 250, wha
 	throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
+/** Every n8n this process started; killed when the process exits, however it exits. */
+const running = new Set();
+process.once('exit', () => {
+	for (const child of running) child.kill('SIGKILL');
+});
+
 const OWNER = { email: 'e2e@example.kz', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd!' };
 
 export class N8n {
@@ -198,6 +204,8 @@ export class N8n {
 		rmSync(join(this.home, '.n8n/crash.journal'), { force: true });
 		const child = spawn(this.bin, ['start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
 		this.process = child;
+		running.add(child);
+		child.once('exit', () => running.delete(child));
 		const collect = (/** @type {Buffer} */ chunk) => {
 			const text = chunk.toString();
 			this.output.push(text);
