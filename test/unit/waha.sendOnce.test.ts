@@ -289,12 +289,16 @@ describe('Human-like pace', () => {
 		expect(sleep.mock.calls).toEqual([[45_000], [45_000]]);
 	});
 
-	it('does not wait for items that send nothing', async () => {
+	it('waits before claiming the key, so a claimed key is sent within seconds', async () => {
 		const processed = new Set<string>(['old-order']);
-		waha().post('/api/sendText').reply(201, webjsMessage());
-		const keys = ['old-order', 'new-order'];
-		await runWaha({
-			items: [{ json: {} }, { json: {} }],
+		const keysRecordedWhenWaiting: string[][] = [];
+		sleep.mockImplementation(async () => {
+			keysRecordedWhenWaiting.push([...processed].sort());
+		});
+		waha().post('/api/sendText').times(2).reply(201, webjsMessage());
+		const keys = ['first-order', 'old-order', 'next-order'];
+		const output = await runWaha({
+			items: [{ json: {} }, { json: {} }, { json: {} }],
 			parameters: (itemIndex) =>
 				sendText({
 					sendOnceKey: keys[itemIndex],
@@ -302,6 +306,12 @@ describe('Human-like pace', () => {
 				}),
 			processed,
 		});
-		expect(sleep).not.toHaveBeenCalled();
+		expect(output.map((item) => item.json.sent)).toEqual([true, false, true]);
+		// No wait before the first message; before each later item the wait comes first, while its
+		// key is not yet recorded, so a crash during the pause loses nothing.
+		expect(keysRecordedWhenWaiting).toEqual([
+			['first-order', 'old-order'],
+			['first-order', 'old-order'],
+		]);
 	});
 });

@@ -85,10 +85,6 @@ async function send(
 	outgoing: Outgoing,
 	options: SendOptions,
 ): Promise<string | null> {
-	const delay = options.randomDelay?.delay;
-	if (delay && executionsThatSent.has(context)) {
-		await pacing.sleep(randomDelayMs(delay.minSeconds ?? 0, delay.maxSeconds ?? 0));
-	}
 	if (options.simulateTyping) await simulateTyping(context, itemIndex, outgoing);
 	const response = await outgoing.send();
 	executionsThatSent.add(context);
@@ -97,7 +93,7 @@ async function send(
 
 /**
  * Sends one message with the Send Once guard and the human-like pace options:
- * claim the key → look for the text in the chat → wait → type → send; release the key on failure.
+ * wait → claim the key → look for the text in the chat → type → send; release the key on failure.
  */
 export async function deliver(
 	context: IExecuteFunctions,
@@ -107,6 +103,12 @@ export async function deliver(
 ): Promise<IDataObject> {
 	const key = options.sendOnceKey?.trim() || undefined;
 	const target = { chatId: outgoing.chatId, session: outgoing.session, ...(key ? { key } : {}) };
+	// The pause between messages comes before the claim: a claimed key whose message is not sent
+	// yet is lost if n8n dies, so that window stays as short as the typing indicator.
+	const delay = options.randomDelay?.delay;
+	if (delay && executionsThatSent.has(context)) {
+		await pacing.sleep(randomDelayMs(delay.minSeconds ?? 0, delay.maxSeconds ?? 0));
+	}
 	if (key && !(await claimKey(context, key))) {
 		return { sent: false, alreadySent: true, ...target };
 	}
