@@ -45,6 +45,9 @@ export async function runForEachItem(
 						error: wrapped.message,
 						...(wrapped.description ? { description: wrapped.description } : {}),
 					},
+					// `error` on the item is what routes it to the error output when the node is set to
+					// "On Error: Continue (using error output)".
+					error: wrapped,
 					pairedItem: { item: itemIndex },
 				});
 				continue;

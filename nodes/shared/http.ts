@@ -1,4 +1,5 @@
 import type {
+	IAdditionalCredentialOptions,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -44,6 +45,11 @@ export interface ApiRequest {
 	 */
 	idempotent?: boolean;
 	itemIndex?: number;
+	/**
+	 * Passed to `httpRequestWithAuthentication` as is, e.g. `credentialsDecrypted` to send a newer
+	 * session token than the stored one, or an empty one so n8n logs in again (Webkassa).
+	 */
+	credentialOptions?: IAdditionalCredentialOptions;
 }
 
 export interface ApiResponse<T> {
@@ -69,6 +75,26 @@ export interface ServiceProfile {
 	 * the API's own wording survives, but only what this function returns reaches the error.
 	 */
 	describeFailure: (statusCode: number, body: unknown) => { message: string; description?: string };
+	/**
+	 * Recognises a thrown error that is not a network failure but the service's own (e.g. a login
+	 * made by the credential's `preAuthentication` was refused), so it is not reported as
+	 * "could not be reached". Only what this function returns reaches the error.
+	 */
+	describeThrown?: (error: unknown) => { message: string; description?: string } | undefined;
+	/**
+	 * Awaited before every attempt, retries included (e.g. a shared rate limiter). What it returns
+	 * is called once the attempt has its answer or has failed.
+	 */
+	beforeAttempt?: () => Promise<(() => void) | void>;
+	/**
+	 * Overrides the default retry rule for an HTTP failure: `retry: false` stops at once, and
+	 * `delayMs` replaces the backoff (e.g. a 429's `retry_after`). `undefined` keeps the default.
+	 */
+	retryPolicy?: (
+		statusCode: number,
+		body: unknown,
+		idempotent: boolean,
+	) => { retry: boolean; delayMs?: number } | undefined;
 }
 
 export type FailureKind = 'timeout' | 'unreachable' | 'http';
@@ -102,12 +128,22 @@ const NETWORK_TIMEOUT = new Set([
 export function classifyThrown(error: unknown): FailureKind | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
-		if (typeof candidate.code === 'string') {
-			if (NETWORK_UNREACHABLE.has(candidate.code)) return 'unreachable';
-			if (NETWORK_TIMEOUT.has(candidate.code)) return 'timeout';
+		const candidate = current as {
+			code?: unknown;
+			httpCode?: unknown;
+			message?: unknown;
+			messages?: unknown;
+			cause?: unknown;
+		};
+		// A real n8n wraps the axios error in a NodeApiError that keeps its code only as `httpCode`
+		// and its text only in `messages` (n8n-workflow 1.120: no `cause`, no `code`).
+		for (const code of [candidate.code, candidate.httpCode]) {
+			if (typeof code !== 'string') continue;
+			if (NETWORK_UNREACHABLE.has(code)) return 'unreachable';
+			if (NETWORK_TIMEOUT.has(code)) return 'timeout';
 		}
-		if (typeof candidate.message === 'string' && /timeout|timed out/i.test(candidate.message)) {
+		const texts = [candidate.message, ...(Array.isArray(candidate.messages) ? candidate.messages : [])];
+		if (texts.some((text) => typeof text === 'string' && /timeout|timed out/i.test(text))) {
 			return 'timeout';
 		}
 		current = candidate.cause;
@@ -153,13 +189,16 @@ export async function apiRequest<T>(
 	const idempotent = request.idempotent ?? request.method === 'GET';
 
 	let last: Attempt = { kind: 'timeout' };
+	let delayMs: number | undefined;
 	for (let attempt = 0; attempt <= profile.retries; attempt++) {
-		if (attempt > 0) await sleep(profile.backoffMs * 2 ** (attempt - 1));
+		if (attempt > 0) await sleep(delayMs ?? profile.backoffMs * 2 ** (attempt - 1));
+		const release = profile.beforeAttempt ? await profile.beforeAttempt() : undefined;
 		try {
 			const response = (await context.helpers.httpRequestWithAuthentication.call(
 				context,
 				profile.credentialType,
 				options,
+				request.credentialOptions,
 			)) as IN8nHttpFullResponse;
 			if (response.statusCode >= 200 && response.statusCode < 300) {
 				return {
@@ -170,11 +209,22 @@ export async function apiRequest<T>(
 			}
 			last = { kind: 'http', statusCode: response.statusCode, body: response.body };
 		} catch (error) {
+			const described = profile.describeThrown?.(error);
+			if (described) {
+				throw toApiError(context, profile, { kind: 'http' }, request, undefined, described);
+			}
 			const kind = classifyThrown(error);
 			if (!kind) throw toApiError(context, profile, { kind: 'unreachable' }, request, error);
 			last = { kind };
+		} finally {
+			if (release) release();
 		}
-		if (!isRetryable(last, idempotent)) break;
+		const policy =
+			last.kind === 'http' && profile.retryPolicy
+				? profile.retryPolicy(last.statusCode ?? 0, last.body, idempotent)
+				: undefined;
+		delayMs = policy?.delayMs;
+		if (policy ? !policy.retry : !isRetryable(last, idempotent)) break;
 	}
 	throw toApiError(context, profile, last, request);
 }
@@ -193,10 +243,13 @@ function toApiError(
 	attempt: Attempt,
 	request: ApiRequest,
 	unexpected?: unknown,
+	described?: { message: string; description?: string },
 ): NodeApiError {
 	let message: string;
 	let description: string | undefined;
-	if (attempt.kind === 'http') {
+	if (described) {
+		({ message, description } = described);
+	} else if (attempt.kind === 'http') {
 		({ message, description } = profile.describeFailure(attempt.statusCode ?? 0, attempt.body));
 	} else if (attempt.kind === 'timeout') {
 		message = `${profile.service} did not answer within ${profile.timeoutMs / 1000} s`;

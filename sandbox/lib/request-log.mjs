@@ -9,7 +9,7 @@ const MAX_ENTRIES = 5000;
 /** Bodies above this (e.g. a base64 file) are summarised instead of kept. */
 const MAX_STORED_BODY_BYTES = 64 * 1024;
 /** Query names that carry credentials in some APIs (WAHA accepts `?x-api-key=`). */
-const SECRET_QUERY_NAME = /key|token|secret|password/i;
+const SECRET_NAME = /key|token|secret|password/i;
 
 /**
  * @typedef {object} RequestLogEntry
@@ -90,7 +90,7 @@ function redactQuery(query) {
 	return Object.fromEntries(
 		Object.entries(query).map(([name, value]) => [
 			name,
-			SECRET_QUERY_NAME.test(name) ? '[redacted]' : value,
+			SECRET_NAME.test(name) ? '[redacted]' : value,
 		]),
 	);
 }
@@ -101,5 +101,22 @@ function redactQuery(query) {
  */
 function storableBody(raw, parsed) {
 	if (raw.length > MAX_STORED_BODY_BYTES) return { omitted: true, bytes: raw.length };
-	return parsed;
+	return redactSecrets(parsed);
+}
+
+/**
+ * Webkassa carries its token and the cashier's password in JSON bodies, OAuth bodies carry refresh
+ * tokens: the log keeps the shape and drops the values, like the query string's.
+ * @param {unknown} value
+ * @returns {unknown}
+ */
+function redactSecrets(value) {
+	if (Array.isArray(value)) return value.map(redactSecrets);
+	if (!value || typeof value !== 'object') return value;
+	return Object.fromEntries(
+		Object.entries(value).map(([name, inner]) => [
+			name,
+			SECRET_NAME.test(name) && typeof inner === 'string' ? '[redacted]' : redactSecrets(inner),
+		]),
+	);
 }

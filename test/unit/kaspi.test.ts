@@ -560,6 +560,8 @@ describe('several items', () => {
 					error: 'Order Code "ab-12" is not a Kaspi order code',
 					description: 'A Kaspi order code is made of digits only, e.g. 512345678.',
 				},
+				// Carried on the item, it routes the item to the error output when one is set.
+				error: expect.any(NodeOperationError),
 				pairedItem: { item: 1 },
 			},
 			{
@@ -567,6 +569,7 @@ describe('several items', () => {
 					error: 'No Kaspi order with code 999000111',
 					description: expect.stringContaining('Check the Order Code'),
 				},
+				error: expect.any(NodeOperationError),
 				pairedItem: { item: 2 },
 			},
 		]);
