@@ -1,0 +1,58 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { fieldValues, idOf } from '../../helpers/fields';
+import { amoGetPage } from '../../transport';
+import type { AmoLead } from '../../transport/types';
+import { orderCodeFieldRLC } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Order Code',
+		name: 'orderCode',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 512345678',
+	},
+	orderCodeFieldRLC,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['deal'], operation: ['searchByCode'] } },
+	properties,
+);
+
+/** Deals whose order-code field is exactly `code`: `query` is full-text, so hits are re-checked. */
+export async function findDealsByCode(
+	context: IExecuteFunctions,
+	code: string,
+	fieldId: number,
+	itemIndex?: number,
+): Promise<AmoLead[]> {
+	const hits = await amoGetPage<AmoLead>(
+		context,
+		'/api/v4/leads',
+		'leads',
+		{ query: code, limit: 50 },
+		{ itemIndex },
+	);
+	return hits.filter((lead) =>
+		fieldValues(lead.custom_fields_values, { id: fieldId }).includes(code),
+	);
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const code = String(this.getNodeParameter('orderCode', itemIndex)).trim();
+	const fieldId = idOf(this.getNodeParameter('orderCodeField', itemIndex));
+	if (!code) throw new NodeOperationError(this.getNode(), 'Order Code is empty', { itemIndex });
+	if (!fieldId) {
+		throw new NodeOperationError(this.getNode(), 'Order Code Field must be a deal custom field', {
+			itemIndex,
+		});
+	}
+	const deals = await findDealsByCode(this, code, fieldId, itemIndex);
+	return deals.length
+		? deals.map((deal) => ({ found: true, ...deal }) as IDataObject)
+		: [{ found: false, orderCode: code }];
+}

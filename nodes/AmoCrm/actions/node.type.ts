@@ -1,0 +1,10 @@
+import type { AllEntities } from 'n8n-workflow';
+
+type NodeMap = {
+	deal: 'create' | 'update' | 'get' | 'getMany' | 'searchByCode' | 'syncOrders';
+	contact: 'findByPhone' | 'create' | 'findOrCreate';
+	note: 'add';
+	product: 'findOrCreate' | 'link';
+};
+
+export type AmoCrmType = AllEntities<NodeMap>;

@@ -1,0 +1,615 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApiContext } from '../../shared/http';
+import { maskPhone } from '../../shared/phone';
+import {
+	amoGetPage,
+	amoRequest,
+	isBatchTooLarge,
+	isBlocked,
+	isValidationError,
+	type AmoCallOptions,
+} from '../transport';
+import {
+	BATCH_SIZE,
+	MAX_COMPLEX_BATCH,
+	MAX_PAGE_SIZE,
+	SKU_FIELD_CODE,
+	STATE_TAG_PREFIX,
+	SYNC_TAG,
+	type AmoCatalogElement,
+	type AmoComplexResult,
+	type AmoContact,
+	type AmoLead,
+} from '../transport/types';
+import { contactBody, contactHasPhone, findContactsByPhone, phoneDigits } from './contacts';
+import { chunk, fieldValues } from './fields';
+import { createProducts, findProductBySku, productsCatalogId } from './products';
+
+/** The fields of a Kaspi node output item the sync reads (nodes/Kaspi/transport/mapper.ts). */
+export interface SyncOrder {
+	code: string;
+	state: string;
+	totalPrice: number;
+	customerName: string | null;
+	customerFirstName: string | null;
+	customerLastName: string | null;
+	customerPhone: string | null;
+	deliveryAddress: string | null;
+	deliveryMode: string;
+	createdAt: string;
+	creationDate: number;
+	entries: Array<{
+		sku: string;
+		name: string;
+		quantity: number;
+		unitPrice: number;
+		totalPrice: number;
+	}>;
+}
+
+export interface SyncSettings {
+	orderCodeFieldId: number;
+	pipelineId?: number;
+	statusId?: number;
+	responsibleUserId?: number;
+	dealNamePrefix: string;
+	addNotes: boolean;
+	linkProducts: boolean;
+	catalogId?: number;
+	dryRun: boolean;
+}
+
+export type SyncAction = 'created' | 'updated' | 'unchanged' | 'error';
+
+export interface SyncResult extends IDataObject {
+	orderCode: string;
+	action: SyncAction;
+	dealId: number | null;
+	contactId: number | null;
+	merged?: boolean;
+	error?: string;
+	requests?: IDataObject[];
+}
+
+export interface PlannedRequest extends IDataObject {
+	method: string;
+	path: string;
+	body: IDataObject | IDataObject[];
+}
+
+/**
+ * Caches of this n8n process, per account host: phone → contact id, and catalog → SKU → element
+ * id. They only save look-ups; a stale id fails the one request that uses it, not the run.
+ */
+const contactCache = new Map<string, Map<string, number>>();
+const productCache = new Map<string, Map<string, number>>();
+const catalogCache = new Map<string, number>();
+
+function cacheFor<V>(caches: Map<string, Map<string, V>>, key: string): Map<string, V> {
+	let cache = caches.get(key);
+	if (!cache) {
+		cache = new Map<string, V>();
+		caches.set(key, cache);
+	}
+	return cache;
+}
+
+/** For tests and benchmarks: start with cold caches. */
+export function clearSyncCaches(): void {
+	contactCache.clear();
+	productCache.clear();
+	catalogCache.clear();
+}
+
+function stateTag(state: string): string {
+	return `${STATE_TAG_PREFIX}${state}`;
+}
+
+function money(value: number): string {
+	return `${Math.round(value)
+		.toLocaleString('ru-RU')
+		.replace(/\u00a0/g, ' ')} ₸`;
+}
+
+/** The note on a new deal: the order as a seller reads it. The phone is masked. */
+export function orderNote(order: SyncOrder): string {
+	const lines = [`Kaspi order ${order.code} (${order.state})`];
+	for (const entry of order.entries) {
+		lines.push(`${entry.quantity} × ${entry.name} (SKU ${entry.sku}) — ${money(entry.totalPrice)}`);
+	}
+	lines.push(`Total: ${money(order.totalPrice)}`);
+	if (order.deliveryAddress) lines.push(`Delivery: ${order.deliveryAddress}`);
+	const buyer = [order.customerName, order.customerPhone ? maskPhone(order.customerPhone) : null]
+		.filter(Boolean)
+		.join(', ');
+	if (buyer) lines.push(`Buyer: ${buyer}`);
+	return lines.join('\n');
+}
+
+/**
+ * Pages through a list until `done` says every wanted key is known or the list ends, within a
+ * page budget. `complete` tells whether the whole list was seen, so a miss is a real miss.
+ */
+async function scanList<T>(
+	context: ApiContext,
+	path: string,
+	entity: string,
+	qs: IDataObject,
+	budget: number,
+	visit: (items: T[]) => boolean,
+): Promise<{ complete: boolean }> {
+	for (let page = 1; page <= budget; page++) {
+		const items = await amoGetPage<T>(context, path, entity, { ...qs, page, limit: MAX_PAGE_SIZE });
+		const stop = visit(items);
+		if (items.length < MAX_PAGE_SIZE) return { complete: true };
+		if (stop) return { complete: false };
+	}
+	return { complete: false };
+}
+
+/** The per-order state the sync builds up. */
+interface Work {
+	index: number;
+	order: SyncOrder;
+	phone?: string;
+	deal?: AmoLead;
+	contactId?: number;
+	result: SyncResult;
+	needsNote: boolean;
+	needsLinks: boolean;
+}
+
+export class OrderSync {
+	private readonly planned: PlannedRequest[] = [];
+
+	constructor(
+		private readonly context: ApiContext,
+		private readonly host: string,
+		private readonly settings: SyncSettings,
+	) {}
+
+	/** Sends a write, or in a dry run records it and returns nothing. */
+	private async write<T>(request: PlannedRequest, orders: Work[]): Promise<T | undefined> {
+		if (this.settings.dryRun) {
+			this.planned.push(request);
+			for (const work of orders) {
+				work.result.requests = [...((work.result.requests as IDataObject[]) ?? []), request];
+			}
+			return undefined;
+		}
+		return await amoRequest<T>(this.context, {
+			method: request.method as 'POST' | 'PATCH',
+			path: request.path,
+			body: request.body,
+			idempotent: request.method === 'PATCH',
+		});
+	}
+
+	private fail(orders: Work[], error: unknown): void {
+		if (isBlocked(error)) throw error;
+		const message = error instanceof Error ? error.message : String(error);
+		for (const work of orders) {
+			work.result.action = 'error';
+			work.result.error = message;
+		}
+	}
+
+	private open(works: Work[]): Work[] {
+		return works.filter((work) => work.result.action !== 'error');
+	}
+
+	async run(orders: SyncOrder[]): Promise<SyncResult[]> {
+		const works: Work[] = orders.map((order, index) => ({
+			index,
+			order,
+			phone: phoneDigits(order.customerPhone) ?? undefined,
+			result: { orderCode: order.code, action: 'unchanged', dealId: null, contactId: null },
+			needsNote: false,
+			needsLinks: false,
+		}));
+		const valid = works.filter((work) => {
+			if (work.order.code) return true;
+			work.result.action = 'error';
+			work.result.error = 'The item has no order code: connect the Kaspi node’s output';
+			return false;
+		});
+		// One deal per order code, even when the input repeats an order.
+		const byCode = new Map<string, Work>();
+		const duplicates: Array<[Work, Work]> = [];
+		for (const work of valid) {
+			const first = byCode.get(work.order.code);
+			if (first) duplicates.push([work, first]);
+			else byCode.set(work.order.code, work);
+		}
+		const unique = [...byCode.values()];
+		if (unique.length) {
+			await this.resolveDeals(unique);
+			const fresh = unique.filter((work) => !work.deal);
+			await this.resolveContacts(fresh.filter((work) => work.phone));
+			await this.createDeals(fresh);
+			await this.updateDeals(
+				unique.filter((work) => work.deal && work.result.action === 'updated'),
+			);
+			await this.addNotes(this.open(unique).filter((work) => work.needsNote));
+			if (this.settings.linkProducts) {
+				await this.linkProducts(this.open(unique).filter((work) => work.needsLinks));
+			}
+		}
+		for (const [work, first] of duplicates) {
+			work.result = { ...first.result, duplicateOfInput: true };
+		}
+		return works.map((work) => work.result);
+	}
+
+	/**
+	 * Existing deals by order code: the deals created since the oldest order (a deal is always
+	 * created after its order), newest first, 250 a page, indexed by the order-code field.
+	 */
+	private async resolveDeals(works: Work[]): Promise<void> {
+		const wanted = new Map(works.map((work) => [work.order.code, work]));
+		const oldest = Math.min(...works.map((work) => work.order.creationDate || Date.now()));
+		// Clocks differ; a day of margin costs at most a page.
+		const since = Math.floor(oldest / 1000) - 86400;
+		const fieldId = this.settings.orderCodeFieldId;
+		let found = 0;
+		await scanList<AmoLead>(
+			this.context,
+			'/api/v4/leads',
+			'leads',
+			{ 'order[created_at]': 'desc', with: 'catalog_elements' },
+			Number.MAX_SAFE_INTEGER,
+			(leads) => {
+				for (const lead of leads) {
+					for (const code of fieldValues(lead.custom_fields_values, { id: fieldId })) {
+						const work = wanted.get(code);
+						if (work && !work.deal) {
+							work.deal = lead;
+							found++;
+						}
+					}
+				}
+				const last = leads[leads.length - 1];
+				return found === wanted.size || (last !== undefined && last.created_at < since);
+			},
+		);
+		for (const work of works) if (work.deal) this.classifyExisting(work, work.deal);
+	}
+
+	private classifyExisting(work: Work, deal: AmoLead): void {
+		const tags = (deal._embedded?.tags ?? []).map((tag) => tag.name);
+		const wantedTag = stateTag(work.order.state);
+		work.result.dealId = deal.id;
+		work.result.contactId = deal._embedded?.contacts?.[0]?.id ?? null;
+		const linked = (deal._embedded?.catalog_elements ?? []).length > 0;
+		// Products are linked after the note, so a deal with an order's products is complete; one
+		// without them was cut short (a crash after /leads/complex) and is finished now.
+		const incomplete = this.settings.linkProducts && work.order.entries.length > 0 && !linked;
+		const stateChanged = !tags.includes(wantedTag);
+		const priceChanged = Math.round(work.order.totalPrice) !== deal.price;
+		if (!stateChanged && !priceChanged && !incomplete) return;
+		work.result.action = 'updated';
+		work.needsLinks = incomplete;
+		work.needsNote = this.settings.addNotes && (incomplete || stateChanged);
+	}
+
+	/** Phone → contact id from the cache, a bounded scan of all contacts, then one query each. */
+	private async resolveContacts(works: Work[]): Promise<void> {
+		const cache = cacheFor(contactCache, this.host);
+		const unknown = new Set(
+			works.map((work) => work.phone as string).filter((phone) => !cache.has(phone)),
+		);
+		if (unknown.size > 0) {
+			// A page of 250 contacts costs one call, a phone query one call per phone: scan while
+			// that is cheaper, then ask about the phones still unknown.
+			const budget = Math.floor(unknown.size / 10);
+			let complete = false;
+			if (budget > 0) {
+				({ complete } = await scanList<AmoContact>(
+					this.context,
+					'/api/v4/contacts',
+					'contacts',
+					{ 'order[id]': 'asc' },
+					budget,
+					(contacts) => {
+						for (const contact of contacts) {
+							for (const phone of unknown) {
+								if (contactHasPhone(contact, phone)) {
+									cache.set(phone, contact.id);
+									unknown.delete(phone);
+								}
+							}
+						}
+						return unknown.size === 0;
+					},
+				));
+			}
+			if (!complete) {
+				for (const phone of unknown) {
+					const [contact] = await findContactsByPhone(this.context, phone);
+					if (contact) cache.set(phone, contact.id);
+				}
+			}
+		}
+		for (const work of works) work.contactId = cache.get(work.phone as string);
+	}
+
+	private complexElement(work: Work): IDataObject {
+		const { order } = work;
+		const s = this.settings;
+		const contact: IDataObject | undefined = work.contactId
+			? { id: work.contactId }
+			: work.phone
+				? contactBody({
+						name: order.customerName || `+${work.phone}`,
+						firstName: order.customerFirstName ?? undefined,
+						lastName: order.customerLastName ?? undefined,
+						phone: work.phone,
+						responsibleUserId: s.responsibleUserId,
+					})
+				: undefined;
+		return {
+			request_id: order.code,
+			name: `${s.dealNamePrefix}${order.code}`,
+			price: Math.round(order.totalPrice),
+			...(s.pipelineId ? { pipeline_id: s.pipelineId } : {}),
+			...(s.statusId ? { status_id: s.statusId } : {}),
+			...(s.responsibleUserId ? { responsible_user_id: s.responsibleUserId } : {}),
+			custom_fields_values: [{ field_id: s.orderCodeFieldId, values: [{ value: order.code }] }],
+			_embedded: {
+				tags: [{ name: SYNC_TAG }, { name: stateTag(order.state) }],
+				...(contact ? { contacts: [contact] } : {}),
+			},
+		};
+	}
+
+	/**
+	 * New deals through `/leads/complex`, at most 50 a call. Orders of a buyer not yet in amoCRM
+	 * wait for the call that creates the contact, so one phone never becomes two contacts.
+	 */
+	private async createDeals(works: Work[]): Promise<void> {
+		const cache = cacheFor(contactCache, this.host);
+		let pending = [...works];
+		while (pending.length) {
+			const batch: Work[] = [];
+			const claimed = new Set<string>();
+			const later: Work[] = [];
+			for (const work of pending) {
+				if (work.phone && !work.contactId) work.contactId = cache.get(work.phone);
+				const newPhone = work.phone && !work.contactId ? work.phone : undefined;
+				if (batch.length >= MAX_COMPLEX_BATCH || (newPhone && claimed.has(newPhone))) {
+					later.push(work);
+					continue;
+				}
+				if (newPhone) claimed.add(newPhone);
+				batch.push(work);
+			}
+			await this.sendComplex(batch);
+			if (this.settings.dryRun) {
+				// Nothing was created, so later orders of a new buyer would wait forever: plan them
+				// with their own embedded contact.
+				if (later.length) await this.sendComplexPlanned(later);
+				return;
+			}
+			pending = later;
+		}
+	}
+
+	private async sendComplexPlanned(works: Work[]): Promise<void> {
+		for (const batch of chunk(works, MAX_COMPLEX_BATCH)) await this.sendComplex(batch);
+	}
+
+	private async sendComplex(batch: Work[]): Promise<void> {
+		const cache = cacheFor(contactCache, this.host);
+		for (const work of batch) {
+			work.result.action = 'created';
+			work.needsNote = this.settings.addNotes;
+			work.needsLinks = work.order.entries.length > 0;
+		}
+		let results: AmoComplexResult[] | undefined;
+		try {
+			results = await this.write<AmoComplexResult[]>(
+				{
+					method: 'POST',
+					path: '/api/v4/leads/complex',
+					body: batch.map((work) => this.complexElement(work)),
+				},
+				batch,
+			);
+		} catch (error) {
+			if (isBatchTooLarge(error) && batch.length > 1) {
+				// The 504 may have come after amoCRM created some deals: look again before resending.
+				for (const work of batch) work.result.action = 'unchanged';
+				await this.resolveDeals(batch);
+				const rest = batch.filter((work) => !work.deal);
+				const half = Math.ceil(rest.length / 2);
+				if (rest.length) await this.sendComplex(rest.slice(0, half));
+				if (rest.length > half) await this.sendComplex(rest.slice(half));
+				return;
+			}
+			if (batch.length > 1 && isValidationError(error)) {
+				// A validation error names one element; send each alone so only it fails.
+				for (const work of batch) await this.sendComplex([work]);
+				return;
+			}
+			this.fail(batch, error);
+			return;
+		}
+		if (this.settings.dryRun) return;
+		const byCode = new Map<string, AmoComplexResult>();
+		for (const result of results ?? []) {
+			for (const requestId of result.request_id ?? []) byCode.set(String(requestId), result);
+		}
+		for (const work of batch) {
+			const result = byCode.get(work.order.code);
+			if (!result) {
+				this.fail([work], new Error('amoCRM did not return a deal for this order'));
+				continue;
+			}
+			work.result.dealId = result.id;
+			work.result.contactId = result.contact_id ?? work.contactId ?? null;
+			if (result.merged) work.result.merged = true;
+			if (work.phone && result.contact_id) cache.set(work.phone, result.contact_id);
+		}
+	}
+
+	/** State tag and price of deals whose order changed, 50 a call. */
+	private async updateDeals(works: Work[]): Promise<void> {
+		for (const batch of chunk(works, BATCH_SIZE)) {
+			const body = batch.map((work) => {
+				const deal = work.deal as AmoLead;
+				const wanted = stateTag(work.order.state);
+				const stale = (deal._embedded?.tags ?? [])
+					.filter((tag) => tag.name.startsWith(STATE_TAG_PREFIX) && tag.name !== wanted)
+					.map((tag) => ({ name: tag.name }));
+				return {
+					id: deal.id,
+					price: Math.round(work.order.totalPrice),
+					tags_to_add: [{ name: SYNC_TAG }, { name: wanted }],
+					...(stale.length ? { tags_to_delete: stale } : {}),
+				};
+			});
+			try {
+				await this.write({ method: 'PATCH', path: '/api/v4/leads', body }, batch);
+			} catch (error) {
+				this.fail(batch, error);
+			}
+		}
+	}
+
+	private async addNotes(works: Work[]): Promise<void> {
+		for (const batch of chunk(works, BATCH_SIZE)) {
+			const body = batch.map((work) => ({
+				entity_id: work.result.dealId ?? 0,
+				note_type: 'common',
+				params: {
+					text:
+						work.result.action === 'created' || work.needsLinks
+							? orderNote(work.order)
+							: `Kaspi order ${work.order.code}: state is now ${work.order.state}, total ${money(work.order.totalPrice)}`,
+				},
+			}));
+			try {
+				await this.write({ method: 'POST', path: '/api/v4/leads/notes', body }, batch);
+			} catch (error) {
+				this.fail(batch, error);
+			}
+		}
+	}
+
+	private async catalogId(): Promise<number> {
+		if (this.settings.catalogId) return this.settings.catalogId;
+		const cached = catalogCache.get(this.host);
+		if (cached) return cached;
+		const id = await productsCatalogId(this.context);
+		catalogCache.set(this.host, id);
+		return id;
+	}
+
+	/** SKU → element id: cache, bounded scan of the catalog, one query each, then batch create. */
+	private async resolveProducts(catalogId: number, works: Work[]): Promise<Map<string, number>> {
+		const cache = cacheFor(productCache, `${this.host}#${catalogId}`);
+		const names = new Map<string, { name: string; price: number }>();
+		for (const work of works) {
+			for (const entry of work.order.entries) {
+				if (entry.sku && !names.has(entry.sku)) {
+					names.set(entry.sku, { name: entry.name, price: entry.unitPrice });
+				}
+			}
+		}
+		const unknown = new Set([...names.keys()].filter((sku) => !cache.has(sku)));
+		if (unknown.size) {
+			const budget = Math.floor(unknown.size / 10);
+			let complete = false;
+			if (budget > 0) {
+				({ complete } = await scanList<AmoCatalogElement>(
+					this.context,
+					`/api/v4/catalogs/${catalogId}/elements`,
+					'elements',
+					{},
+					budget,
+					(elements) => {
+						for (const element of elements) {
+							for (const sku of fieldValues(element.custom_fields_values, {
+								code: SKU_FIELD_CODE,
+							})) {
+								if (unknown.delete(sku)) cache.set(sku, element.id);
+							}
+						}
+						return unknown.size === 0;
+					},
+				));
+			}
+			if (!complete) {
+				for (const sku of [...unknown]) {
+					const element = await findProductBySku(this.context, catalogId, sku);
+					if (element) {
+						cache.set(sku, element.id);
+						unknown.delete(sku);
+					}
+				}
+			}
+			const missing = [...unknown].map((sku) => ({
+				sku,
+				...(names.get(sku) as { name: string; price: number }),
+			}));
+			if (missing.length && !this.settings.dryRun) {
+				for (const [sku, id] of await createProducts(this.context, catalogId, missing)) {
+					cache.set(sku, id);
+				}
+			}
+		}
+		return cache;
+	}
+
+	private async linkProducts(works: Work[]): Promise<void> {
+		const withEntries = works.filter((work) => work.order.entries.some((entry) => entry.sku));
+		if (!withEntries.length) return;
+		let catalogId: number;
+		let ids: Map<string, number>;
+		try {
+			catalogId = await this.catalogId();
+			ids = await this.resolveProducts(catalogId, withEntries);
+		} catch (error) {
+			this.fail(withEntries, error);
+			return;
+		}
+		const links: Array<{ work: Work; link: IDataObject }> = [];
+		for (const work of withEntries) {
+			const quantities = new Map<string, number>();
+			for (const entry of work.order.entries) {
+				if (entry.sku) quantities.set(entry.sku, (quantities.get(entry.sku) ?? 0) + entry.quantity);
+			}
+			for (const [sku, quantity] of quantities) {
+				links.push({
+					work,
+					link: {
+						entity_id: work.result.dealId ?? 0,
+						to_entity_id: ids.get(sku) ?? 0,
+						to_entity_type: 'catalog_elements',
+						metadata: { catalog_id: catalogId, quantity },
+					},
+				});
+			}
+		}
+		for (const batch of chunk(links, BATCH_SIZE)) {
+			const owners = [...new Set(batch.map((entry) => entry.work))];
+			try {
+				await this.write(
+					{ method: 'POST', path: '/api/v4/leads/link', body: batch.map((entry) => entry.link) },
+					owners,
+				);
+			} catch (error) {
+				this.fail(owners, error);
+			}
+		}
+	}
+
+	/** Every write a dry run would have sent, in order. */
+	plannedRequests(): PlannedRequest[] {
+		return this.planned;
+	}
+}
+
+/** Options for a single call made by the sync (tests use it to pass an item index). */
+export type SyncCallOptions = AmoCallOptions;

@@ -1,0 +1,289 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import {
+	apiRequest,
+	type ApiContext,
+	type ApiRequest,
+	type ServiceProfile,
+} from '../../shared/http';
+import { maskPhonesInText } from '../../shared/phone';
+import { accountBaseUrl } from './host';
+import { acquire, pauseHost } from './limiter';
+import { rotatedSince } from './oauth';
+import { MAX_PAGE_SIZE, type AmoList, type AmoProblem } from './types';
+
+export const OAUTH2_CREDENTIAL = 'amoCrmOAuth2Api';
+export const LONG_LIVED_CREDENTIAL = 'amoCrmLongLivedApi';
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+/** A 429 without `retry_after` waits this long (seconds). */
+const DEFAULT_RETRY_AFTER = 1;
+/** Refresh this long before the stored expiry instead of waiting for a 401. */
+const EXPIRY_MARGIN_MS = 60_000;
+export const BLOCKED_MESSAGE = 'API blocked by amoCRM — contact support';
+/** Marks errors of the credential's token exchange, so they are reported as such. */
+export const TOKEN_ERROR_PREFIX = 'amoCRM token endpoint:';
+
+export type AmoAuthentication = 'oAuth2' | 'longLivedToken';
+
+function problemText(body: unknown): string | undefined {
+	if (!body || typeof body !== 'object') return undefined;
+	const problem = body as AmoProblem;
+	const validation = problem['validation-errors']
+		?.flatMap((entry) =>
+			(entry.errors ?? []).map(
+				(error) =>
+					`${entry.request_id !== undefined ? `[${entry.request_id}] ` : ''}${error.path ?? ''}: ${error.detail ?? error.code ?? ''}`,
+			),
+		)
+		.join('; ');
+	const text = validation || problem.hint || problem.detail || problem.title;
+	return typeof text === 'string' && text ? maskPhonesInText(text).slice(0, 300) : undefined;
+}
+
+/** The `retry_after` of a 429 body (Kommo puts it in the body, not a header: amocrm.md §3.1). */
+export function retryAfterSeconds(body: unknown): number {
+	const value = Number((body as AmoProblem | undefined)?.retry_after);
+	return Number.isFinite(value) && value >= 0 ? value : DEFAULT_RETRY_AFTER;
+}
+
+export function amoProfile(
+	host: string,
+	credentialType: string,
+	timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
+): ServiceProfile {
+	return {
+		service: 'amoCRM',
+		credentialType,
+		timeoutMs: timeoutSeconds * 1000,
+		retries: 4,
+		backoffMs: 1000,
+		headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+		beforeAttempt: async () => await acquire(host),
+		retryPolicy(statusCode, body) {
+			// A 429 means the call was not processed, so even a create may be sent again.
+			if (statusCode === 429) {
+				const seconds = retryAfterSeconds(body);
+				pauseHost(host, seconds);
+				return { retry: true, delayMs: seconds * 1000 };
+			}
+			// Blocked: every further call would only prolong the block.
+			if (statusCode === 403) return { retry: false };
+			// Too many entities at once: the caller halves the batch (amocrm.md §3.2).
+			if (statusCode === 504) return { retry: false };
+			return undefined;
+		},
+		describeThrown(error) {
+			let current: unknown = error;
+			for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+				const message = (current as { message?: unknown }).message;
+				if (typeof message === 'string' && message.includes(TOKEN_ERROR_PREFIX)) {
+					return {
+						message: 'amoCRM refused to renew the OAuth2 token',
+						description: `${message.slice(message.indexOf(TOKEN_ERROR_PREFIX) + TOKEN_ERROR_PREFIX.length).trim()}. Paste a new Authorization Code into the amoCRM OAuth2 credential.`,
+					};
+				}
+				current = (current as { cause?: unknown }).cause;
+			}
+			return undefined;
+		},
+		describeFailure(statusCode, body) {
+			const text = problemText(body);
+			if (statusCode === 401) {
+				return {
+					message: 'amoCRM rejected the token',
+					description:
+						'The token expired or was revoked. For a long-lived token, generate a new one in the private integration; for OAuth2, paste a new Authorization Code into the credential.',
+				};
+			}
+			if (statusCode === 402) {
+				return { message: 'amoCRM: the account’s paid period has ended', description: text };
+			}
+			if (statusCode === 403) {
+				return {
+					message: BLOCKED_MESSAGE,
+					description:
+						'amoCRM answers 403 to every call after its limit of 7 requests per second was broken repeatedly, or when the user lacks rights. Nothing was retried. Ask amoCRM support to unblock the account (give them the subdomain and the server’s IP).',
+				};
+			}
+			if (statusCode === 404) return { message: 'amoCRM: not found', description: text };
+			if (statusCode === 429) {
+				return {
+					message: 'amoCRM kept answering 429 Too Many Requests',
+					description: 'Every retry waited the retry_after amoCRM asked for. Try again later.',
+				};
+			}
+			if (statusCode === 504) {
+				return {
+					message: 'amoCRM answered 504: the batch was too large',
+					description: 'Send fewer entities per request.',
+				};
+			}
+			if (statusCode >= 500) {
+				return { message: `amoCRM answered ${statusCode}`, description: text };
+			}
+			return { message: text ? `amoCRM: ${text}` : `amoCRM answered ${statusCode}` };
+		},
+	};
+}
+
+export interface AmoCallOptions {
+	itemIndex?: number;
+	timeoutSeconds?: number;
+}
+
+function readAuthentication(context: ApiContext): AmoAuthentication {
+	const loadOptions = context as ILoadOptionsFunctions;
+	const raw =
+		typeof loadOptions.getCurrentNodeParameter === 'function'
+			? loadOptions.getCurrentNodeParameter('authentication')
+			: (context as IExecuteFunctions).getNodeParameter('authentication', 0, 'oAuth2');
+	return raw === 'longLivedToken' ? 'longLivedToken' : 'oAuth2';
+}
+
+interface ResolvedAccount {
+	credentialType: string;
+	credentials: ICredentialDataDecryptedObject;
+	baseUrl: string;
+	host: string;
+}
+
+async function resolveAccount(context: ApiContext, itemIndex?: number): Promise<ResolvedAccount> {
+	const credentialType =
+		readAuthentication(context) === 'longLivedToken' ? LONG_LIVED_CREDENTIAL : OAUTH2_CREDENTIAL;
+	const credentials = await context.getCredentials(credentialType, itemIndex);
+	const baseUrl = accountBaseUrl(credentials);
+	return { credentialType, credentials, baseUrl, host: new URL(baseUrl).host };
+}
+
+/** The host the limiter counts a credential's calls against. */
+export async function accountHost(context: ApiContext): Promise<string> {
+	return (await resolveAccount(context)).host;
+}
+
+/** Signs the call with other token data than the stored one. */
+function withData(
+	account: ResolvedAccount,
+	data: ICredentialDataDecryptedObject,
+): ApiRequest['credentialOptions'] {
+	return {
+		credentialsDecrypted: {
+			id: '',
+			name: '',
+			type: account.credentialType,
+			data: { ...account.credentials, ...data },
+		},
+	};
+}
+
+/**
+ * Makes n8n run the OAuth2 credential's `preAuthentication` (which refreshes and stores the
+ * rotated pair) before the call: n8n does so when the access token it is given is empty.
+ */
+function forceRefresh(account: ResolvedAccount): ApiRequest['credentialOptions'] {
+	return withData(account, { accessToken: '' });
+}
+
+function isStatus(error: unknown, status: number): boolean {
+	return error instanceof NodeApiError && error.httpCode === String(status);
+}
+
+export function isBatchTooLarge(error: unknown): boolean {
+	return isStatus(error, 504);
+}
+
+/** A 400 problem+json: the request was refused as a whole, so nothing was created. */
+export function isValidationError(error: unknown): boolean {
+	return isStatus(error, 400);
+}
+
+export function isBlocked(error: unknown): boolean {
+	return error instanceof NodeApiError && error.message === BLOCKED_MESSAGE;
+}
+
+/**
+ * One amoCRM call through the pack's HTTP loop and the per-host limiter. A 204 (amoCRM's "no
+ * data") is returned as `undefined`. With OAuth2, an expired token is refreshed before the call and
+ * a 401 leads to one refresh and one repeat.
+ */
+export async function amoRequest<T>(
+	context: ApiContext,
+	request: ApiRequest,
+	options: AmoCallOptions = {},
+): Promise<T | undefined> {
+	const account = await resolveAccount(context, options.itemIndex);
+	const profile = amoProfile(account.host, account.credentialType, options.timeoutSeconds);
+	const send = async (credentialOptions?: ApiRequest['credentialOptions']) =>
+		await apiRequest<T>(context, profile, account.baseUrl, {
+			...request,
+			itemIndex: options.itemIndex,
+			credentialOptions,
+		});
+	const isOAuth = account.credentialType === OAUTH2_CREDENTIAL;
+	const expiresAt = Number(account.credentials.expiresAt ?? 0);
+	const expired =
+		isOAuth &&
+		Boolean(account.credentials.accessToken) &&
+		expiresAt > 0 &&
+		expiresAt - EXPIRY_MARGIN_MS < Date.now();
+	// Another execution of this process may have rotated the pair after this one read it.
+	const rotated = isOAuth && !expired ? await rotatedSince(account.credentials) : undefined;
+	let outcome = await send(
+		expired
+			? forceRefresh(account)
+			: rotated
+				? withData(account, {
+						accessToken: rotated.accessToken,
+						refreshToken: rotated.refreshToken,
+						expiresAt: rotated.expiresAt,
+					})
+				: undefined,
+	).catch((error: unknown) => error as NodeApiError);
+	if (outcome instanceof NodeApiError && isOAuth && !expired && isStatus(outcome, 401)) {
+		outcome = await send(forceRefresh(account));
+	}
+	if (outcome instanceof NodeApiError) throw outcome;
+	const response = outcome;
+	return response.statusCode === 204 || response.body === '' ? undefined : response.body;
+}
+
+/** Every element of a list, page by page, `limit` 250; 204 ends the list (amocrm.md §3.4). */
+export async function amoGetAll<T>(
+	context: ApiContext,
+	path: string,
+	entity: string,
+	qs: IDataObject = {},
+	options: AmoCallOptions & { max?: number; stop?: (page: T[]) => boolean } = {},
+): Promise<T[]> {
+	const all: T[] = [];
+	for (let page = 1; ; page++) {
+		const body = await amoRequest<AmoList<string, T>>(
+			context,
+			{ method: 'GET', path, qs: { ...qs, page, limit: MAX_PAGE_SIZE } },
+			options,
+		);
+		const items = body?._embedded?.[entity] ?? [];
+		all.push(...items);
+		if (options.max !== undefined && all.length >= options.max) return all.slice(0, options.max);
+		if (!body?._links?.next || items.length === 0 || options.stop?.(items)) return all;
+	}
+}
+
+/** One page of a list; an empty array for a 204. */
+export async function amoGetPage<T>(
+	context: ApiContext,
+	path: string,
+	entity: string,
+	qs: IDataObject,
+	options: AmoCallOptions = {},
+): Promise<T[]> {
+	const body = await amoRequest<AmoList<string, T>>(context, { method: 'GET', path, qs }, options);
+	return body?._embedded?.[entity] ?? [];
+}
+
+export { accountBaseUrl };

@@ -1,0 +1,91 @@
+import { sleep } from 'n8n-workflow';
+
+/** amoCRM's documented ceiling (amocrm.md §3.1). */
+export const REQUESTS_PER_SECOND = 7;
+/**
+ * amoCRM counts a call when it arrives, somewhere between when it left and when its answer came
+ * back. A call is therefore counted from when it left until its answer is in, and from then on
+ * for a full second: the eighth call leaves only after the first one's answer is a second old, so
+ * no eight calls can arrive within one second, whatever the latency or a pause of the process.
+ */
+const WINDOW_MS = 1000 + 10;
+
+/** Indirection so unit tests can run the limiter on a fake clock. */
+export const limiterClock = {
+	now: (): number => Date.now(),
+	sleep: async (ms: number): Promise<void> => await sleep(ms),
+};
+
+/** One call: `at` is when it left, then when its answer came; `Infinity` while in flight. */
+interface Slot {
+	at: number;
+}
+
+/**
+ * The calls of the last second (and those in flight), per account host. Module state: shared by
+ * every workflow, execution and node of this n8n process, and only of this process — queue-mode
+ * workers each have their own, so N workers calling one account can together reach N × 7 rps.
+ */
+const windows = new Map<string, Slot[]>();
+/** Calls wait in line per host, so a burst is spread evenly rather than raced. */
+const queues = new Map<string, Promise<void>>();
+/** Hosts told by a 429 to hold off until this time. */
+const pausedUntil = new Map<string, number>();
+
+/** How long to wait before a slot frees up; a slot in flight frees up once it is answered. */
+const IN_FLIGHT_RECHECK_MS = 20;
+
+async function admit(host: string, limit: number): Promise<Slot> {
+	for (;;) {
+		const now = limiterClock.now();
+		const pause = (pausedUntil.get(host) ?? 0) - now;
+		if (pause > 0) {
+			await limiterClock.sleep(pause);
+			continue;
+		}
+		const recent = (windows.get(host) ?? []).filter((slot) => now - slot.at < WINDOW_MS);
+		windows.set(host, recent);
+		if (recent.length < limit) {
+			const slot = { at: Infinity };
+			recent.push(slot);
+			return slot;
+		}
+		const oldest = Math.min(...recent.map((slot) => slot.at));
+		await limiterClock.sleep(
+			Number.isFinite(oldest) ? WINDOW_MS - (now - oldest) + 1 : IN_FLIGHT_RECHECK_MS,
+		);
+	}
+}
+
+/**
+ * Waits until a call to `host` keeps it within `limit` calls in any one-second window (counted as
+ * above), then records the call. Calls are admitted in arrival order. Call the returned function
+ * when the answer is in.
+ */
+export async function acquire(host: string, limit = REQUESTS_PER_SECOND): Promise<() => void> {
+	const previous = queues.get(host) ?? Promise.resolve();
+	const mine = previous.then(async () => await admit(host, limit));
+	const tail = mine.then(
+		() => undefined,
+		() => undefined,
+	);
+	queues.set(host, tail);
+	const slot = await mine;
+	if (queues.get(host) === tail) queues.delete(host);
+	return () => {
+		slot.at = limiterClock.now();
+	};
+}
+
+/** After a 429: every caller for the host waits `seconds` before its next call. */
+export function pauseHost(host: string, seconds: number): void {
+	const until = limiterClock.now() + seconds * 1000;
+	pausedUntil.set(host, Math.max(pausedUntil.get(host) ?? 0, until));
+}
+
+/** For tests. */
+export function resetLimiter(): void {
+	windows.clear();
+	queues.clear();
+	pausedUntil.clear();
+}

@@ -1,0 +1,1106 @@
+// @ts-check
+/**
+ * amoCRM / Kommo API v4 emulator (amocrm.md §2–§8): account, users, pipelines and statuses, deal
+ * custom fields, leads (with `/leads/complex` and its bare-array answer), contacts with PHONE
+ * multi-values and full-text `query`, notes, tags, catalogs and elements, links, and the OAuth2
+ * token endpoint that rotates refresh tokens and rejects a reused one.
+ *
+ * Like the real service it allows 7 requests per second (429 with `retry_after` in the body), and
+ * after repeated violations answers 403 to every call until unblocked through the control API.
+ * Errors are `application/problem+json`; empty lists are 204 with no body.
+ */
+import { randomBytes } from 'node:crypto';
+
+import { HttpError, Router, controlError, isObject, json } from '../lib/http.mjs';
+import { amocrmWire } from '../lib/wire.mjs';
+
+/** @typedef {import('../lib/http.mjs').RequestContext} RequestContext */
+/** @typedef {import('../lib/http.mjs').Reply} Reply */
+
+const { MAX_PAGE_SIZE, MAX_COMPLEX_BATCH } = amocrmWire;
+
+export const AMOCRM_DEFAULT_TOKEN = 'sandbox-amocrm-token';
+export const AMOCRM_CLIENT = {
+	clientId: 'sandbox-amocrm-client',
+	clientSecret: 'sandbox-amocrm-secret',
+	redirectUri: 'https://n8n.example.test/rest/oauth2-credential/callback',
+};
+const PREFIX = '/amocrm';
+const OAUTH_PREFIX = '/amocrm/oauth2';
+const PROBLEM = 'application/problem+json';
+/** Adds and updates per request (amocrm.md §3.2). */
+const MAX_BATCH = 250;
+const ACCESS_TOKEN_SECONDS = 86400;
+export const SEED = {
+	pipelineId: 7000001,
+	statusNew: 7100001,
+	statusPaid: 7100002,
+	orderCodeFieldId: 900001,
+	catalogId: 5001,
+	userId: 8000001,
+};
+
+/**
+ * @typedef {object} Limits
+ * @property {number} rps Requests allowed in any one-second window.
+ * @property {number} blockAfter Violations (429s) after which every call gets 403.
+ * @property {number} retryAfter Seconds put in a 429's `retry_after`.
+ */
+
+/**
+ * @typedef {object} AmoState
+ * @property {Map<number, any>} leads
+ * @property {Map<number, any>} contacts
+ * @property {any[]} notes
+ * @property {Map<number, Map<number, { quantity: number, catalog_id: number }>>} links Lead → element → metadata.
+ * @property {Map<number, any>} elements
+ * @property {any[]} catalogs
+ * @property {any[]} pipelines
+ * @property {any[]} leadFields
+ * @property {any[]} users
+ * @property {Map<string, number>} leadTags Name → id.
+ * @property {number} nextId
+ * @property {Limits} limits
+ * @property {number[]} arrivals Times (ms) of recent API calls.
+ * @property {number} violations
+ * @property {boolean} blocked
+ * @property {number} maxInWindow Most calls seen in one second.
+ * @property {Record<string, number>} counts "METHOD /route" → calls.
+ * @property {Record<string, number>} statuses HTTP status → answers.
+ * @property {{ clientId: string, clientSecret: string, redirectUri: string }} client
+ * @property {Map<string, { used: boolean }>} codes
+ * @property {Map<string, number>} accessTokens Token → expiry (ms).
+ * @property {Map<string, 'live' | 'used'>} refreshTokens
+ * @property {number} accessTokenSeconds
+ * @property {number} refreshes
+ * @property {number} rejectedRefreshes
+ * @property {string} longLivedToken
+ * @property {number | null} expireAfter API calls until every access token expires (a token that runs out mid-run).
+ */
+
+/** Both modules of this file share one state per sandbox: the first `create` makes it. */
+/** @type {AmoState | undefined} */
+let pendingState;
+
+/**
+ * @param {string} longLivedToken
+ * @param {boolean} seed
+ * @returns {AmoState}
+ */
+function sharedState(longLivedToken, seed) {
+	if (pendingState) {
+		const state = pendingState;
+		pendingState = undefined;
+		return state;
+	}
+	/** @type {AmoState} */
+	const state = /** @type {any} */ ({ longLivedToken });
+	resetState(state, seed);
+	pendingState = state;
+	return state;
+}
+
+/**
+ * @param {AmoState} state
+ * @param {boolean} seed
+ */
+function resetState(state, seed) {
+	state.leads = new Map();
+	state.contacts = new Map();
+	state.notes = [];
+	state.links = new Map();
+	state.elements = new Map();
+	state.leadTags = new Map();
+	state.nextId = 10_000_001;
+	state.limits = { rps: 7, blockAfter: 3, retryAfter: 1 };
+	state.arrivals = [];
+	state.violations = 0;
+	state.blocked = false;
+	state.maxInWindow = 0;
+	state.counts = {};
+	state.statuses = {};
+	state.client = { ...AMOCRM_CLIENT };
+	state.codes = new Map();
+	state.accessTokens = new Map();
+	state.refreshTokens = new Map();
+	state.accessTokenSeconds = ACCESS_TOKEN_SECONDS;
+	state.refreshes = 0;
+	state.rejectedRefreshes = 0;
+	state.expireAfter = null;
+	state.users = [{ id: SEED.userId, name: 'Sandbox Manager', email: 'manager@sandbox.test' }];
+	// The account's set-up (pipelines, deal fields, the products list) is there with or without
+	// seed data; `seed` only adds sample contacts.
+	state.pipelines = [
+		{
+			id: SEED.pipelineId,
+			name: 'Kaspi orders',
+			is_main: true,
+			_embedded: {
+				statuses: [
+					{ id: 7100000, name: 'Incoming', pipeline_id: SEED.pipelineId },
+					{ id: SEED.statusNew, name: 'New order', pipeline_id: SEED.pipelineId },
+					{ id: SEED.statusPaid, name: 'Paid', pipeline_id: SEED.pipelineId },
+					{ id: 142, name: 'Won', pipeline_id: SEED.pipelineId },
+					{ id: 143, name: 'Lost', pipeline_id: SEED.pipelineId },
+				],
+			},
+		},
+		{
+			id: 7000002,
+			name: 'Wholesale',
+			is_main: false,
+			_embedded: {
+				statuses: [
+					{ id: 7200001, name: 'First contact', pipeline_id: 7000002 },
+					{ id: 142, name: 'Won', pipeline_id: 7000002 },
+					{ id: 143, name: 'Lost', pipeline_id: 7000002 },
+				],
+			},
+		},
+	];
+	state.leadFields = [
+		{ id: SEED.orderCodeFieldId, name: 'Kaspi order code', code: null, type: 'text' },
+		{ id: 900002, name: 'Delivery address', code: null, type: 'textarea' },
+		{ id: 900003, name: 'Source', code: null, type: 'select' },
+	];
+	state.catalogs = [{ id: SEED.catalogId, name: 'Products', type: 'products' }];
+	if (seed) {
+		newContact(
+			state,
+			{
+				name: 'Асель Омарова',
+				custom_fields_values: [{ field_code: 'PHONE', values: [{ value: '+7 (701) 555-12-34' }] }],
+			},
+			'0',
+		);
+		newContact(
+			state,
+			{
+				name: 'Ерлан Сапаров',
+				custom_fields_values: [{ field_code: 'PHONE', values: [{ value: '8 777 555 66 77' }] }],
+			},
+			'0',
+		);
+	}
+}
+
+/**
+ * @param {number} status
+ * @param {string} detail
+ * @param {Record<string, unknown>} [extra]
+ * @returns {Reply}
+ */
+function problem(status, detail, extra = {}) {
+	return {
+		status,
+		body: {
+			title: TITLES[status] ?? 'Error',
+			type: `https://httpstatus.es/${status}`,
+			status,
+			detail,
+			...extra,
+		},
+		headers: { 'content-type': PROBLEM },
+	};
+}
+
+/** @type {Record<number, string>} */
+const TITLES = {
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	429: 'Too Many Requests',
+	504: 'Gateway Timeout',
+};
+
+/**
+ * @param {number} status
+ * @param {string} detail
+ * @param {Record<string, unknown>} [extra]
+ */
+function fail(status, detail, extra) {
+	const reply = problem(status, detail, extra);
+	return new HttpError(reply.status, reply.body, reply.headers);
+}
+
+/** @param {Array<{ request_id: string, path: string, detail: string }>} errors */
+function validationError(errors) {
+	return fail(400, 'Request validation failed', {
+		'validation-errors': errors.map((error) => ({
+			request_id: error.request_id,
+			errors: [{ code: 'InvalidValue', path: error.path, detail: error.detail }],
+		})),
+	});
+}
+
+/** @param {AmoState} state */
+function newId(state) {
+	return state.nextId++;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** @param {unknown} value */
+const digitsOf = (value) => String(value ?? '').replace(/\D/g, '');
+
+/**
+ * amoCRM's `query`: full-text over the name and every custom field value; digits also match
+ * inside formatted phone values.
+ * @param {any} entity
+ * @param {string} query
+ */
+function matchesQuery(entity, query) {
+	const needle = query.toLowerCase();
+	const needleDigits = digitsOf(query);
+	const texts = [
+		entity.name,
+		...(entity.custom_fields_values ?? []).flatMap((/** @type {any} */ field) =>
+			field.values.map((/** @type {any} */ value) => value.value),
+		),
+	];
+	return texts.some((text) => {
+		const value = String(text ?? '');
+		if (value.toLowerCase().includes(needle)) return true;
+		return (
+			needleDigits.length >= 5 &&
+			needleDigits === query.replace(/^\+/, '') &&
+			digitsOf(value).includes(needleDigits)
+		);
+	});
+}
+
+/**
+ * A HAL page, or 204 when it is empty (amocrm.md §3.3, §3.4).
+ * @param {RequestContext} ctx
+ * @param {string} entity
+ * @param {any[]} all
+ * @param {(item: any) => any} [view]
+ * @returns {Reply}
+ */
+function page(ctx, entity, all, view = (item) => item) {
+	const limit = Math.min(Math.max(Number(ctx.query.limit) || 50, 1), MAX_PAGE_SIZE);
+	const number = Math.max(Number(ctx.query.page) || 1, 1);
+	const slice = all.slice((number - 1) * limit, number * limit);
+	if (slice.length === 0) return { status: 204 };
+	const href = (/** @type {number} */ p) => `${ctx.baseUrl}${ctx.path}?page=${p}&limit=${limit}`;
+	return json({
+		_page: number,
+		_links: {
+			self: { href: href(number) },
+			...(number * limit < all.length ? { next: { href: href(number + 1) } } : {}),
+		},
+		_embedded: { [entity]: slice.map(view) },
+	});
+}
+
+/**
+ * @param {any[]} list
+ * @param {RequestContext} ctx
+ * @param {string} field
+ */
+function ordered(list, ctx, field) {
+	const direction = ctx.query[`order[${field}]`];
+	if (!direction) return list;
+	const sign = direction === 'desc' ? -1 : 1;
+	return [...list].sort((a, b) => sign * (a[field] - b[field] || a.id - b.id));
+}
+
+/** @param {unknown} body */
+function asArray(body) {
+	if (!Array.isArray(body) || body.length === 0) throw fail(400, 'Request data can not be empty');
+	if (body.length > MAX_BATCH) throw fail(422, `Limit ${MAX_BATCH} per page`);
+	return /** @type {any[]} */ (body);
+}
+
+/**
+ * Validates deal custom field values against the account's deal fields.
+ * @param {AmoState} state
+ * @param {any} values
+ * @param {string} requestId
+ */
+function leadFieldValues(state, values, requestId) {
+	if (values === undefined || values === null) return [];
+	if (!Array.isArray(values))
+		throw validationError([
+			{
+				request_id: requestId,
+				path: 'custom_fields_values',
+				detail: 'This value should be of type array.',
+			},
+		]);
+	return values.map((value, index) => {
+		const field = state.leadFields.find((candidate) => candidate.id === value.field_id);
+		if (!field) {
+			throw validationError([
+				{
+					request_id: requestId,
+					path: `custom_fields_values.${index}.field_id`,
+					detail: 'The value you selected is not a valid choice.',
+				},
+			]);
+		}
+		return {
+			field_id: field.id,
+			field_name: field.name,
+			field_code: field.code,
+			field_type: field.type,
+			values: (value.values ?? []).map((/** @type {any} */ entry) => ({ value: entry.value })),
+		};
+	});
+}
+
+/**
+ * Contact PHONE/EMAIL values, written by code.
+ * @param {any} values
+ */
+function contactFieldValues(values) {
+	if (!Array.isArray(values)) return [];
+	return values.map((value) => ({
+		field_id:
+			value.field_code === 'PHONE'
+				? 600001
+				: value.field_code === 'EMAIL'
+					? 600002
+					: value.field_id,
+		field_name:
+			value.field_code === 'PHONE' ? 'Телефон' : value.field_code === 'EMAIL' ? 'Email' : 'Field',
+		field_code: value.field_code ?? null,
+		field_type: 'multitext',
+		values: (value.values ?? []).map((/** @type {any} */ entry) => ({
+			value: String(entry.value ?? ''),
+			enum_code: entry.enum_code ?? 'WORK',
+		})),
+	}));
+}
+
+/**
+ * @param {AmoState} state
+ * @param {any} tags
+ */
+function tagList(state, tags) {
+	if (!Array.isArray(tags)) return [];
+	/** @type {Array<{ id: number, name: string }>} */
+	const result = [];
+	for (const tag of tags) {
+		const name = String(tag?.name ?? '');
+		if (!name) continue;
+		if (!state.leadTags.has(name)) state.leadTags.set(name, newId(state));
+		if (!result.some((existing) => existing.name === name))
+			result.push({ id: /** @type {number} */ (state.leadTags.get(name)), name });
+	}
+	return result;
+}
+
+/**
+ * @param {AmoState} state
+ * @param {any} input
+ * @param {string} requestId
+ * @returns {{ pipeline_id: number, status_id: number }}
+ */
+function placement(state, input, requestId) {
+	const main = state.pipelines.find((pipeline) => pipeline.is_main) ?? state.pipelines[0];
+	const pipeline =
+		input.pipeline_id !== undefined
+			? state.pipelines.find((candidate) => candidate.id === input.pipeline_id)
+			: main;
+	if (!pipeline)
+		throw validationError([
+			{ request_id: requestId, path: 'pipeline_id', detail: 'Pipeline not found' },
+		]);
+	const statuses = pipeline._embedded.statuses;
+	const status =
+		input.status_id !== undefined
+			? statuses.find((/** @type {any} */ candidate) => candidate.id === input.status_id)
+			: (statuses[1] ?? statuses[0]);
+	if (!status)
+		throw validationError([
+			{ request_id: requestId, path: 'status_id', detail: 'Status not found in the pipeline' },
+		]);
+	return { pipeline_id: pipeline.id, status_id: status.id };
+}
+
+/**
+ * @param {AmoState} state
+ * @param {any} input
+ * @param {string} requestId
+ */
+function newLead(state, input, requestId) {
+	if (!isObject(input))
+		throw validationError([
+			{ request_id: requestId, path: '', detail: 'This value should be of type object.' },
+		]);
+	if (input.price !== undefined && !Number.isInteger(input.price)) {
+		throw validationError([
+			{ request_id: requestId, path: 'price', detail: 'This value should be of type int.' },
+		]);
+	}
+	const now = nowSeconds();
+	const lead = {
+		id: newId(state),
+		name: String(input.name ?? `Сделка #${state.nextId}`),
+		price: input.price ?? 0,
+		responsible_user_id: input.responsible_user_id ?? SEED.userId,
+		...placement(state, input, requestId),
+		created_at: now,
+		updated_at: now,
+		custom_fields_values: leadFieldValues(state, input.custom_fields_values, requestId),
+		tags: tagList(state, [...(input._embedded?.tags ?? []), ...(input.tags_to_add ?? [])]),
+		contacts: /** @type {number[]} */ ([]),
+	};
+	return lead;
+}
+
+/**
+ * @param {AmoState} state
+ * @param {any} lead
+ * @param {string} [withParam]
+ */
+function leadView(state, lead, withParam = '') {
+	const withList = withParam.split(',');
+	const embedded = /** @type {Record<string, unknown>} */ ({ tags: lead.tags });
+	if (withList.includes('contacts'))
+		embedded.contacts = lead.contacts.map(
+			(/** @type {number} */ id, /** @type {number} */ index) => ({ id, is_main: index === 0 }),
+		);
+	if (withList.includes('catalog_elements')) {
+		embedded.catalog_elements = [...(state.links.get(lead.id) ?? new Map())].map(
+			([id, metadata]) => ({ id, metadata }),
+		);
+	}
+	const { tags, contacts, ...rest } = lead;
+	return {
+		...rest,
+		custom_fields_values: rest.custom_fields_values.length ? rest.custom_fields_values : null,
+		_embedded: embedded,
+	};
+}
+
+/**
+ * @param {AmoState} state
+ * @param {any} input
+ * @param {string} requestId
+ */
+function newContact(state, input, requestId) {
+	if (!isObject(input))
+		throw validationError([
+			{ request_id: requestId, path: '', detail: 'This value should be of type object.' },
+		]);
+	const name = String(input.name ?? [input.first_name, input.last_name].filter(Boolean).join(' '));
+	const contact = {
+		id: newId(state),
+		name,
+		first_name: input.first_name ?? '',
+		last_name: input.last_name ?? '',
+		responsible_user_id: input.responsible_user_id ?? SEED.userId,
+		created_at: nowSeconds(),
+		updated_at: nowSeconds(),
+		custom_fields_values: contactFieldValues(input.custom_fields_values),
+	};
+	state.contacts.set(contact.id, contact);
+	return contact;
+}
+
+/**
+ * @param {AmoState} state
+ * @param {any} lead
+ * @param {any} patch
+ * @param {string} requestId
+ */
+function applyLeadPatch(state, lead, patch, requestId) {
+	if (patch.name !== undefined) lead.name = String(patch.name);
+	if (patch.price !== undefined) {
+		if (!Number.isInteger(patch.price))
+			throw validationError([
+				{ request_id: requestId, path: 'price', detail: 'This value should be of type int.' },
+			]);
+		lead.price = patch.price;
+	}
+	if (patch.status_id !== undefined || patch.pipeline_id !== undefined) {
+		Object.assign(
+			lead,
+			placement(
+				state,
+				{ pipeline_id: patch.pipeline_id ?? lead.pipeline_id, status_id: patch.status_id },
+				requestId,
+			),
+		);
+	}
+	if (patch.responsible_user_id !== undefined) lead.responsible_user_id = patch.responsible_user_id;
+	if (patch.custom_fields_values !== undefined) {
+		const values = leadFieldValues(state, patch.custom_fields_values, requestId);
+		const untouched = lead.custom_fields_values.filter(
+			(/** @type {any} */ field) => !values.some((value) => value.field_id === field.field_id),
+		);
+		lead.custom_fields_values = [...untouched, ...values];
+	}
+	if (patch._embedded?.tags !== undefined) lead.tags = tagList(state, patch._embedded.tags ?? []);
+	else {
+		const remove = new Set((patch.tags_to_delete ?? []).map((/** @type {any} */ tag) => tag.name));
+		lead.tags = [
+			...lead.tags.filter((/** @type {any} */ tag) => !remove.has(tag.name)),
+			...tagList(state, patch.tags_to_add ?? []),
+		];
+		lead.tags = lead.tags.filter(
+			(/** @type {any} */ tag, /** @type {number} */ index) =>
+				lead.tags.findIndex((/** @type {any} */ other) => other.name === tag.name) === index,
+		);
+	}
+	lead.updated_at = nowSeconds();
+}
+
+/**
+ * @param {AmoState} state
+ * @param {number} leadId
+ * @param {any} input
+ */
+function link(state, leadId, input) {
+	const element = state.elements.get(Number(input.to_entity_id));
+	if (input.to_entity_type !== 'catalog_elements' || !element) {
+		throw fail(400, `Entity ${input.to_entity_type} ${input.to_entity_id} not found`);
+	}
+	const quantity = Number(input.metadata?.quantity ?? 1);
+	let leadLinks = state.links.get(leadId);
+	if (!leadLinks) {
+		leadLinks = new Map();
+		state.links.set(leadId, leadLinks);
+	}
+	leadLinks.set(element.id, { quantity, catalog_id: element.catalog_id });
+	return {
+		entity_id: leadId,
+		entity_type: 'leads',
+		to_entity_id: element.id,
+		to_entity_type: 'catalog_elements',
+		metadata: { quantity, catalog_id: element.catalog_id },
+	};
+}
+
+/** @param {AmoState} state @param {string} id */
+function existingLead(state, id) {
+	const lead = state.leads.get(Number(id));
+	if (!lead) throw fail(404, `Lead ${id} not found`);
+	return lead;
+}
+
+/**
+ * The shared 7-rps rule: a call beyond the limit is a violation and gets 429; after `blockAfter`
+ * violations every call gets 403 until `/_control/amocrm/unblock`.
+ * @param {AmoState} state
+ * @param {string} route
+ * @param {(ctx: RequestContext) => Reply | Promise<Reply>} handler
+ * @returns {(ctx: RequestContext) => Promise<Reply>}
+ */
+function limited(state, route, handler) {
+	return async (ctx) => {
+		state.counts[route] = (state.counts[route] ?? 0) + 1;
+		if (state.expireAfter !== null && --state.expireAfter <= 0) {
+			state.expireAfter = null;
+			for (const token of state.accessTokens.keys()) state.accessTokens.set(token, 0);
+		}
+		const reply = await answer(state, ctx, handler);
+		state.statuses[reply.status] = (state.statuses[reply.status] ?? 0) + 1;
+		return reply;
+	};
+}
+
+/**
+ * @param {AmoState} state
+ * @param {RequestContext} ctx
+ * @param {(ctx: RequestContext) => Reply | Promise<Reply>} handler
+ * @returns {Promise<Reply>}
+ */
+async function answer(state, ctx, handler) {
+	if (state.blocked)
+		return problem(403, 'Access denied: the API is blocked for this account. Contact support.');
+	const now = Date.now();
+	state.arrivals = state.arrivals.filter((time) => now - time < 1000);
+	state.arrivals.push(now);
+	state.maxInWindow = Math.max(state.maxInWindow, state.arrivals.length);
+	if (state.arrivals.length > state.limits.rps) {
+		state.violations++;
+		if (state.violations >= state.limits.blockAfter) state.blocked = true;
+		return problem(
+			429,
+			'You have sent too many requests in a given amount of time. Please try again later.',
+			{ retry_after: state.limits.retryAfter },
+		);
+	}
+	try {
+		return await handler(ctx);
+	} catch (error) {
+		if (error instanceof HttpError) return error.reply;
+		throw error;
+	}
+}
+
+/**
+ * @param {AmoState} state
+ * @returns {Router}
+ */
+function apiRoutes(state) {
+	const router = new Router();
+	/**
+	 * @param {string} method
+	 * @param {string} pattern
+	 * @param {(ctx: RequestContext) => Reply | Promise<Reply>} handler
+	 */
+	const on = (method, pattern, handler) =>
+		router.on(method, pattern, limited(state, `${method} ${pattern}`, handler));
+
+	on('GET', '/api/v4/account', () =>
+		json({
+			id: 29876543,
+			name: 'Sandbox Shop',
+			subdomain: 'sandbox',
+			current_user_id: SEED.userId,
+			country: 'KZ',
+			currency: 'KZT',
+			currency_symbol: '₸',
+			is_technical_account: false,
+		}),
+	);
+	on('GET', '/api/v4/users', (ctx) => page(ctx, 'users', state.users));
+	on('GET', '/api/v4/leads/pipelines', (ctx) => page(ctx, 'pipelines', state.pipelines));
+	on('GET', '/api/v4/leads/custom_fields', (ctx) => page(ctx, 'custom_fields', state.leadFields));
+	on('GET', '/api/v4/leads', (ctx) => {
+		const q = ctx.query;
+		let leads = [...state.leads.values()];
+		if (q.query) leads = leads.filter((lead) => matchesQuery(lead, q.query));
+		if (q['filter[pipeline_id]'])
+			leads = leads.filter((lead) => lead.pipeline_id === Number(q['filter[pipeline_id]']));
+		if (q['filter[statuses][0][status_id]'])
+			leads = leads.filter(
+				(lead) => lead.status_id === Number(q['filter[statuses][0][status_id]']),
+			);
+		if (q['filter[created_at][from]'])
+			leads = leads.filter((lead) => lead.created_at >= Number(q['filter[created_at][from]']));
+		if (q['filter[updated_at][from]'])
+			leads = leads.filter((lead) => lead.updated_at >= Number(q['filter[updated_at][from]']));
+		leads = ordered(ordered(leads, ctx, 'updated_at'), ctx, 'created_at');
+		return page(ctx, 'leads', leads, (lead) => leadView(state, lead, q.with));
+	});
+	on('GET', '/api/v4/leads/:id', (ctx) =>
+		json(leadView(state, existingLead(state, ctx.params.id), ctx.query.with)),
+	);
+	on('POST', '/api/v4/leads', (ctx) => {
+		const inputs = asArray(ctx.body);
+		const leads = inputs.map((input, index) => newLead(state, input, String(index)));
+		leads.forEach((lead, index) => {
+			for (const contact of inputs[index]._embedded?.contacts ?? []) {
+				if (!state.contacts.has(contact.id))
+					throw validationError([
+						{
+							request_id: String(index),
+							path: '_embedded.contacts.0.id',
+							detail: 'Contact not found',
+						},
+					]);
+				lead.contacts.push(contact.id);
+			}
+		});
+		for (const lead of leads) state.leads.set(lead.id, lead);
+		return json({
+			_links: { self: { href: `${ctx.baseUrl}/api/v4/leads` } },
+			_embedded: {
+				leads: leads.map((lead, index) => ({
+					id: lead.id,
+					request_id: String(inputs[index].request_id ?? index),
+					_links: { self: { href: `${ctx.baseUrl}/api/v4/leads/${lead.id}` } },
+				})),
+			},
+		});
+	});
+	on('PATCH', '/api/v4/leads', (ctx) => {
+		const inputs = asArray(ctx.body);
+		const leads = inputs.map((input, index) => {
+			const lead = state.leads.get(Number(input?.id));
+			if (!lead)
+				throw validationError([
+					{ request_id: String(index), path: 'id', detail: 'Lead not found' },
+				]);
+			return lead;
+		});
+		leads.forEach((lead, index) => applyLeadPatch(state, lead, inputs[index], String(index)));
+		return json({
+			_embedded: { leads: leads.map((lead) => ({ id: lead.id, updated_at: lead.updated_at })) },
+		});
+	});
+	on('PATCH', '/api/v4/leads/:id', (ctx) => {
+		const lead = existingLead(state, ctx.params.id);
+		if (!isObject(ctx.body)) throw fail(400, 'Request data can not be empty');
+		applyLeadPatch(state, lead, ctx.body, '0');
+		return json({ id: lead.id, updated_at: lead.updated_at });
+	});
+	on('POST', '/api/v4/leads/complex', (ctx) => {
+		const inputs = asArray(ctx.body);
+		if (inputs.length > MAX_COMPLEX_BATCH)
+			throw fail(400, `Limit ${MAX_COMPLEX_BATCH} leads per request`);
+		// Validate everything first: a refused request creates nothing.
+		const prepared = inputs.map((input, index) => {
+			const requestId = String(input?.request_id ?? index);
+			newLead(state, input, requestId);
+			state.nextId--;
+			const contact = input._embedded?.contacts?.[0];
+			if (contact?.id !== undefined && !state.contacts.has(contact.id)) {
+				throw validationError([
+					{ request_id: requestId, path: '_embedded.contacts.0.id', detail: 'Contact not found' },
+				]);
+			}
+			return { input, requestId, contact };
+		});
+		return json(
+			prepared.map(({ input, requestId, contact }) => {
+				const lead = newLead(state, input, requestId);
+				let contactId = null;
+				if (contact?.id !== undefined) contactId = contact.id;
+				else if (contact) contactId = newContact(state, contact, requestId).id;
+				if (contactId !== null) lead.contacts.push(contactId);
+				state.leads.set(lead.id, lead);
+				return {
+					id: lead.id,
+					contact_id: contactId,
+					company_id: null,
+					request_id: [requestId],
+					merged: false,
+				};
+			}),
+		);
+	});
+	on('GET', '/api/v4/contacts', (ctx) => {
+		let contacts = [...state.contacts.values()];
+		if (ctx.query.query)
+			contacts = contacts.filter((contact) => matchesQuery(contact, ctx.query.query));
+		contacts = ordered(ordered(contacts, ctx, 'updated_at'), ctx, 'id');
+		return page(ctx, 'contacts', contacts, (contact) => ({
+			...contact,
+			custom_fields_values: contact.custom_fields_values.length
+				? contact.custom_fields_values
+				: null,
+		}));
+	});
+	on('GET', '/api/v4/contacts/:id', (ctx) => {
+		const contact = state.contacts.get(Number(ctx.params.id));
+		if (!contact) throw fail(404, `Contact ${ctx.params.id} not found`);
+		return json(contact);
+	});
+	on('POST', '/api/v4/contacts', (ctx) => {
+		const inputs = asArray(ctx.body);
+		const contacts = inputs.map((input, index) => newContact(state, input, String(index)));
+		return json({
+			_embedded: {
+				contacts: contacts.map((contact, index) => ({
+					id: contact.id,
+					request_id: String(inputs[index].request_id ?? index),
+				})),
+			},
+		});
+	});
+	/**
+	 * @param {RequestContext} ctx
+	 * @param {number | undefined} leadId
+	 */
+	const addNotes = (ctx, leadId) => {
+		const inputs = asArray(ctx.body);
+		const notes = inputs.map((input, index) => {
+			const entityId = leadId ?? Number(input?.entity_id);
+			if (!state.leads.has(entityId))
+				throw validationError([
+					{ request_id: String(index), path: 'entity_id', detail: 'Entity not found' },
+				]);
+			if (input.note_type !== 'common' || typeof input.params?.text !== 'string') {
+				throw validationError([
+					{
+						request_id: String(index),
+						path: 'params.text',
+						detail: 'This value should not be blank.',
+					},
+				]);
+			}
+			return {
+				id: 0,
+				entity_id: entityId,
+				note_type: input.note_type,
+				params: { text: input.params.text },
+				created_at: nowSeconds(),
+				request_id: String(index),
+			};
+		});
+		for (const note of notes) {
+			note.id = newId(state);
+			state.notes.push(note);
+		}
+		return json({
+			_embedded: {
+				notes: notes.map((note) => ({
+					id: note.id,
+					entity_id: note.entity_id,
+					request_id: note.request_id,
+				})),
+			},
+		});
+	};
+	on('POST', '/api/v4/leads/notes', (ctx) => addNotes(ctx, undefined));
+	on('POST', '/api/v4/leads/:id/notes', (ctx) =>
+		addNotes(ctx, existingLead(state, ctx.params.id).id),
+	);
+	on('GET', '/api/v4/leads/:id/notes', (ctx) => {
+		const leadId = existingLead(state, ctx.params.id).id;
+		return page(
+			ctx,
+			'notes',
+			state.notes.filter((note) => note.entity_id === leadId),
+		);
+	});
+	on('GET', '/api/v4/catalogs', (ctx) => page(ctx, 'catalogs', state.catalogs));
+	/** @param {string} id */
+	const catalog = (id) => {
+		const found = state.catalogs.find((candidate) => candidate.id === Number(id));
+		if (!found) throw fail(404, `Catalog ${id} not found`);
+		return found;
+	};
+	on('GET', '/api/v4/catalogs/:id/elements', (ctx) => {
+		const catalogId = catalog(ctx.params.id).id;
+		let elements = [...state.elements.values()].filter(
+			(element) => element.catalog_id === catalogId,
+		);
+		if (ctx.query.query)
+			elements = elements.filter((element) => matchesQuery(element, ctx.query.query));
+		return page(ctx, 'elements', elements);
+	});
+	on('POST', '/api/v4/catalogs/:id/elements', (ctx) => {
+		const catalogId = catalog(ctx.params.id).id;
+		const inputs = asArray(ctx.body);
+		const elements = inputs.map((input, index) => {
+			if (!isObject(input) || !input.name)
+				throw validationError([
+					{ request_id: String(index), path: 'name', detail: 'This value should not be blank.' },
+				]);
+			return {
+				id: newId(state),
+				name: String(input.name),
+				catalog_id: catalogId,
+				request_id: String(input.request_id ?? index),
+				custom_fields_values: contactFieldValues(input.custom_fields_values).map((field) => ({
+					...field,
+					field_type: field.field_code === 'PRICE' ? 'price' : 'text',
+					field_id: field.field_code === 'SKU' ? 700001 : 700002,
+				})),
+			};
+		});
+		for (const element of elements) state.elements.set(element.id, element);
+		return json({
+			_embedded: {
+				elements: elements.map((element) => ({ id: element.id, request_id: element.request_id })),
+			},
+		});
+	});
+	on('POST', '/api/v4/leads/:id/link', (ctx) => {
+		const leadId = existingLead(state, ctx.params.id).id;
+		const links = asArray(ctx.body).map((input) => link(state, leadId, input));
+		return json({ _total_items: links.length, _embedded: { links } });
+	});
+	on('POST', '/api/v4/leads/link', (ctx) => {
+		const inputs = asArray(ctx.body);
+		for (const input of inputs)
+			if (!state.leads.has(Number(input?.entity_id)))
+				throw fail(400, `Lead ${input?.entity_id} not found`);
+		const links = inputs.map((input) => link(state, Number(input.entity_id), input));
+		return json({ _total_items: links.length, _embedded: { links } });
+	});
+	return router;
+}
+
+/**
+ * `POST /oauth2/access_token` (amocrm.md §2.1): JSON or form body; the client, its secret and the
+ * redirect URI must match on both grants; a code and a refresh token work once.
+ * @param {AmoState} state
+ * @param {RequestContext} ctx
+ * @returns {Reply}
+ */
+function token(state, ctx) {
+	const body = /** @type {Record<string, string>} */ (
+		isObject(ctx.body) ? ctx.body : Object.fromEntries(new URLSearchParams(String(ctx.body ?? '')))
+	);
+	const oauthProblem = (/** @type {string} */ hint) => ({
+		status: 400,
+		body: {
+			hint,
+			title: 'Некорректный запрос',
+			type: 'https://developers.amocrm.ru/v3/errors/OAuthProblemJson',
+			status: 400,
+			detail: 'В запросе отсутствует ряд параметров или параметры невалидны',
+		},
+		headers: { 'content-type': PROBLEM },
+	});
+	if (body.client_id !== state.client.clientId || body.client_secret !== state.client.clientSecret)
+		return oauthProblem('Client authentication failed');
+	if (body.redirect_uri !== state.client.redirectUri)
+		return oauthProblem('redirect_uri is missing or does not match');
+	if (body.grant_type === 'authorization_code') {
+		const code = state.codes.get(body.code);
+		if (!code || code.used) return oauthProblem('Authorization code has expired');
+		code.used = true;
+	} else if (body.grant_type === 'refresh_token') {
+		const status = state.refreshTokens.get(body.refresh_token);
+		if (status !== 'live') {
+			state.rejectedRefreshes++;
+			return { ...oauthProblem('Token has been revoked'), status: 401 };
+		}
+		state.refreshTokens.set(body.refresh_token, 'used');
+		state.refreshes++;
+	} else {
+		return oauthProblem('Unsupported grant type');
+	}
+	const accessToken = `sandbox-access-${randomBytes(12).toString('hex')}`;
+	const refreshToken = `sandbox-refresh-${randomBytes(12).toString('hex')}`;
+	state.accessTokens.set(accessToken, Date.now() + state.accessTokenSeconds * 1000);
+	state.refreshTokens.set(refreshToken, 'live');
+	return json({
+		token_type: 'Bearer',
+		expires_in: state.accessTokenSeconds,
+		server_time: nowSeconds(),
+		access_token: accessToken,
+		refresh_token: refreshToken,
+	});
+}
+
+/**
+ * @param {AmoState} state
+ * @returns {import('../lib/service.mjs').SandboxService['authenticate']}
+ */
+function bearerAuth(state) {
+	return (headers) => {
+		const header = headers.authorization;
+		if (typeof header !== 'string' || !header.startsWith('Bearer ')) return 'missing';
+		const presented = header.slice('Bearer '.length);
+		if (presented === state.longLivedToken) return 'valid';
+		const expiry = state.accessTokens.get(presented);
+		return expiry !== undefined && expiry > Date.now() ? 'valid' : 'invalid';
+	};
+}
+
+/**
+ * @param {AmoState} state
+ * @returns {Router}
+ */
+function controlRoutes(state) {
+	return new Router()
+		.on('GET', '/stats', () =>
+			json({
+				counts: state.counts,
+				total: Object.values(state.counts).reduce((sum, count) => sum + count, 0),
+				statuses: state.statuses,
+				tooManyRequests: state.statuses[429] ?? 0,
+				violations: state.violations,
+				blocked: state.blocked,
+				maxInWindow: state.maxInWindow,
+				refreshes: state.refreshes,
+				rejectedRefreshes: state.rejectedRefreshes,
+			}),
+		)
+		.on('DELETE', '/stats', () => {
+			state.counts = {};
+			state.statuses = {};
+			state.maxInWindow = 0;
+			return json({ cleared: true });
+		})
+		.on('POST', '/limits', (ctx) => {
+			const body = ctx.body ?? {};
+			if (!isObject(body))
+				throw controlError('Body must be {"rps"?, "blockAfter"?, "retryAfter"?}');
+			for (const key of ['rps', 'blockAfter', 'retryAfter']) {
+				if (body[key] !== undefined) {
+					if (typeof body[key] !== 'number' || body[key] < 0)
+						throw controlError(`${key} must be a non-negative number`);
+					/** @type {any} */ (state.limits)[key] = body[key];
+				}
+			}
+			return json(state.limits);
+		})
+		.on('POST', '/unblock', () => {
+			state.blocked = false;
+			state.violations = 0;
+			state.arrivals = [];
+			return json({ blocked: false });
+		})
+		.on('GET', '/data', () =>
+			json({
+				leads: [...state.leads.values()].map((lead) => ({
+					...leadView(state, lead, 'contacts,catalog_elements'),
+				})),
+				contacts: [...state.contacts.values()],
+				notes: state.notes,
+				elements: [...state.elements.values()],
+			}),
+		)
+		.on('POST', '/contacts', (ctx) => {
+			const inputs = Array.isArray(ctx.body) ? ctx.body : [ctx.body];
+			return json({ ids: inputs.map((input) => newContact(state, input, '0').id) }, 201);
+		})
+		.on('POST', '/oauth/code', () => {
+			const code = `sandbox-code-${randomBytes(10).toString('hex')}`;
+			state.codes.set(code, { used: false });
+			return json({ code, ...state.client }, 201);
+		})
+		.on('POST', '/oauth/access-token-lifetime', (ctx) => {
+			const seconds = isObject(ctx.body) ? Number(ctx.body.seconds) : NaN;
+			if (!Number.isFinite(seconds) || seconds <= 0)
+				throw controlError('Body must be {"seconds": number}');
+			state.accessTokenSeconds = seconds;
+			return json({ seconds });
+		})
+		.on('POST', '/oauth/expire-after', (ctx) => {
+			const requests = isObject(ctx.body) ? Number(ctx.body.requests) : NaN;
+			if (!Number.isInteger(requests) || requests < 1)
+				throw controlError('Body must be {"requests": integer ≥ 1}');
+			state.expireAfter = requests;
+			return json({ expireAfter: requests });
+		})
+		.on('POST', '/oauth/expire', () => {
+			for (const token of state.accessTokens.keys()) state.accessTokens.set(token, 0);
+			return json({ expired: state.accessTokens.size });
+		});
+}
+
+/** @type {import('../lib/service.mjs').ServiceModule} */
+export const amocrmService = {
+	name: 'amocrm',
+	create({ secret = AMOCRM_DEFAULT_TOKEN, seed }) {
+		const state = sharedState(secret, seed);
+		return {
+			name: 'amocrm',
+			prefix: PREFIX,
+			contentType: 'application/hal+json',
+			state,
+			authenticate: bearerAuth(state),
+			errorBody: (status, message) => problem(status, message).body,
+			unauthorized: () => problem(401, 'Invalid user name or password'),
+			api: apiRoutes(state),
+			control: controlRoutes(state),
+			reset: (withSeed) => resetState(state, withSeed),
+		};
+	},
+};
+
+/**
+ * The token endpoint lives on the account host like the API, but takes no bearer token; listed
+ * before `amocrmService`, its longer prefix wins.
+ * @type {import('../lib/service.mjs').ServiceModule}
+ */
+export const amocrmOAuthService = {
+	name: 'amocrm-oauth',
+	create({ secret = AMOCRM_DEFAULT_TOKEN, seed }) {
+		const state = sharedState(secret, seed);
+		return {
+			name: 'amocrm-oauth',
+			prefix: OAUTH_PREFIX,
+			contentType: 'application/json',
+			state: {},
+			authenticate: () => 'valid',
+			errorBody: (status, message) => problem(status, message).body,
+			unauthorized: () => problem(401, 'Unauthorized'),
+			api: new Router().on('POST', '/access_token', (ctx) => token(state, ctx)),
+			control: new Router(),
+			reset: () => undefined,
+		};
+	},
+};
