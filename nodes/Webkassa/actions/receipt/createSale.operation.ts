@@ -1,0 +1,13 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { createReceipt, receiptProperties } from './receipt';
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['receipt'], operation: ['createSale'] } },
+	receiptProperties('sale'),
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	return await createReceipt(this, itemIndex, 'sale');
+}

@@ -1,0 +1,3 @@
+import { reportOperation } from './report';
+
+export const { description, execute } = reportOperation('z');
