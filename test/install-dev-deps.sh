@@ -11,3 +11,8 @@ cd "$(dirname "$0")/.."
 if [ ! -x node_modules/.bin/jest ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	npm install --ignore-scripts --no-save --no-audit --no-fund
 fi
+# libxmljs2 (the libxml2 oracle of the price-list tests) is native and `npm ci --ignore-scripts`
+# leaves it unbuilt; prebuilt downloads fail offline, so compile it from source when missing.
+if [ ! -f node_modules/libxmljs2/build/Release/xmljs.node ]; then
+	npm rebuild libxmljs2
+fi

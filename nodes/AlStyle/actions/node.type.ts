@@ -1,0 +1,9 @@
+import type { AllEntities } from 'n8n-workflow';
+
+type NodeMap = {
+	product: 'getMany' | 'getByArticles' | 'getStockAndPrices' | 'getProperties' | 'getImages';
+	category: 'getMany';
+	brand: 'getMany';
+};
+
+export type AlStyleType = AllEntities<NodeMap>;

@@ -1,0 +1,92 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { getProductPage, type ListFilters } from '../../transport';
+import { normaliseElement } from '../../transport/normalise';
+import { ALSTYLE_PAGE_LIMIT } from '../../transport/types';
+import { additionalFieldsField } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Pages of 250 are requested one by one at the credential’s minimum interval (about 2.5 minutes for 7,000 products at 5 s)',
+		name: 'pacingNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { returnAll: [true] } },
+	},
+	additionalFieldsField,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Brand ID',
+				name: 'brand',
+				type: 'string',
+				default: '',
+				description: 'Brand GUID, as Brands → Get Many returns it',
+			},
+			{
+				displayName: 'Category IDs',
+				name: 'category',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 3472, 3638',
+				description: 'One or more category IDs, comma-separated',
+			},
+			{
+				displayName: 'In Stock Only',
+				name: 'inStockOnly',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to leave out products with no stock',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['product'], operation: ['getMany'] } }, properties);
+
+export function readFilters(context: IExecuteFunctions, itemIndex: number): ListFilters {
+	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	return {
+		category: String(filters.category ?? '').replace(/\s+/g, ''),
+		brand: String(filters.brand ?? '').trim(),
+		inStockOnly: filters.inStockOnly === true,
+	};
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const wanted = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const filters = { ...readFilters(this, itemIndex), additionalFields: this.getNodeParameter('additionalFields', itemIndex, []) as string[] };
+	const out: IDataObject[] = [];
+	for (let offset = 0; out.length < wanted; ) {
+		const limit = Math.min(ALSTYLE_PAGE_LIMIT, wanted - out.length);
+		const page = await getProductPage(this, filters, limit, offset, itemIndex);
+		for (const element of page.elements) if (out.length < wanted) out.push(normaliseElement(element));
+		offset += page.elements.length;
+		const { currentPage, totalPages, totalCount } = page.pagination;
+		if (!page.elements.length || currentPage >= totalPages || offset >= totalCount) break;
+	}
+	return out;
+}
