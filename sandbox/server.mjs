@@ -24,15 +24,18 @@ import {
 	sendReply,
 } from './lib/http.mjs';
 import { createRequestLog } from './lib/request-log.mjs';
+import { alstyleService } from './services/alstyle.mjs';
+import { amocrmOAuthService, amocrmService } from './services/amocrm.mjs';
 import { kaspiService } from './services/kaspi.mjs';
 import { wahaService } from './services/waha.mjs';
+import { webkassaService } from './services/webkassa.mjs';
 
 /** @typedef {import('./lib/http.mjs').Reply} Reply */
 /** @typedef {import('./lib/http.mjs').RequestContext} RequestContext */
 /** @typedef {import('./lib/service.mjs').SandboxService} SandboxService */
 
 /** Every emulated service. Adding one is a module under `services/` and a line here. */
-const SERVICE_MODULES = [kaspiService, wahaService];
+const SERVICE_MODULES = [kaspiService, wahaService, webkassaService, amocrmOAuthService, amocrmService, alstyleService];
 
 const CONTROL_PREFIX = '/_control';
 const CONTROL_CONTENT_TYPE = 'application/json; charset=utf-8';

@@ -33,3 +33,12 @@ export const kaspiWire = loadBuilt('nodes/Kaspi/transport/types.js');
 
 /** @type {typeof import('../../nodes/Waha/transport/types.ts')} */
 export const wahaWire = loadBuilt('nodes/Waha/transport/types.js');
+
+/** @type {typeof import('../../nodes/Webkassa/transport/types.ts')} */
+export const webkassaWire = loadBuilt('nodes/Webkassa/transport/types.js');
+
+/** @type {typeof import('../../nodes/AmoCrm/transport/types.ts')} */
+export const amocrmWire = loadBuilt('nodes/AmoCrm/transport/types.js');
+
+/** @type {typeof import('../../nodes/AlStyle/transport/types.ts')} */
+export const alstyleWire = loadBuilt('nodes/AlStyle/transport/types.js');

@@ -12,11 +12,15 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
+import { AlStyleApi } from '../../credentials/AlStyleApi.credentials';
+import { AmoCrmLongLivedApi } from '../../credentials/AmoCrmLongLivedApi.credentials';
 import { KaspiApi } from '../../credentials/KaspiApi.credentials';
 import { WahaApi } from '../../credentials/WahaApi.credentials';
 
 type Authenticating = { authenticate: { properties: { headers?: IDataObject; qs?: IDataObject } } };
 const credentialTypes: Record<string, Authenticating> = {
+	alStyleApi: new AlStyleApi() as unknown as Authenticating,
+	amoCrmLongLivedApi: new AmoCrmLongLivedApi() as unknown as Authenticating,
 	kaspiApi: new KaspiApi() as unknown as Authenticating,
 	wahaApi: new WahaApi() as unknown as Authenticating,
 };
