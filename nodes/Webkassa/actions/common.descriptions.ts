@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { returnAllOrLimit } from '../../shared/descriptions';
 import { EXTERNAL_NUMBER_MAX } from '../transport/types';
 
 /** The cashbox, picked by name from the cashier's cashboxes or typed as its unique number (ЗНК). */
@@ -36,7 +37,9 @@ export const cashboxRLC: INodeProperties = {
 export function readCashbox(context: IExecuteFunctions, itemIndex: number): string {
 	const raw = context.getNodeParameter('cashbox', itemIndex, '', { extractValue: true });
 	const value = String(
-		typeof raw === 'object' && raw !== null && 'value' in raw ? (raw as { value: unknown }).value : raw,
+		typeof raw === 'object' && raw !== null && 'value' in raw
+			? (raw as { value: unknown }).value
+			: raw,
 	).trim();
 	if (!value) {
 		throw new NodeOperationError(context.getNode(), 'Cashbox is empty', {
@@ -66,31 +69,19 @@ export function readExternalNumber(
 		throw new NodeOperationError(
 			context.getNode(),
 			`${displayName} is longer than ${EXTERNAL_NUMBER_MAX} characters`,
-			{ itemIndex, description: `Got ${value.length} characters; Webkassa accepts at most ${EXTERNAL_NUMBER_MAX}.` },
+			{
+				itemIndex,
+				description: `Got ${value.length} characters; Webkassa accepts at most ${EXTERNAL_NUMBER_MAX}.`,
+			},
 		);
 	}
 	return value;
 }
 
-/** Return All + Limit, as every list operation shows them. */
+/** Return All + Limit, shown for one list operation. */
 export function listControls(resource: string, operation: string): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: { show: { resource: [resource], operation: [operation] } },
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { resource: [resource], operation: [operation], returnAll: [false] } },
-		},
-	];
+	return updateDisplayOptions(
+		{ show: { resource: [resource], operation: [operation] } },
+		returnAllOrLimit,
+	);
 }

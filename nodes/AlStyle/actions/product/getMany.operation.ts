@@ -5,26 +5,13 @@ import { getProductPage, type ListFilters } from '../../transport';
 import { normaliseElement } from '../../transport/normalise';
 import { ALSTYLE_PAGE_LIMIT } from '../../transport/types';
 import { additionalFieldsField } from '../common.descriptions';
+import { returnAllOrLimit } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
+	...returnAllOrLimit,
 	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
-	{
-		displayName: 'Pages of 250 are requested one by one at the credential’s minimum interval (about 2.5 minutes for 7,000 products at 5 s)',
+		displayName:
+			'Pages of 250 are requested one by one at the credential’s minimum interval (about 2.5 minutes for 7,000 products at 5 s)',
 		name: 'pacingNotice',
 		type: 'notice',
 		default: '',
@@ -64,7 +51,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['product'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['product'], operation: ['getMany'] } },
+	properties,
+);
 
 export function readFilters(context: IExecuteFunctions, itemIndex: number): ListFilters {
 	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
@@ -77,13 +67,19 @@ export function readFilters(context: IExecuteFunctions, itemIndex: number): List
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const wanted = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const filters = { ...readFilters(this, itemIndex), additionalFields: this.getNodeParameter('additionalFields', itemIndex, []) as string[] };
+	const wanted = returnAll
+		? Number.POSITIVE_INFINITY
+		: (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const filters = {
+		...readFilters(this, itemIndex),
+		additionalFields: this.getNodeParameter('additionalFields', itemIndex, []) as string[],
+	};
 	const out: IDataObject[] = [];
 	for (let offset = 0; out.length < wanted; ) {
 		const limit = Math.min(ALSTYLE_PAGE_LIMIT, wanted - out.length);
 		const page = await getProductPage(this, filters, limit, offset, itemIndex);
-		for (const element of page.elements) if (out.length < wanted) out.push(normaliseElement(element));
+		for (const element of page.elements)
+			if (out.length < wanted) out.push(normaliseElement(element));
 		offset += page.elements.length;
 		const { currentPage, totalPages, totalCount } = page.pagination;
 		if (!page.elements.length || currentPage >= totalPages || offset >= totalCount) break;

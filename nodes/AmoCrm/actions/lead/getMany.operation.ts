@@ -3,30 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { idOf } from '../../helpers/fields';
 import { amoGetAll } from '../../transport';
+import { returnAllOrLimit } from '../../../shared/descriptions';
 import { pipelineRLC, statusField } from '../common.descriptions';
 
-const returnAll: INodeProperties = {
-	displayName: 'Return All',
-	name: 'returnAll',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return all results or only up to a given limit',
-};
-
-/** Shown only without Return All. */
-const limit: INodeProperties = {
-	displayName: 'Limit',
-	name: 'limit',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	displayOptions: { show: { returnAll: [false] } },
-	default: 50,
-	description: 'Max number of results to return',
-};
-
 const properties: INodeProperties[] = [
-	returnAll,
-	limit,
+	...returnAllOrLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',

@@ -6,6 +6,7 @@ import type { KaspiOrder } from '../../transport/mapper';
 import { ORDER_STATES, type OrderState, type OrderStatus } from '../../transport/types';
 import { callOptions, timeoutOption } from '../common.descriptions';
 import { parseDateParameter, stateOptions, statusOptions } from './filters';
+import { returnAllOrLimit } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -39,22 +40,7 @@ const properties: INodeProperties[] = [
 		default: [],
 		description: 'Keep only orders in these statuses. Empty keeps all.',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 	{
 		displayName: 'Options',
 		name: 'options',
