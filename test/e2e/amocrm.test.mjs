@@ -282,8 +282,13 @@ describe('Kaspi → amoCRM deals in a real n8n', { timeout: 25 * 60_000 }, () =>
 		assert.equal(afterRun.refreshes - before.refreshes, 1, 'one refresh');
 		assert.equal(afterRun.rejectedRefreshes, 0, 'no refresh token was used twice');
 		const calls = await sandbox.requests('amocrm', '/api/v4/', seq);
-		assert.ok(calls.some((call) => call.status === 401), 'the token did expire mid-run');
-		assert.ok(calls.at(-1)?.status === 200, 'and later calls went through');
+		const expiredAt = calls.findIndex((call) => call.status === 401);
+		assert.ok(expiredAt >= 0, 'the token did expire mid-run');
+		// A later list call may rightly answer 204 (nothing found), so any 2xx counts.
+		assert.ok(
+			calls.slice(expiredAt + 1).some((call) => call.status >= 200 && call.status < 300),
+			'and later calls went through',
+		);
 		const latest = (await n8n.executions(SYNC_ID))[0];
 		assert.equal(latest.status, 'success');
 	});
