@@ -3,6 +3,12 @@
 // pack's nodes at it.
 import axios from 'axios';
 
+import {
+	WEBKASSA_DEFAULT_API_KEY,
+	WEBKASSA_DEFAULT_LOGIN,
+	WEBKASSA_DEFAULT_PASSWORD,
+} from '../../sandbox/services/webkassa.mjs';
+
 /** @param {string} sandboxUrl */
 export function sandboxCredentials(sandboxUrl) {
 	return [
@@ -19,6 +25,28 @@ export function sandboxCredentials(sandboxUrl) {
 			data: { baseUrl: `${sandboxUrl}/waha`, apiKey: 'sandbox-waha-key', webhookSecret: '' },
 		},
 	];
+}
+
+/**
+ * The Webkassa credential pointed at the sandbox's cashier; its token field starts empty, as an
+ * operator's does, so n8n logs in on first use.
+ * @param {string} sandboxUrl
+ */
+export function webkassaSandboxCredential(sandboxUrl) {
+	return {
+		id: 'kzWebkassaSbx001',
+		name: 'Webkassa API',
+		type: 'webkassaApi',
+		data: {
+			environment: 'custom',
+			customBaseUrl: `${sandboxUrl}/webkassa`,
+			apiFamily: 'v4',
+			login: WEBKASSA_DEFAULT_LOGIN,
+			password: WEBKASSA_DEFAULT_PASSWORD,
+			apiKey: WEBKASSA_DEFAULT_API_KEY,
+			sessionToken: '',
+		},
+	};
 }
 
 export class Sandbox {

@@ -10,14 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import {
-	WEBKASSA_DEFAULT_API_KEY,
-	WEBKASSA_DEFAULT_LOGIN,
-	WEBKASSA_DEFAULT_PASSWORD,
-} from '../../sandbox/services/webkassa.mjs';
+import { WEBKASSA_DEFAULT_LOGIN, WEBKASSA_DEFAULT_PASSWORD } from '../../sandbox/services/webkassa.mjs';
 import { startSmtpSink } from './alert-sinks.mjs';
 import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
-import { Sandbox } from './sandbox-client.mjs';
+import { Sandbox, webkassaSandboxCredential } from './sandbox-client.mjs';
 
 const ZREPORT_ID = 'kzWebkassaDailyZ1';
 const ALERTS_ID = 'kzErrorAlerts001';
@@ -27,24 +23,6 @@ const HOOK_PATH = 'test-z-report';
 const CASHBOX = 'SWK00000000';
 const EMAIL_TO = 'owner@example.kz';
 const EMAIL_FROM = 'n8n@example.kz';
-
-/** @param {string} sandboxUrl */
-function webkassaCredential(sandboxUrl) {
-	return {
-		id: 'kzWebkassaSbx001',
-		name: 'Webkassa API',
-		type: 'webkassaApi',
-		data: {
-			environment: 'custom',
-			customBaseUrl: `${sandboxUrl}/webkassa`,
-			apiFamily: 'v4',
-			login: WEBKASSA_DEFAULT_LOGIN,
-			password: WEBKASSA_DEFAULT_PASSWORD,
-			apiKey: WEBKASSA_DEFAULT_API_KEY,
-			sessionToken: '',
-		},
-	};
-}
 
 /** The shipped workflow with its schedule swapped for a Webhook (same name, same connections). */
 function zReportForTest() {
@@ -179,7 +157,7 @@ describe('Webkassa daily Z-report in a real n8n', { timeout: 10 * 60_000 }, () =
 		const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
 		n8n = await new N8n({ tarball, log: process.env.E2E_VERBOSE ? console.log : undefined }).init();
 		n8n.importCredentials([
-			webkassaCredential(sandboxServer.url),
+			webkassaSandboxCredential(sandboxServer.url),
 			{
 				id: 'kzSmtpSinkZrep01',
 				name: 'SMTP account',

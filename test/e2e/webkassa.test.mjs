@@ -10,13 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import {
-	WEBKASSA_DEFAULT_API_KEY,
-	WEBKASSA_DEFAULT_LOGIN,
-	WEBKASSA_DEFAULT_PASSWORD,
-} from '../../sandbox/services/webkassa.mjs';
 import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
-import { Sandbox, sandboxCredentials } from './sandbox-client.mjs';
+import { Sandbox, sandboxCredentials, webkassaSandboxCredential } from './sandbox-client.mjs';
 
 const RECEIPTS_ID = 'kzKaspiWebkassa1';
 const ROTATION_ID = 'kzWebkassaRotate1';
@@ -24,24 +19,6 @@ const ALERTS_ID = 'kzErrorAlerts001';
 const CASHBOX = 'SWK00000001';
 const RUN_EVERY_SECONDS = 15;
 const OPERATOR_PHONE = '+77010000001';
-
-/** @param {string} sandboxUrl */
-function webkassaCredential(sandboxUrl) {
-	return {
-		id: 'kzWebkassaSbx001',
-		name: 'Webkassa API',
-		type: 'webkassaApi',
-		data: {
-			environment: 'custom',
-			customBaseUrl: `${sandboxUrl}/webkassa`,
-			apiFamily: 'v4',
-			login: WEBKASSA_DEFAULT_LOGIN,
-			password: WEBKASSA_DEFAULT_PASSWORD,
-			apiKey: WEBKASSA_DEFAULT_API_KEY,
-			sessionToken: '',
-		},
-	};
-}
 
 /** The shipped receipts workflow, every 15 s, on the sandbox cashbox, with WhatsApp links on. */
 function receiptsForTest() {
@@ -166,7 +143,7 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 		await sandbox.http.post('/webkassa/cashboxes', { uniqueNumber: CASHBOX, registrationNumber: '600000000001', name: 'Sandbox shop' });
 		const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
 		n8n = await new N8n({ tarball, log: process.env.E2E_VERBOSE ? console.log : undefined }).init();
-		n8n.importCredentials([...sandboxCredentials(sandboxServer.url), webkassaCredential(sandboxServer.url)]);
+		n8n.importCredentials([...sandboxCredentials(sandboxServer.url), webkassaSandboxCredential(sandboxServer.url)]);
 		// The daily Z-report needs an SMTP server; it is imported (as shipped) but not run here.
 		n8n.importWorkflows([alertsWorkflow(), rotationForTest(), loadWorkflow('webkassa-daily-z-report.json')], { activate: false });
 		n8n.importWorkflows([receiptsForTest()]);
@@ -287,7 +264,7 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 		assert.ok(n8n.process && n8n.process.exitCode === null, 'n8n keeps running');
 	});
 	it('7. the credential test logs in, and names a wrong login or password', { timeout: 2 * 60_000 }, async () => {
-		const credential = webkassaCredential(sandboxServer.url);
+		const credential = webkassaSandboxCredential(sandboxServer.url);
 		const test = async (/** @type {string} */ password) =>
 			(await n8n.rest('POST', '/rest/credentials/test', { credentials: { ...credential, data: { ...credential.data, password } } })).data;
 		const wrong = await test('not-the-password');
