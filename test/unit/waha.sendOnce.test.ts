@@ -62,7 +62,21 @@ describe('Send Once Key', () => {
 		expect(output.map((item) => item.json.sent)).toEqual([true, false]);
 	});
 
-	it('releases the key when the send fails, so a later run sends', async () => {
+	it('records the key only once WAHA accepted the message', async () => {
+		const processed = new Set<string>();
+		let recordedDuringSend: boolean | undefined;
+		waha()
+			.post('/api/sendText')
+			.reply(() => {
+				recordedDuringSend = processed.has(ORDER_TAG);
+				return [201, webjsMessage()];
+			});
+		await runWaha({ parameters: sendText({ sendOnceKey: ORDER_TAG }), processed });
+		expect(recordedDuringSend).toBe(false);
+		expect(processed.has(ORDER_TAG)).toBe(true);
+	});
+
+	it('records nothing when the send fails, so a later run sends', async () => {
 		const processed = new Set<string>();
 		waha().post('/api/sendText').reply(500, { statusCode: 500 });
 
@@ -79,7 +93,7 @@ describe('Send Once Key', () => {
 		expect(processed.has(ORDER_TAG)).toBe(true);
 	});
 
-	it('releases the key under continueOnFail too, and outputs the error for the item', async () => {
+	it('records nothing under continueOnFail too, and outputs the error for the item', async () => {
 		const processed = new Set<string>();
 		waha()
 			.post('/api/sendText')
@@ -121,7 +135,7 @@ describe('Send Once Key', () => {
 describe('Skip If Chat Contains', () => {
 	const options = { sendOnceKey: ORDER_TAG, skipIfChatContains: '512345678' };
 
-	it('does not send when a message we sent contains the text, and keeps the key', async () => {
+	it('does not send when a message we sent contains the text (a run that died after sending), and records the key', async () => {
 		const processed = new Set<string>();
 		waha()
 			.get(HISTORY)
@@ -159,7 +173,7 @@ describe('Skip If Chat Contains', () => {
 		expect(item.json.sent).toBe(true);
 	});
 
-	it('fails and releases the key when the history cannot be read', async () => {
+	it('fails and records nothing when the history cannot be read', async () => {
 		const processed = new Set<string>();
 		waha()
 			.get(HISTORY)
@@ -289,7 +303,7 @@ describe('Human-like pace', () => {
 		expect(sleep.mock.calls).toEqual([[45_000], [45_000]]);
 	});
 
-	it('waits before claiming the key, so a claimed key is sent within seconds', async () => {
+	it('waits before looking at the key, so a key recorded meanwhile is seen', async () => {
 		const processed = new Set<string>(['old-order']);
 		const keysRecordedWhenWaiting: string[][] = [];
 		sleep.mockImplementation(async () => {
@@ -308,7 +322,7 @@ describe('Human-like pace', () => {
 		});
 		expect(output.map((item) => item.json.sent)).toEqual([true, false, true]);
 		// No wait before the first message; before each later item the wait comes first, while its
-		// key is not yet recorded, so a crash during the pause loses nothing.
+		// key is not yet recorded, so a crash during the pause leaves nothing recorded unsent.
 		expect(keysRecordedWhenWaiting).toEqual([
 			['first-order', 'old-order'],
 			['first-order', 'old-order'],

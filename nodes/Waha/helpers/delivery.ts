@@ -4,16 +4,20 @@ import { asNodeError } from '../../shared/execute';
 import { extractMessageId, getChatMessages, isHttpStatus, setTyping } from '../transport';
 import type { WahaSentMessage } from '../transport/types';
 import { pacing, randomDelayMs, typingDurationMs } from './pacing';
-import { claimKey, releaseKey } from './sendOnce';
+import { recordKey, isKeyRecorded } from './sendOnce';
 
 /**
  * Why the node guards sends itself. Upstream guards record too early to be exactly-once: n8n saves
  * a polling trigger's static data before the execution it starts has run, and Remove Duplicates
  * records its keys before anything downstream happens. A send that then fails is never retried,
- * because the order is already marked as seen. Here the key is claimed right before the send and
- * released when the send fails, so a failure leaves the order for the next run; and Skip If Chat
- * Contains catches the one case a claim cannot: a message WhatsApp got although WAHA's answer was
- * lost (a timeout), which would otherwise be sent again after the claim is released.
+ * because the order is already marked as seen.
+ *
+ * Here the key is recorded only after WAHA accepted the message, so whatever fails or dies before
+ * the send leaves the order to the next run. What dies between the send and the record (a killed
+ * worker, a lost answer) is caught by Skip If Chat Contains: right before sending, the chat's
+ * recent messages are read for the order's code, and a message already there is recorded instead
+ * of sent again. An earlier version claimed the key before sending; a crash in the typing seconds
+ * then lost the message for good, which the fault matrix (test/e2e) showed.
  */
 
 export interface SendOptions {
@@ -79,21 +83,9 @@ async function simulateTyping(
 	}
 }
 
-async function send(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	outgoing: Outgoing,
-	options: SendOptions,
-): Promise<string | null> {
-	if (options.simulateTyping) await simulateTyping(context, itemIndex, outgoing);
-	const response = await outgoing.send();
-	executionsThatSent.add(context);
-	return extractMessageId(response);
-}
-
 /**
  * Sends one message with the Send Once guard and the human-like pace options:
- * wait → claim the key → look for the text in the chat → type → send; release the key on failure.
+ * wait → is the key recorded? → type → is the text in the chat? → send → record the key.
  */
 export async function deliver(
 	context: IExecuteFunctions,
@@ -103,25 +95,29 @@ export async function deliver(
 ): Promise<IDataObject> {
 	const key = options.sendOnceKey?.trim() || undefined;
 	const target = { chatId: outgoing.chatId, session: outgoing.session, ...(key ? { key } : {}) };
-	// The pause between messages comes before the claim: a claimed key whose message is not sent
-	// yet is lost if n8n dies, so that window stays as short as the typing indicator.
 	const delay = options.randomDelay?.delay;
 	if (delay && executionsThatSent.has(context)) {
 		await pacing.sleep(randomDelayMs(delay.minSeconds ?? 0, delay.maxSeconds ?? 0));
 	}
-	if (key && !(await claimKey(context, key))) {
+	if (key && (await isKeyRecorded(context, key))) {
 		return { sent: false, alreadySent: true, ...target };
 	}
+	if (options.simulateTyping) await simulateTyping(context, itemIndex, outgoing);
+	// Read last, so the window in which another execution could send the same message unseen is
+	// one history read and one send long.
+	const marker = options.skipIfChatContains?.trim();
+	if (marker && (await chatContains(context, itemIndex, outgoing, marker))) {
+		if (key) await recordKey(context, key);
+		return { sent: false, alreadySent: true, foundInChat: true, ...target };
+	}
+	let messageId: string | null;
 	try {
-		const marker = options.skipIfChatContains?.trim();
-		if (marker && (await chatContains(context, itemIndex, outgoing, marker))) {
-			// The key stays recorded: the message is in the chat, so it counts as sent.
-			return { sent: false, alreadySent: true, foundInChat: true, ...target };
-		}
-		const messageId = await send(context, itemIndex, outgoing, options);
-		return { sent: true, messageId, ...target };
+		const response = await outgoing.send();
+		executionsThatSent.add(context);
+		messageId = extractMessageId(response);
 	} catch (error) {
-		if (key) await releaseKey(context, key);
 		throw asNodeError(context, error, itemIndex);
 	}
+	if (key) await recordKey(context, key);
+	return { sent: true, messageId, ...target };
 }

@@ -3,14 +3,15 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 /**
  * Send Once keys live in n8n's own dedupe store (the one Remove Duplicates uses), scoped to the
  * workflow so every WAHA node of the workflow sees the same keys. Entries mode keeps the newest
- * 100 000 keys. The store has no lock, so two executions running at the same moment with the same
- * key can both claim it: run a notification workflow one execution at a time.
+ * 100 000 keys. A key is recorded after its message was sent (see delivery.ts). The store has no
+ * lock: two executions that handle the same key within the same second, each reading the chat
+ * before the other's message arrives, can both send.
  */
 const SCOPE = 'workflow';
 const MAX_KEYS = 100_000;
 
-/** Records the key; false when it was already recorded, i.e. this key has been sent before. */
-export async function claimKey(context: IExecuteFunctions, key: string): Promise<boolean> {
+/** Records the key; false when it was already recorded. */
+export async function recordKey(context: IExecuteFunctions, key: string): Promise<boolean> {
 	const result = await context.helpers.checkProcessedAndRecord([key], SCOPE, {
 		mode: 'entries',
 		maxEntries: MAX_KEYS,
@@ -19,13 +20,13 @@ export async function claimKey(context: IExecuteFunctions, key: string): Promise
 }
 
 /** Forgets the key, so a later run may send it again. */
-export async function releaseKey(context: IExecuteFunctions, key: string): Promise<void> {
+async function releaseKey(context: IExecuteFunctions, key: string): Promise<void> {
 	await context.helpers.removeProcessed([key], SCOPE, { mode: 'entries' });
 }
 
 /** Whether the key is recorded, leaving the store as it was (the helpers only offer check-and-record). */
 export async function isKeyRecorded(context: IExecuteFunctions, key: string): Promise<boolean> {
-	const claimed = await claimKey(context, key);
+	const claimed = await recordKey(context, key);
 	if (claimed) await releaseKey(context, key);
 	return !claimed;
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { maskPhone } from '../../../shared/phone';
-import { claimKey, isKeyRecorded } from '../../helpers/sendOnce';
+import { recordKey, isKeyRecorded } from '../../helpers/sendOnce';
 import { checkNumberExists } from '../../transport';
 import {
 	optionsCollection,
@@ -64,7 +64,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const result = await checkNumberExists(this, session, digits, { itemIndex });
 	const exists = result.numberExists === true;
-	if (key && !exists) await claimKey(this, key);
+	if (key && !exists) await recordKey(this, key);
 	return {
 		exists,
 		chatId: exists ? (result.chatId ?? `${digits}@c.us`) : null,

@@ -42,7 +42,7 @@ export const sendOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. kaspi-order-{{ $json.code }}',
 		description:
-			'Sends at most one message per key in this workflow, however often the item comes again. The key is recorded in n8n’s deduplication store right before sending; when it is already there nothing is sent and the output says alreadySent. When the send fails, the key is released so a later run sends it. Test runs record keys too.',
+			'Sends at most one message per key in this workflow, however often the item comes again. The key is recorded in n8n’s deduplication store once WAHA accepted the message; when it is already there nothing is sent and the output says alreadySent. A failed send records nothing, so a later run sends it. Pair it with Skip If Chat Contains: that also covers a run that died after sending but before recording. Test runs record keys too.',
 	},
 	{
 		displayName: 'Simulate Typing',
@@ -58,6 +58,6 @@ export const sendOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. {{ $json.code }}',
 		description:
-			'Reads the last 20 messages of the chat first and sends nothing when one you sent contains this text, e.g. the order code. This catches a message that reached WhatsApp although WAHA’s answer was lost; the Send Once Key then stays recorded.',
+			'Reads the last 20 messages of the chat right before sending and sends nothing when one you sent contains this text, e.g. the order code; the Send Once Key is then recorded. This catches a message that reached WhatsApp although WAHA’s answer was lost or n8n died before recording it.',
 	},
 ];
