@@ -98,3 +98,20 @@ export async function startSmtpSink() {
 		},
 	};
 }
+
+/**
+ * The Telegram and SMTP credentials of the error workflow, pointed at the sinks.
+ * @param {{ url: string }} telegram
+ * @param {{ port: number }} smtp
+ */
+export function alertSinkCredentials(telegram, smtp) {
+	return [
+		{ id: 'kzTelegramSink01', name: 'Telegram Bot', type: 'telegramApi', data: { accessToken: '123456:sandbox-bot', baseUrl: telegram.url } },
+		{
+			id: 'kzSmtpSink000001',
+			name: 'SMTP',
+			type: 'smtp',
+			data: { user: '', password: '', host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true, hostName: '' },
+		},
+	];
+}

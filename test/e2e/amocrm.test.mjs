@@ -11,13 +11,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { startSandbox } from '../../sandbox/server.mjs';
 import { SEED } from '../../sandbox/services/amocrm.mjs';
-import { startSmtpSink, startTelegramSink } from './alert-sinks.mjs';
-import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
-import { Sandbox, sandboxCredentials } from './sandbox-client.mjs';
+import { alertSinkCredentials, startSmtpSink, startTelegramSink } from './alert-sinks.mjs';
+import { N8n, packPackage, waitFor } from './harness.mjs';
+import { amoCrmSandboxCredential, Sandbox, sandboxCredentials } from './sandbox-client.mjs';
+import { amoWorkflowsForTest, errorAlertsForTest, WORKFLOW_IDS } from './test-workflows.mjs';
 
-const SYNC_ID = 'kzKaspiAmoSync01';
-const RECONCILE_ID = 'kzKaspiAmoRecon1';
-const ERRORS_ID = 'kzErrorAlerts001';
+const SYNC_ID = WORKFLOW_IDS.amoSync;
+const RECONCILE_ID = WORKFLOW_IDS.amoReconcile;
+const ERRORS_ID = WORKFLOW_IDS.errorAlerts;
 const RECONCILE_SECONDS = 15;
 const BACKLOG_THRESHOLD = 2;
 const ALERT_CHAT = '-1001234567890';
@@ -28,44 +29,6 @@ const ALERT_TO = 'owner@shop.test';
  * @param {string} data
  */
 const mailText = (data) => data.replace(/=\n/g, '');
-
-/** @param {any} node */
-function pointAtSandboxAccount(node) {
-	if (node.type !== 'n8n-nodes-kz-commerce.amoCrm') return;
-	node.parameters.pipeline = { __rl: true, mode: 'list', value: String(SEED.pipelineId) };
-	node.parameters.statusId = SEED.statusNew;
-	node.parameters.orderCodeField = { __rl: true, mode: 'list', value: String(SEED.orderCodeFieldId) };
-}
-
-/** The shipped workflows, with the canvas choices made for the sandbox account. */
-function workflowsForTest() {
-	/** @type {any} */
-	const sync = loadWorkflow('kaspi-amocrm-sync.json');
-	sync.nodes.forEach(pointAtSandboxAccount);
-	/** @type {any} */
-	const reconcile = loadWorkflow('kaspi-amocrm-reconcile.json');
-	reconcile.nodes.forEach(pointAtSandboxAccount);
-	for (const node of reconcile.nodes) {
-		if (node.type === 'n8n-nodes-base.scheduleTrigger') {
-			node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: RECONCILE_SECONDS }] };
-		}
-		if (node.name === 'Settings') {
-			const threshold = node.parameters.assignments.assignments.find((/** @type {any} */ entry) => entry.name === 'backlogThreshold');
-			threshold.value = BACKLOG_THRESHOLD;
-		}
-	}
-	/** @type {any} */
-	const errors = loadWorkflow('error-alerts.json');
-	for (const node of errors.nodes) {
-		// The targets an operator sets on the canvas.
-		if (node.name === 'Telegram alert') node.parameters.chatId = ALERT_CHAT;
-		if (node.name === 'E-mail alert') {
-			node.parameters.fromEmail = 'n8n@shop.test';
-			node.parameters.toEmail = ALERT_TO;
-		}
-	}
-	return { sync, reconcile, errors };
-}
 
 /**
  * @param {string} code
@@ -154,31 +117,11 @@ describe('Kaspi → amoCRM deals in a real n8n', { timeout: 25 * 60_000 }, () =>
 		n8n = await new N8n({ tarball, log: process.env.E2E_VERBOSE ? console.log : undefined }).init();
 		n8n.importCredentials([
 			...sandboxCredentials(sandboxServer.url),
-			{
-				id: 'kzAmoOAuthSandbx',
-				name: 'amoCRM OAuth2 API',
-				type: 'amoCrmOAuth2Api',
-				data: {
-					platform: 'custom',
-					baseUrl: `${sandboxServer.url}/amocrm`,
-					clientId: oauth.clientId,
-					clientSecret: oauth.clientSecret,
-					redirectUri: oauth.redirectUri,
-					authorizationCode: oauth.code,
-					accessToken: '',
-					refreshToken: '',
-					expiresAt: 0,
-				},
-			},
-			{ id: 'kzTelegramSink01', name: 'Telegram Bot', type: 'telegramApi', data: { accessToken: '123456:sandbox-bot', baseUrl: telegram.url } },
-			{
-				id: 'kzSmtpSink000001',
-				name: 'SMTP',
-				type: 'smtp',
-				data: { user: '', password: '', host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true, hostName: '' },
-			},
+			amoCrmSandboxCredential(sandboxServer.url, oauth),
+			...alertSinkCredentials(telegram, smtp),
 		]);
-		const { sync, reconcile, errors } = workflowsForTest();
+		const { sync, reconcile } = amoWorkflowsForTest({ reconcileSeconds: RECONCILE_SECONDS, backlogThreshold: BACKLOG_THRESHOLD });
+		const errors = errorAlertsForTest({ telegramChat: ALERT_CHAT, email: ALERT_TO });
 		n8n.importWorkflows([errors, reconcile], { activate: false });
 		n8n.importWorkflows([sync]);
 		await n8n.start();

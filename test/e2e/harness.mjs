@@ -3,7 +3,7 @@
 // installer does it (scripts off, peers stripped), for the end-to-end tests and the demo.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -95,24 +95,60 @@ process.once('exit', () => {
 	for (const child of running) child.kill('SIGKILL');
 });
 
+/**
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {NodeJS.Signals} signal
+ */
+async function killAndWait(child, signal) {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+	child.kill(signal);
+	await exited;
+}
+
+/** SIGTERM, then SIGKILL if n8n has not shut down within 20 s. */
+/** @param {import('node:child_process').ChildProcess} child */
+async function stopGracefully(child) {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((resolveExit) => child.once('exit', () => resolveExit(true)));
+	child.kill('SIGTERM');
+	if (!(await Promise.race([exited, delay(20_000).then(() => false)]))) await killAndWait(child, 'SIGKILL');
+}
+
 const OWNER = { email: 'e2e@example.kz', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd!' };
 
+/**
+ * One n8n: a single process on SQLite, or, with `queue`, n8n's queue mode — a main process that
+ * runs the triggers and pollers, and workers that run the executions, sharing PostgreSQL and Redis.
+ */
 export class N8n {
 	/**
-	 * @param {{ tarball: string, port?: number, env?: Record<string, string>, log?: (line: string) => void }} options
+	 * @param {{ tarball: string, port?: number, env?: Record<string, string>, log?: (line: string) => void,
+	 *   queue?: import('./queue/services.mjs').QueueServices, workers?: number }} options
 	 */
 	constructor(options) {
 		this.tarball = options.tarball;
 		this.port = options.port ?? 0;
 		this.extraEnv = options.env ?? {};
 		this.log = options.log ?? (() => {});
+		this.queue = options.queue;
+		this.workerCount = options.queue ? (options.workers ?? 2) : 0;
 		this.bin = ensureN8n({ log: this.log });
 		this.home = mkdtempSync(join(tmpdir(), 'kz-n8n-'));
+		/** @type {import('node:child_process').ChildProcess | undefined} */
 		this.process = undefined;
+		/** @type {Array<import('node:child_process').ChildProcess | undefined>} */
+		this.workers = [];
+		/** @type {number[]} */
+		this.workerPorts = [];
 		this.apiKey = undefined;
 		this.cookie = undefined;
+		/** Everything every process printed, for the assertions that read logs. */
 		/** @type {string[]} */
 		this.output = [];
+		/** The same, per process label (`n8n`, `worker-0`, …). */
+		/** @type {Map<string, string[]>} */
+		this.outputOf = new Map();
 	}
 
 	get url() {
@@ -150,7 +186,41 @@ export class N8n {
 			NODE_ENV: 'production',
 			N8N_LOG_LEVEL: 'info',
 			EXECUTIONS_DATA_PRUNE: 'false',
+			...this.queueEnv(),
 			...this.extraEnv,
+		};
+	}
+
+	/** What every process of a queue-mode n8n shares: the database and the queue. */
+	queueEnv() {
+		if (!this.queue) return {};
+		const { postgres, redis } = this.queue;
+		return {
+			EXECUTIONS_MODE: 'queue',
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: postgres.host,
+			DB_POSTGRESDB_PORT: String(postgres.port),
+			DB_POSTGRESDB_DATABASE: postgres.database,
+			DB_POSTGRESDB_USER: postgres.user,
+			DB_POSTGRESDB_PASSWORD: postgres.password,
+			QUEUE_BULL_REDIS_HOST: redis.host,
+			QUEUE_BULL_REDIS_PORT: String(redis.port),
+			// Shorter than the defaults (60 s lock, 30 s check) only so that a killed worker's job is
+			// found stalled within the test's patience; the behaviour is the same.
+			QUEUE_WORKER_LOCK_DURATION: '20000',
+			QUEUE_WORKER_LOCK_RENEW_TIME: '5000',
+			QUEUE_WORKER_STALLED_INTERVAL: '10000',
+		};
+	}
+
+	/** @param {number} index */
+	workerEnv(index) {
+		return {
+			...this.env(),
+			N8N_USER_FOLDER: join(this.home, `worker-${index}`),
+			N8N_RUNNERS_BROKER_PORT: String(this.workerPorts[index] + 1),
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(this.workerPorts[index]),
 		};
 	}
 
@@ -167,6 +237,13 @@ export class N8n {
 		);
 		if (existsSync(join(nodesDir, 'node_modules/n8n-workflow'))) {
 			throw new Error('the peer n8n-workflow was installed next to the pack; n8n strips peers');
+		}
+		// Every worker needs the pack too: it runs the executions (n8n.md §3.3).
+		for (let index = 0; index < this.workerCount; index++) {
+			const workerN8nDir = join(this.home, `worker-${index}`, '.n8n');
+			mkdirSync(workerN8nDir, { recursive: true });
+			symlinkSync(nodesDir, join(workerN8nDir, 'nodes'));
+			this.workerPorts.push(await freePort());
 		}
 		return this;
 	}
@@ -200,39 +277,88 @@ export class N8n {
 		if (activate) for (const workflow of workflows) this.cli(['update:workflow', `--id=${workflow.id}`, '--active=true']);
 	}
 
-	async start() {
-		rmSync(join(this.home, '.n8n/crash.journal'), { force: true });
-		const child = spawn(this.bin, ['start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
-		this.process = child;
+	/**
+	 * @param {string[]} args
+	 * @param {NodeJS.ProcessEnv} env
+	 * @param {string} label
+	 */
+	spawnN8n(args, env, label) {
+		const child = spawn(this.bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
 		running.add(child);
 		child.once('exit', () => running.delete(child));
+		const own = this.outputOf.get(label) ?? [];
+		this.outputOf.set(label, own);
 		const collect = (/** @type {Buffer} */ chunk) => {
 			const text = chunk.toString();
 			this.output.push(text);
-			for (const line of text.split('\n')) if (line.trim()) this.log(`[n8n] ${line}`);
+			own.push(text);
+			for (const line of text.split('\n')) if (line.trim()) this.log(`[${label}] ${line}`);
 		};
-		child.stdout.on('data', collect);
-		child.stderr.on('data', collect);
+		child.stdout?.on('data', collect);
+		child.stderr?.on('data', collect);
+		return child;
+	}
+
+	/**
+	 * @param {import('node:child_process').ChildProcess} child
+	 * @param {string} url
+	 * @param {string} what
+	 */
+	async waitReady(child, url, what) {
 		await waitFor(
 			async () => {
-				if (child.exitCode !== null) throw new Error(`n8n exited ${child.exitCode}: ${this.output.join('').slice(-2000)}`);
-				const response = await fetch(`${this.url}/healthz/readiness`);
-				return response.ok;
+				if (child.exitCode !== null) throw new Error(`${what} exited ${child.exitCode}: ${this.output.join('').slice(-2000)}`);
+				return (await fetch(url)).ok;
 			},
-			{ timeoutMs: 90_000, what: 'n8n readiness' },
+			{ timeoutMs: 90_000, what },
 		);
+	}
+
+	async start() {
+		rmSync(join(this.home, '.n8n/crash.journal'), { force: true });
+		const child = this.spawnN8n(['start'], this.env(), 'n8n');
+		this.process = child;
+		await this.waitReady(child, `${this.url}/healthz/readiness`, 'n8n readiness');
+		await this.startWorkers();
 		await this.ensureApiKey();
 	}
 
+	/** Starts the workers that are not running (all of them at start, or those a test killed). */
+	async startWorkers() {
+		for (let index = 0; index < this.workerCount; index++) {
+			const current = this.workers[index];
+			if (current && current.exitCode === null && current.signalCode === null) continue;
+			const worker = this.spawnN8n(['worker', '--concurrency=5'], this.workerEnv(index), `worker-${index}`);
+			this.workers[index] = worker;
+			await this.waitReady(worker, `http://127.0.0.1:${this.workerPorts[index]}/healthz`, `worker ${index}`);
+		}
+	}
+
+	/** The index of the worker that picked up this execution, from its log. */
+	/** @param {string} executionId */
+	workerRunning(executionId) {
+		const started = new RegExp(`Worker started execution ${executionId} \\(`);
+		return this.workers.findIndex((_, index) => started.test((this.outputOf.get(`worker-${index}`) ?? []).join('')));
+	}
+
+	/** SIGKILL, as the kernel's OOM killer or a pulled plug would: no shutdown hook runs. */
+	/** @param {number} index */
+	async killWorker(index) {
+		const worker = this.workers[index];
+		if (worker) await killAndWait(worker, 'SIGKILL');
+	}
+
+	/** The main process killed with SIGKILL; `start()` brings it back. */
+	async killMain() {
+		if (this.process) await killAndWait(this.process, 'SIGKILL');
+		this.process = undefined;
+	}
+
 	async stop() {
+		await Promise.all(this.workers.map((worker) => (worker ? stopGracefully(worker) : undefined)));
+		this.workers = [];
 		const child = this.process;
-		if (!child || child.exitCode !== null) return;
-		child.kill('SIGTERM');
-		const exited = await Promise.race([
-			new Promise((resolveExit) => child.once('exit', () => resolveExit(true))),
-			delay(20_000).then(() => false),
-		]);
-		if (!exited) child.kill('SIGKILL');
+		if (child) await stopGracefully(child);
 		this.process = undefined;
 	}
 

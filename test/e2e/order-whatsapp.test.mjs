@@ -9,25 +9,12 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
+import { N8n, packPackage, waitFor } from './harness.mjs';
 import { sandboxCredentials, Sandbox } from './sandbox-client.mjs';
+import { orderWhatsAppForTest, WORKFLOW_IDS } from './test-workflows.mjs';
 
-const WORKFLOW_ID = 'kzOrderWhatsApp1';
+const WORKFLOW_ID = WORKFLOW_IDS.orderWhatsApp;
 const CATCH_UP_SECONDS = 10;
-
-/** The shipped workflow, with waits shortened so the suite runs in minutes, not hours. */
-function workflowForTest() {
-	const workflow = loadWorkflow('kaspi-order-whatsapp.json');
-	for (const node of workflow.nodes) {
-		if (node.name === 'Catch up every 5 minutes') {
-			node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: CATCH_UP_SECONDS }] };
-		}
-		if (node.name === 'Send WhatsApp message') {
-			node.parameters.options.randomDelay = { delay: { minSeconds: 0, maxSeconds: 0 } };
-		}
-	}
-	return workflow;
-}
 
 const BUYERS = [
 	{ firstName: 'Айгерим', lastName: 'Сейткали', cellPhone: '7011234567' },
@@ -67,7 +54,7 @@ describe('Kaspi order → WhatsApp in a real n8n', { timeout: 20 * 60_000 }, () 
 		const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
 		n8n = await new N8n({ tarball, log: process.env.E2E_VERBOSE ? console.log : undefined }).init();
 		n8n.importCredentials(sandboxCredentials(sandboxServer.url));
-		n8n.importWorkflows([workflowForTest()]);
+		n8n.importWorkflows([orderWhatsAppForTest({ catchUpSeconds: CATCH_UP_SECONDS })]);
 		await n8n.start();
 		// Activation polls once: with no memory yet, that poll only records what is there.
 		await waitFor(async () => (await sandbox.requests('kaspi', '/orders')).length > 0, { what: 'the first poll' });

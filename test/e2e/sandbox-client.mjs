@@ -49,6 +49,32 @@ export function webkassaSandboxCredential(sandboxUrl) {
 	};
 }
 
+/**
+ * The amoCRM OAuth2 credential as an operator fills it in after creating the integration: the
+ * authorization code, no tokens yet (the first call exchanges the code).
+ * @param {string} sandboxUrl
+ * @param {{ clientId: string, clientSecret: string, redirectUri: string, code: string }} oauth
+ *   what `POST /_control/amocrm/oauth/code` answered
+ */
+export function amoCrmSandboxCredential(sandboxUrl, oauth) {
+	return {
+		id: 'kzAmoOAuthSandbx',
+		name: 'amoCRM OAuth2 API',
+		type: 'amoCrmOAuth2Api',
+		data: {
+			platform: 'custom',
+			baseUrl: `${sandboxUrl}/amocrm`,
+			clientId: oauth.clientId,
+			clientSecret: oauth.clientSecret,
+			redirectUri: oauth.redirectUri,
+			authorizationCode: oauth.code,
+			accessToken: '',
+			refreshToken: '',
+			expiresAt: 0,
+		},
+	};
+}
+
 export class Sandbox {
 	/** @param {string} url */
 	constructor(url) {

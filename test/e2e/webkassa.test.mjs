@@ -12,30 +12,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
 import { Sandbox, sandboxCredentials, webkassaSandboxCredential } from './sandbox-client.mjs';
+import { receiptsForTest, WORKFLOW_IDS } from './test-workflows.mjs';
 
-const RECEIPTS_ID = 'kzKaspiWebkassa1';
+const RECEIPTS_ID = WORKFLOW_IDS.receipts;
 const ROTATION_ID = 'kzWebkassaRotate1';
 const ALERTS_ID = 'kzErrorAlerts001';
 const CASHBOX = 'SWK00000001';
 const RUN_EVERY_SECONDS = 15;
 const OPERATOR_PHONE = '+77010000001';
-
-/** The shipped receipts workflow, every 15 s, on the sandbox cashbox, with WhatsApp links on. */
-function receiptsForTest() {
-	const workflow = loadWorkflow('kaspi-webkassa-receipts.json');
-	for (const node of workflow.nodes) {
-		if (node.name === 'Every 10 minutes') {
-			node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: RUN_EVERY_SECONDS }] };
-		}
-		if (node.name === 'Settings') {
-			for (const field of node.parameters.assignments.assignments) {
-				if (field.name === 'cashbox') field.value = CASHBOX;
-				if (field.name === 'sendWhatsApp') field.value = true;
-			}
-		}
-	}
-	return workflow;
-}
 
 /** The shipped rotation workflow, every 10 s instead of 05:00 (activated only while tested). */
 function rotationForTest() {
@@ -146,7 +130,7 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 		n8n.importCredentials([...sandboxCredentials(sandboxServer.url), webkassaSandboxCredential(sandboxServer.url)]);
 		// The daily Z-report needs an SMTP server; it is imported (as shipped) but not run here.
 		n8n.importWorkflows([alertsWorkflow(), rotationForTest(), loadWorkflow('webkassa-daily-z-report.json')], { activate: false });
-		n8n.importWorkflows([receiptsForTest()]);
+		n8n.importWorkflows([receiptsForTest({ everySeconds: RUN_EVERY_SECONDS, cashbox: CASHBOX })]);
 		await n8n.start();
 	});
 

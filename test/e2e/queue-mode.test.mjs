@@ -1,0 +1,88 @@
+// @ts-check
+// The pack in n8n's queue mode: PostgreSQL, Redis, one main process (triggers and pollers) and two
+// workers (executions), all on loopback. The same exactly-once outcomes as the single-process
+// suites, judged by what reached the sandbox; then the crashes queue mode adds: a worker killed
+// with SIGKILL between a send and the bookkeeping after it, and the main process killed mid-run.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import { waitFor } from './harness.mjs';
+import { CATCH_UP_SECONDS, kaspiOrder, RECEIPTS_EVERY_SECONDS, startShop } from './shop.mjs';
+import { WORKFLOW_IDS } from './test-workflows.mjs';
+
+/** @param {number} index */
+const phone = (index) => `70120${String(index).padStart(5, '0')}`;
+
+describe('The pack in n8n queue mode (PostgreSQL, Redis, main + 2 workers)', { timeout: 40 * 60_000 }, () => {
+	/** @type {Awaited<ReturnType<typeof startShop>>} */
+	let shop;
+	const started = Date.now();
+
+	before(async () => {
+		shop = await startShop({ queue: true });
+		console.log(`queue mode: n8n main + 2 workers ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	});
+
+	after(async () => {
+		await shop?.close();
+	});
+
+	it('runs every execution on a worker, none on the main process', { timeout: 10 * 60_000 }, async () => {
+		const { sandbox, n8n } = shop;
+		const newCodes = Array.from({ length: 12 }, (_, index) => String(810_000_001 + index));
+		const completedCodes = Array.from({ length: 6 }, (_, index) => String(820_000_001 + index));
+		const runStarted = Date.now();
+		await sandbox.createOrders([
+			...newCodes.map((code, index) => kaspiOrder(code, { phone: phone(index + 1) })),
+			...completedCodes.map((code, index) =>
+				kaspiOrder(code, { phone: phone(100 + index), state: 'ARCHIVE', status: 'COMPLETED', minutesAgo: 2 * 24 * 60 }),
+			),
+		]);
+		await Promise.all([shop.poll(WORKFLOW_IDS.orderWhatsApp), shop.poll(WORKFLOW_IDS.amoSync)]);
+
+		await waitFor(async () => (await shop.dealsFor(newCodes)).length === newCodes.length, { timeoutMs: 180_000, what: 'the deals' });
+		await waitFor(
+			async () => {
+				for (const code of newCodes) if ((await shop.notificationsFor(code)).length === 0) return false;
+				for (const code of completedCodes) if ((await shop.receiptLinksFor(code)).length === 0) return false;
+				return true;
+			},
+			{ timeoutMs: 240_000, intervalMs: 2000, what: 'every notification and receipt link' },
+		);
+		console.log(`queue mode: 12 notifications, 12 deals, 6 receipts and their links in ${((Date.now() - runStarted) / 1000).toFixed(1)} s`);
+		await shop.settled();
+
+		const ids = [];
+		for (const workflowId of [WORKFLOW_IDS.orderWhatsApp, WORKFLOW_IDS.amoSync, WORKFLOW_IDS.receipts]) {
+			ids.push(...(await n8n.executions(workflowId)).map((execution) => execution.id));
+		}
+		assert.ok(ids.length >= 3);
+		const unplaced = ids.filter((id) => n8n.workerRunning(id) < 0);
+		assert.deepEqual(unplaced, [], 'every execution was started by a worker');
+		const mainLog = (n8n.outputOf.get('n8n') ?? []).join('');
+		assert.doesNotMatch(mainLog, /Worker started execution/);
+	});
+
+	it('sent, created and printed each exactly once, and a second round changes nothing', { timeout: 6 * 60_000 }, async () => {
+		const newCodes = Array.from({ length: 12 }, (_, index) => String(810_000_001 + index));
+		const completedCodes = Array.from({ length: 6 }, (_, index) => String(820_000_001 + index));
+		const count = async () => ({
+			messages: (await shop.sandbox.messages()).length,
+			deals: (await shop.amo()).leads.length,
+			receipts: (await shop.receipts()).length,
+		});
+		const first = await count();
+		await Promise.all([shop.poll(WORKFLOW_IDS.orderWhatsApp), shop.poll(WORKFLOW_IDS.amoSync)]);
+		// Two more receipt runs and three catch-up runs pass over the same orders.
+		await delay(Math.max(2 * RECEIPTS_EVERY_SECONDS, 3 * CATCH_UP_SECONDS) * 1000 + 5000);
+		await shop.settled();
+		assert.deepEqual(await count(), first);
+		for (const code of newCodes) assert.equal((await shop.notificationsFor(code)).length, 1, `one notification for ${code}`);
+		for (const code of completedCodes) {
+			assert.equal((await shop.receiptsFor(code)).length, 1, `one receipt for ${code}`);
+			assert.equal((await shop.receiptLinksFor(code)).length, 1, `one receipt link for ${code}`);
+		}
+		assert.equal((await shop.dealsFor(newCodes)).length, newCodes.length);
+	});
+});

@@ -1,0 +1,192 @@
+// @ts-check
+// A whole shop for the suites that test the pack as a whole (queue mode, the fault matrix): the
+// sandbox, the alert sinks, and one n8n — a single process or queue mode — running order →
+// WhatsApp, order → amoCRM (sync and reconcile), order → Webkassa receipts and the error alerts,
+// with every credential pointed at the sandbox.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startSandbox } from '../../sandbox/server.mjs';
+import { SEED } from '../../sandbox/services/amocrm.mjs';
+import { alertSinkCredentials, startSmtpSink, startTelegramSink } from './alert-sinks.mjs';
+import { N8n, packPackage, waitFor } from './harness.mjs';
+import { startQueueServices } from './queue/services.mjs';
+import { amoCrmSandboxCredential, Sandbox, sandboxCredentials, webkassaSandboxCredential } from './sandbox-client.mjs';
+import {
+	amoWorkflowsForTest,
+	errorAlertsForTest,
+	orderWhatsAppForTest,
+	receiptsForTest,
+	WORKFLOW_IDS,
+} from './test-workflows.mjs';
+
+export const CASHBOX = 'SWK00000001';
+export const CATCH_UP_SECONDS = 10;
+export const RECEIPTS_EVERY_SECONDS = 15;
+export const RECONCILE_SECONDS = 15;
+export const ALERT_CHAT = '-1001234567890';
+
+/**
+ * A Kaspi order spec for the sandbox.
+ * @param {string} code
+ * @param {{ phone: string, state?: string, status?: string, minutesAgo?: number, firstName?: string }} details
+ */
+export function kaspiOrder(code, { phone, state = 'NEW', status = 'APPROVED_BY_BANK', minutesAgo = 0, firstName = 'Айгерим' }) {
+	return {
+		code,
+		state,
+		status,
+		creationDate: Date.now() - minutesAgo * 60_000,
+		customer: { firstName, lastName: 'Сейткали', cellPhone: phone },
+		entries: [
+			{ sku: 'ALS77031', name: 'Мышь Logitech M185', quantity: 2, basePrice: 4500 },
+			{ sku: 'ALS100245', name: 'Ноутбук Lenovo IdeaPad 3', quantity: 1, basePrice: 289990 },
+		],
+	};
+}
+
+/**
+ * @param {{ queue: boolean }} options
+ */
+export async function startShop({ queue }) {
+	const log = process.env.E2E_VERBOSE ? console.log : undefined;
+	const sandboxServer = await startSandbox({ seed: false });
+	const sandbox = new Sandbox(sandboxServer.url);
+	await sandbox.linkWhatsAppSession();
+	await sandbox.http.post('/webkassa/cashboxes', { uniqueNumber: CASHBOX, registrationNumber: '600000000001', name: 'Sandbox shop' });
+	const telegram = await startTelegramSink();
+	const smtp = await startSmtpSink();
+	const queueServices = queue ? await startQueueServices({ log }) : undefined;
+	const { data: oauth } = await sandbox.http.post('/amocrm/oauth/code');
+	const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
+	const n8n = await new N8n({ tarball, log, queue: queueServices }).init();
+	n8n.importCredentials([
+		...sandboxCredentials(sandboxServer.url),
+		webkassaSandboxCredential(sandboxServer.url),
+		amoCrmSandboxCredential(sandboxServer.url, oauth),
+		...alertSinkCredentials(telegram, smtp),
+	]);
+	const { sync, reconcile } = amoWorkflowsForTest({ reconcileSeconds: RECONCILE_SECONDS });
+	n8n.importWorkflows([errorAlertsForTest({ telegramChat: ALERT_CHAT, email: 'owner@shop.test' }), reconcile], { activate: false });
+	n8n.importWorkflows([
+		orderWhatsAppForTest({ catchUpSeconds: CATCH_UP_SECONDS }),
+		sync,
+		receiptsForTest({ everySeconds: RECEIPTS_EVERY_SECONDS, cashbox: CASHBOX }),
+	]);
+	await n8n.start();
+	const shop = new Shop(sandboxServer, sandbox, n8n, telegram, smtp, queueServices);
+	// The first polls only record what is there; their memory must be stored before orders are
+	// created, or a later poll would take new orders for old ones.
+	for (const id of [WORKFLOW_IDS.orderWhatsApp, WORKFLOW_IDS.amoSync]) {
+		await waitFor(async () => Object.keys(await n8n.staticData(id)).length > 0, { timeoutMs: 120_000, what: `the first poll of ${id}` });
+	}
+	return shop;
+}
+
+export class Shop {
+	/**
+	 * @param {Awaited<ReturnType<typeof startSandbox>>} sandboxServer
+	 * @param {Sandbox} sandbox
+	 * @param {N8n} n8n
+	 * @param {Awaited<ReturnType<typeof startTelegramSink>>} telegram
+	 * @param {Awaited<ReturnType<typeof startSmtpSink>>} smtp
+	 * @param {Awaited<ReturnType<typeof startQueueServices>> | undefined} queueServices
+	 */
+	constructor(sandboxServer, sandbox, n8n, telegram, smtp, queueServices) {
+		this.sandboxServer = sandboxServer;
+		this.sandbox = sandbox;
+		this.n8n = n8n;
+		this.telegram = telegram;
+		this.smtp = smtp;
+		this.queueServices = queueServices;
+	}
+
+	/** Order notifications WhatsApp got for an order code (the receipt links are other texts). */
+	/** @param {string} code */
+	async notificationsFor(code) {
+		return (await this.sandbox.messages()).filter((message) => (message.text ?? '').includes(`заказ №${code} `));
+	}
+
+	/** Receipt links WhatsApp got for an order code. */
+	/** @param {string} code */
+	async receiptLinksFor(code) {
+		return (await this.sandbox.messages()).filter((message) => (message.text ?? '').includes(`Чек по заказу №${code}`));
+	}
+
+	/** @returns {Promise<any[]>} */
+	async receipts() {
+		return (await this.sandbox.http.get('/webkassa/receipts')).data;
+	}
+
+	/** @param {string} code */
+	async receiptsFor(code) {
+		return (await this.receipts()).filter((receipt) => receipt.ExternalCheckNumber === `kaspi-${code}-sale`);
+	}
+
+	/** @returns {Promise<{ leads: any[], contacts: any[], notes: any[] }>} */
+	async amo() {
+		return (await this.sandbox.http.get('/amocrm/data')).data;
+	}
+
+	/** @returns {Promise<any>} */
+	async amoStats() {
+		return (await this.sandbox.http.get('/amocrm/stats')).data;
+	}
+
+	/** @param {string[]} codes */
+	async dealsFor(codes) {
+		const { leads } = await this.amo();
+		return leads.filter((lead) =>
+			codes.includes(String(lead.custom_fields_values?.find((/** @type {any} */ field) => field.field_id === SEED.orderCodeFieldId)?.values[0].value)),
+		);
+	}
+
+	/** Polls a Kaspi Trigger now and waits until Kaspi was asked. */
+	/** @param {string} workflowId */
+	async poll(workflowId) {
+		const before = await this.sandbox.lastSeq();
+		await this.n8n.pollNow(workflowId);
+		await waitFor(async () => (await this.sandbox.requests('kaspi', '/orders', before)).length > 0, { what: 'a poll' });
+	}
+
+	/** Waits until no execution of the workflows is queued or running. */
+	/** @param {string[]} workflowIds */
+	async settled(workflowIds = Object.values(WORKFLOW_IDS), { timeoutMs = 180_000 } = {}) {
+		await waitFor(
+			async () => {
+				for (const id of workflowIds) {
+					const executions = await this.n8n.executions(id);
+					if (executions.some((execution) => execution.status === 'running' || execution.status === 'new')) return false;
+				}
+				return true;
+			},
+			{ timeoutMs, intervalMs: 1000, what: 'executions to finish' },
+		);
+	}
+
+	/** Runs the reconcile workflow once (its schedule is shortened) and waits for that run. */
+	async reconcileOnce() {
+		const id = WORKFLOW_IDS.amoReconcile;
+		const before = (await this.n8n.executions(id)).length;
+		await this.n8n.api('POST', `/workflows/${id}/activate`);
+		try {
+			await waitFor(async () => (await this.n8n.executions(id)).length > before, {
+				timeoutMs: (RECONCILE_SECONDS + 60) * 1000,
+				what: 'a reconcile run',
+			});
+		} finally {
+			await this.n8n.api('POST', `/workflows/${id}/deactivate`);
+		}
+		await this.settled([id]);
+		return (await this.n8n.executions(id))[0];
+	}
+
+	async close() {
+		await this.n8n?.dispose();
+		await this.queueServices?.close();
+		await this.sandboxServer?.close();
+		await this.telegram?.close();
+		await this.smtp?.close();
+	}
+}

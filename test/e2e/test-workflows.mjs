@@ -1,0 +1,96 @@
+// @ts-check
+// The shipped workflows as the end-to-end suites run them: the same nodes and connections, with
+// schedules shortened so a suite runs in minutes, and with the canvas choices an operator makes
+// (the amoCRM pipeline, the cashbox, the alert targets) set for the sandbox account.
+import { SEED } from '../../sandbox/services/amocrm.mjs';
+import { loadWorkflow } from './harness.mjs';
+
+export const WORKFLOW_IDS = {
+	orderWhatsApp: 'kzOrderWhatsApp1',
+	amoSync: 'kzKaspiAmoSync01',
+	amoReconcile: 'kzKaspiAmoRecon1',
+	receipts: 'kzKaspiWebkassa1',
+	errorAlerts: 'kzErrorAlerts001',
+};
+
+/** @param {number} seconds */
+const everySeconds = (seconds) => ({ interval: [{ field: 'seconds', secondsInterval: seconds }] });
+
+/**
+ * Order → WhatsApp, with the catch-up lane every few seconds and no pause between messages.
+ * @param {{ catchUpSeconds: number }} options
+ */
+export function orderWhatsAppForTest({ catchUpSeconds }) {
+	const workflow = loadWorkflow('kaspi-order-whatsapp.json');
+	for (const node of workflow.nodes) {
+		if (node.name === 'Catch up every 5 minutes') node.parameters.rule = everySeconds(catchUpSeconds);
+		if (node.name === 'Send WhatsApp message') {
+			node.parameters.options.randomDelay = { delay: { minSeconds: 0, maxSeconds: 0 } };
+		}
+	}
+	return workflow;
+}
+
+/** @param {any} node */
+function pointAtSandboxAccount(node) {
+	if (node.type !== 'n8n-nodes-kz-commerce.amoCrm') return;
+	node.parameters.pipeline = { __rl: true, mode: 'list', value: String(SEED.pipelineId) };
+	node.parameters.statusId = SEED.statusNew;
+	node.parameters.orderCodeField = { __rl: true, mode: 'list', value: String(SEED.orderCodeFieldId) };
+}
+
+/**
+ * Kaspi → amoCRM sync and reconcile, on the sandbox account's pipeline and order-code field.
+ * @param {{ reconcileSeconds: number, backlogThreshold?: number }} options
+ */
+export function amoWorkflowsForTest({ reconcileSeconds, backlogThreshold }) {
+	/** @type {any} */
+	const sync = loadWorkflow('kaspi-amocrm-sync.json');
+	sync.nodes.forEach(pointAtSandboxAccount);
+	/** @type {any} */
+	const reconcile = loadWorkflow('kaspi-amocrm-reconcile.json');
+	reconcile.nodes.forEach(pointAtSandboxAccount);
+	for (const node of reconcile.nodes) {
+		if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters.rule = everySeconds(reconcileSeconds);
+		if (node.name === 'Settings' && backlogThreshold !== undefined) {
+			const threshold = node.parameters.assignments.assignments.find((/** @type {any} */ entry) => entry.name === 'backlogThreshold');
+			threshold.value = backlogThreshold;
+		}
+	}
+	return { sync, reconcile };
+}
+
+/**
+ * The error workflow with the targets an operator sets on the canvas.
+ * @param {{ telegramChat: string, email: string }} targets
+ */
+export function errorAlertsForTest({ telegramChat, email }) {
+	/** @type {any} */
+	const errors = loadWorkflow('error-alerts.json');
+	for (const node of errors.nodes) {
+		if (node.name === 'Telegram alert') node.parameters.chatId = telegramChat;
+		if (node.name === 'E-mail alert') {
+			node.parameters.fromEmail = 'n8n@shop.test';
+			node.parameters.toEmail = email;
+		}
+	}
+	return errors;
+}
+
+/**
+ * Kaspi → Webkassa receipts, every few seconds, on the sandbox cashbox, with WhatsApp links on.
+ * @param {{ everySeconds: number, cashbox: string }} options
+ */
+export function receiptsForTest({ everySeconds: seconds, cashbox }) {
+	const workflow = loadWorkflow('kaspi-webkassa-receipts.json');
+	for (const node of workflow.nodes) {
+		if (node.name === 'Every 10 minutes') node.parameters.rule = everySeconds(seconds);
+		if (node.name === 'Settings') {
+			for (const field of node.parameters.assignments.assignments) {
+				if (field.name === 'cashbox') field.value = cashbox;
+				if (field.name === 'sendWhatsApp') field.value = true;
+			}
+		}
+	}
+	return workflow;
+}
