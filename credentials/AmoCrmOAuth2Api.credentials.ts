@@ -54,7 +54,8 @@ export class AmoCrmOAuth2Api implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The integration’s secret key (client_secret)',
+			description:
+				'The integration’s secret key (client_secret): Settings → Integrations → your integration → Keys and scopes',
 		},
 		{
 			displayName: 'Redirect URI',

@@ -29,6 +29,7 @@ step "build" npm run --silent build
 step "type check (nodes, sandbox, tests)" npx tsc -p tsconfig.tools.json
 step "n8n community-node lint" npx n8n-node lint
 step "n8n community-package scanner (offline)" node test/scan.mjs
+step "package tests (tarball, manifest, codex, credential links)" node --test test/package/
 step "unit tests (jest + nock)" npx jest --config test/jest.config.js --ci
 step "sandbox tests" node --test test/sandbox/
 step "end-to-end tests (real n8n)" node --test --test-concurrency=1 test/e2e/
