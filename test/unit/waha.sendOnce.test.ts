@@ -1,4 +1,5 @@
 import { pacing, TYPING_MAX_MS, TYPING_MIN_MS } from '../../nodes/Waha/helpers/pacing';
+import { sendingMarker } from '../../nodes/Waha/helpers/sendOnce';
 import { CHAT_ID, runWaha, runWahaError, useNock, waha, webjsMessage } from '../helpers/waha';
 
 const ORDER_TAG = 'kaspi-order-512345678';
@@ -73,6 +74,36 @@ describe('Send Once Key', () => {
 			});
 		await runWaha({ parameters: sendText({ sendOnceKey: ORDER_TAG }), processed });
 		expect(recordedDuringSend).toBe(false);
+		expect(processed.has(ORDER_TAG)).toBe(true);
+	});
+
+	it('holds off a second execution while the first is sending, and leaves no marker behind', async () => {
+		const processed = new Set<string>();
+		let second: ReturnType<typeof runWaha> | undefined;
+		waha()
+			.post('/api/sendText')
+			.delay(200)
+			.reply(() => {
+				second = runWaha({ parameters: sendText({ sendOnceKey: ORDER_TAG }), processed });
+				return [201, webjsMessage()];
+			});
+		const [first] = await runWaha({ parameters: sendText({ sendOnceKey: ORDER_TAG }), processed });
+		const [other] = await second!;
+		expect(first.json.sent).toBe(true);
+		expect(other.json).toMatchObject({ sent: false, alreadySent: false, sendingElsewhere: true });
+		expect([...processed]).toEqual([ORDER_TAG]);
+	});
+
+	it('a marker left by a run that died mid-send holds the key only until its period ends', async () => {
+		const now = Date.now();
+		const processed = new Set<string>([sendingMarker(ORDER_TAG, now)]);
+		const [held] = await runWaha({ parameters: sendText({ sendOnceKey: ORDER_TAG }), processed });
+		expect(held.json).toMatchObject({ sent: false, sendingElsewhere: true });
+
+		jest.spyOn(Date, 'now').mockReturnValue(now + 10 * 60_000);
+		waha().post('/api/sendText').reply(201, webjsMessage());
+		const [later] = await runWaha({ parameters: sendText({ sendOnceKey: ORDER_TAG }), processed });
+		expect(later.json.sent).toBe(true);
 		expect(processed.has(ORDER_TAG)).toBe(true);
 	});
 

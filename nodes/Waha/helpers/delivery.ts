@@ -4,7 +4,7 @@ import { asNodeError } from '../../shared/execute';
 import { extractMessageId, getChatMessages, isHttpStatus, setTyping } from '../transport';
 import type { WahaSentMessage } from '../transport/types';
 import { pacing, randomDelayMs, typingDurationMs } from './pacing';
-import { recordKey, isKeyRecorded } from './sendOnce';
+import { finishSending, isKeyRecorded, recordKey, startSending } from './sendOnce';
 
 /**
  * Why the node guards sends itself. Upstream guards record too early to be exactly-once: n8n saves
@@ -84,8 +84,8 @@ async function simulateTyping(
 }
 
 /**
- * Sends one message with the Send Once guard and the human-like pace options:
- * wait → is the key recorded? → type → is the text in the chat? → send → record the key.
+ * Sends one message with the Send Once guard and the human-like pace options: wait → is the key
+ * recorded? → mark it as being sent → type → is the text in the chat? → send → record the key.
  */
 export async function deliver(
 	context: IExecuteFunctions,
@@ -102,22 +102,25 @@ export async function deliver(
 	if (key && (await isKeyRecorded(context, key))) {
 		return { sent: false, alreadySent: true, ...target };
 	}
-	if (options.simulateTyping) await simulateTyping(context, itemIndex, outgoing);
-	// Read last, so the window in which another execution could send the same message unseen is
-	// one history read and one send long.
-	const marker = options.skipIfChatContains?.trim();
-	if (marker && (await chatContains(context, itemIndex, outgoing, marker))) {
-		if (key) await recordKey(context, key);
-		return { sent: false, alreadySent: true, foundInChat: true, ...target };
+	const sending = key ? await startSending(context, key) : undefined;
+	if (key && !sending) {
+		// Another execution is sending it now; if that one dies, a later run finds the key free.
+		return { sent: false, alreadySent: false, sendingElsewhere: true, ...target };
 	}
-	let messageId: string | null;
 	try {
+		if (options.simulateTyping) await simulateTyping(context, itemIndex, outgoing);
+		const text = options.skipIfChatContains?.trim();
+		if (text && (await chatContains(context, itemIndex, outgoing, text))) {
+			if (key) await recordKey(context, key);
+			return { sent: false, alreadySent: true, foundInChat: true, ...target };
+		}
 		const response = await outgoing.send();
 		executionsThatSent.add(context);
-		messageId = extractMessageId(response);
+		if (key) await recordKey(context, key);
+		return { sent: true, messageId: extractMessageId(response), ...target };
 	} catch (error) {
 		throw asNodeError(context, error, itemIndex);
+	} finally {
+		if (sending) await finishSending(context, sending);
 	}
-	if (key) await recordKey(context, key);
-	return { sent: true, messageId, ...target };
 }

@@ -42,7 +42,7 @@ export const sendOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. kaspi-order-{{ $json.code }}',
 		description:
-			'Sends at most one message per key in this workflow, however often the item comes again. The key is recorded in n8n’s deduplication store once WAHA accepted the message; when it is already there nothing is sent and the output says alreadySent. A failed send records nothing, so a later run sends it. Pair it with Skip If Chat Contains: that also covers a run that died after sending but before recording. Test runs record keys too.',
+			'Sends at most one message per key in this workflow, however often the item comes again. The key is recorded in n8n’s deduplication store once WAHA accepted the message; when it is already there nothing is sent and the output says alreadySent. A failed send records nothing, so a later run sends it; while one execution is sending a key, others skip it (sendingElsewhere). Pair it with Skip If Chat Contains: that also covers a run that died after sending but before recording. Test runs record keys too.',
 	},
 	{
 		displayName: 'Simulate Typing',
