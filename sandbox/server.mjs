@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { createFaultRegistry } from './lib/faults.mjs';
+import { createFaultRegistry, isGenericFault } from './lib/faults.mjs';
 import {
 	HttpError,
 	Router,
@@ -81,7 +81,11 @@ export async function startSandbox({
 	const services = SERVICE_MODULES.map((module) =>
 		module.create({ secret: secrets[module.name], seed }),
 	);
-	const faults = createFaultRegistry(services.map((service) => service.name));
+	const faults = createFaultRegistry(
+		Object.fromEntries(
+			services.map((service) => [service.name, Object.keys(service.faultKinds ?? {})]),
+		),
+	);
 	const requestLog = createRequestLog();
 	/** Aborted on close, to release requests held by a `timeout` fault. */
 	const shutdown = new AbortController();
@@ -215,18 +219,19 @@ async function handleService({ req, res, url, origin, service, faults, requestLo
 		req.socket.destroy();
 	};
 
-	const fault = faults.take(service.name, ctx.path);
-	if (fault) {
+	const fault = faults.take(service.name, ctx.path, (candidate) => isGenericFault(candidate.fault));
+	/** Held or replaced once the request was handled, rather than before. */
+	let after;
+	if (fault?.afterHandling) {
+		entry.fault = fault.fault;
+		after = fault;
+	} else if (fault) {
 		entry.fault = fault.fault;
 		switch (fault.fault) {
 			case 'down':
 				return drop();
-			case 'http5xx': {
-				const status = /** @type {number} validation always sets it for http5xx */ (fault.status);
-				return finish(
-					json(service.errorBody(status, 'Service unavailable (sandbox fault)'), status),
-				);
-			}
+			case 'http5xx':
+				return finish(faultReply(service, fault));
 			case 'http401':
 				return finish(service.unauthorized());
 			case 'http429':
@@ -236,29 +241,77 @@ async function handleService({ req, res, url, origin, service, faults, requestLo
 					headers: { 'retry-after': '1' },
 				});
 			case 'timeout':
-				try {
-					await sleep(fault.delayMs, undefined, { signal: shutdown });
-				} catch {
-					return drop();
-				}
+				if (!(await hold(fault, shutdown))) return drop();
 				// Then answer normally: the request did reach the service, which is what makes a
 				// blind retry of a non-idempotent call dangerous.
 				break;
 		}
 	}
 
-	if (auth !== 'valid') return finish(service.unauthorized());
-	if (!parsed.ok) return finish(json(service.errorBody(400, parsed.error), 400));
+	const reply = await handle(service, ctx, auth, parsed, faults, entry);
+	if (after === undefined) return finish(reply);
+	entry.handledStatus = reply.status;
+	if (after.fault === 'http5xx') return finish(faultReply(service, after));
+	if (!(await hold(after, shutdown))) return drop();
+	return finish(reply);
+}
+
+/**
+ * The service's own answer: its auth rule, then its route. A fault of the service's own kind is
+ * taken here, after the auth check, so only a request the service really handles consumes it.
+ * @param {SandboxService} service
+ * @param {RequestContext} ctx
+ * @param {import('./lib/service.mjs').AuthResult} auth
+ * @param {ReturnType<typeof parseBody>} parsed
+ * @param {ReturnType<typeof createFaultRegistry>} faults
+ * @param {import('./lib/request-log.mjs').RequestLogEntry} entry
+ * @returns {Promise<Reply>}
+ */
+async function handle(service, ctx, auth, parsed, faults, entry) {
+	if (auth !== 'valid') return service.unauthorized();
+	if (!parsed.ok) return json(service.errorBody(400, parsed.error), 400);
 	const match = service.api.match(ctx.method, ctx.path);
-	if (!match) {
-		return finish(json(service.errorBody(404, `Cannot ${ctx.method} ${ctx.path}`), 404));
-	}
+	if (!match) return json(service.errorBody(404, `Cannot ${ctx.method} ${ctx.path}`), 404);
 	ctx.params = match.params;
+	const own = service.faultKinds;
+	if (own) {
+		const fault = faults.take(service.name, ctx.path, (candidate) =>
+			Boolean(own[candidate.fault]?.(ctx)),
+		);
+		if (fault) ctx.fault = entry.fault = fault.fault;
+	}
 	try {
-		finish(await match.handler(ctx));
+		return await match.handler(ctx);
 	} catch (error) {
 		if (!(error instanceof HttpError)) throw error;
-		finish(error.reply);
+		return error.reply;
+	}
+}
+
+/**
+ * @param {SandboxService} service
+ * @param {import('./lib/faults.mjs').Fault} fault
+ * @returns {Reply}
+ */
+function faultReply(service, fault) {
+	const status = /** @type {number} validation always sets it for http5xx */ (fault.status);
+	const message = fault.afterHandling
+		? 'Service unavailable (sandbox fault after handling)'
+		: 'Service unavailable (sandbox fault)';
+	return json(service.errorBody(status, message), status);
+}
+
+/**
+ * Holds a request for a `timeout` fault's `delayMs`; false when the sandbox closes meanwhile.
+ * @param {import('./lib/faults.mjs').Fault} fault
+ * @param {AbortSignal} shutdown
+ */
+async function hold(fault, shutdown) {
+	try {
+		await sleep(fault.delayMs, undefined, { signal: shutdown });
+		return true;
+	} catch {
+		return false;
 	}
 }
 

@@ -88,13 +88,20 @@ export interface ServiceProfile {
 	beforeAttempt?: () => Promise<(() => void) | void>;
 	/**
 	 * Overrides the default retry rule for an HTTP failure: `retry: false` stops at once, and
-	 * `delayMs` replaces the backoff (e.g. a 429's `retry_after`). `undefined` keeps the default.
+	 * `delayMs` replaces the backoff (e.g. a 429's `retry_after`). `rateLimited: true` spends a
+	 * retry of `rateLimitRetries` first, so a storm of 429s does not use up the retries meant for
+	 * failures. `undefined` keeps the default.
 	 */
 	retryPolicy?: (
 		statusCode: number,
 		body: unknown,
 		idempotent: boolean,
-	) => { retry: boolean; delayMs?: number } | undefined;
+	) => { retry: boolean; delayMs?: number; rateLimited?: boolean } | undefined;
+	/**
+	 * Extra attempts for answers the retry policy marks `rateLimited` (the service did not process
+	 * the call and said when to come back). Default 0.
+	 */
+	rateLimitRetries?: number;
 }
 
 export type FailureKind = 'timeout' | 'unreachable' | 'http';
@@ -190,8 +197,11 @@ export async function apiRequest<T>(
 
 	let last: Attempt = { kind: 'timeout' };
 	let delayMs: number | undefined;
-	for (let attempt = 0; attempt <= profile.retries; attempt++) {
-		if (attempt > 0) await sleep(delayMs ?? profile.backoffMs * 2 ** (attempt - 1));
+	/** Ordinary retries spent; the backoff doubles with each. */
+	let retried = 0;
+	let rateLimitRetriesLeft = profile.rateLimitRetries ?? 0;
+	for (let attempt = 0; ; attempt++) {
+		if (attempt > 0) await sleep(delayMs ?? profile.backoffMs * 2 ** Math.max(0, retried - 1));
 		const release = profile.beforeAttempt ? await profile.beforeAttempt() : undefined;
 		try {
 			const response = (await context.helpers.httpRequestWithAuthentication.call(
@@ -225,6 +235,9 @@ export async function apiRequest<T>(
 				: undefined;
 		delayMs = policy?.delayMs;
 		if (policy ? !policy.retry : !isRetryable(last, idempotent)) break;
+		if (policy?.rateLimited && rateLimitRetriesLeft > 0) rateLimitRetriesLeft--;
+		else if (retried < profile.retries) retried++;
+		else break;
 	}
 	throw toApiError(context, profile, last, request);
 }

@@ -2,7 +2,8 @@
 /**
  * Fault injection: the reason the sandbox exists. A fault matches requests of one service
  * (optionally only paths containing a string) and affects the next `times` of them, or every one
- * until cleared.
+ * until cleared. The kinds below apply to every service; a service may add its own (e.g. Kaspi's
+ * page drift), which only requests that service deems eligible consume.
  */
 import { controlError, isObject } from './http.mjs';
 
@@ -16,16 +17,21 @@ export const FAULT_KINDS = /** @type {const} */ ([
 
 /** @typedef {(typeof FAULT_KINDS)[number]} FaultKind */
 
+/** Kinds whose answer can come after the request was handled normally. */
+const AFTER_HANDLING_KINDS = ['http5xx', 'timeout'];
+
 /**
  * @typedef {object} Fault
  * @property {number} id
  * @property {string} service
- * @property {FaultKind} fault
+ * @property {string} fault A `FaultKind`, or one of the service's own kinds.
  * @property {number | null} remaining Matching requests still to affect; null until cleared.
  * @property {number} hits Requests affected so far.
  * @property {number} [status] Response status of `http5xx`.
  * @property {number} [delayMs] Hold time of `timeout`.
  * @property {string} [pathContains]
+ * @property {boolean} [afterHandling] `http5xx`/`timeout` only: handle the request normally (store,
+ *   create, send), then replace the answer with the 5xx or hold it `delayMs`.
  */
 
 const DEFAULT_5XX_STATUS = 503;
@@ -33,9 +39,9 @@ const DEFAULT_5XX_STATUS = 503;
 const DEFAULT_TIMEOUT_DELAY_MS = 60_000;
 
 /**
- * @param {string[]} serviceNames
+ * @param {Record<string, readonly string[]>} serviceKinds Service name → its own fault kinds (often none).
  */
-export function createFaultRegistry(serviceNames) {
+export function createFaultRegistry(serviceKinds) {
 	/** @type {Fault[]} */
 	let faults = [];
 	let nextId = 1;
@@ -46,7 +52,7 @@ export function createFaultRegistry(serviceNames) {
 		 * @returns {Fault}
 		 */
 		add(spec) {
-			const fault = validate(spec, serviceNames);
+			const fault = validate(spec, serviceKinds);
 			fault.id = nextId++;
 			faults.push(fault);
 			return fault;
@@ -65,13 +71,15 @@ export function createFaultRegistry(serviceNames) {
 		 * Finds the first fault matching this request and consumes one of its `times`.
 		 * @param {string} service
 		 * @param {string} path
+		 * @param {(fault: Fault) => boolean} eligible Which of the matching faults this request may take.
 		 * @returns {Fault | undefined}
 		 */
-		take(service, path) {
+		take(service, path, eligible) {
 			const fault = faults.find(
 				(candidate) =>
 					candidate.service === service &&
-					(candidate.pathContains === undefined || path.includes(candidate.pathContains)),
+					(candidate.pathContains === undefined || path.includes(candidate.pathContains)) &&
+					eligible(candidate),
 			);
 			if (fault === undefined) return undefined;
 			fault.hits += 1;
@@ -85,22 +93,32 @@ export function createFaultRegistry(serviceNames) {
 }
 
 /**
+ * @param {string} kind
+ * @returns {kind is FaultKind}
+ */
+export function isGenericFault(kind) {
+	return /** @type {readonly string[]} */ (FAULT_KINDS).includes(kind);
+}
+
+/**
  * @param {unknown} spec
- * @param {string[]} serviceNames
+ * @param {Record<string, readonly string[]>} serviceKinds
  * @returns {Fault}
  */
-function validate(spec, serviceNames) {
+function validate(spec, serviceKinds) {
 	if (!isObject(spec)) throw controlError('Body must be a JSON object');
-	const { service, fault, times, status, delayMs, pathContains } = spec;
+	const { service, fault, times, status, delayMs, pathContains, afterHandling } = spec;
+	const serviceNames = Object.keys(serviceKinds);
 	if (!serviceNames.includes(service))
 		throw controlError(`service must be one of: ${serviceNames.join(', ')}`);
+	const kinds = [...FAULT_KINDS, ...serviceKinds[service]];
 	if (fault === 'sessionNotWorking') {
 		throw controlError(
 			'sessionNotWorking is a session state: POST /_control/waha/sessions/{name}/status {"status":"FAILED"}',
 		);
 	}
-	if (!FAULT_KINDS.includes(fault))
-		throw controlError(`fault must be one of: ${FAULT_KINDS.join(', ')}`);
+	if (!kinds.includes(fault))
+		throw controlError(`fault for ${service} must be one of: ${kinds.join(', ')}`);
 	if (times !== undefined && !(Number.isInteger(times) && times > 0))
 		throw controlError('times must be a positive integer');
 	if (
@@ -117,11 +135,18 @@ function validate(spec, serviceNames) {
 	}
 	if (pathContains !== undefined && typeof pathContains !== 'string')
 		throw controlError('pathContains must be a string');
+	if (
+		afterHandling !== undefined &&
+		!(typeof afterHandling === 'boolean' && AFTER_HANDLING_KINDS.includes(fault))
+	) {
+		throw controlError(`afterHandling is only for ${AFTER_HANDLING_KINDS.join(' and ')} and must be a boolean`);
+	}
 
 	/** @type {Fault} */
 	const result = { id: 0, service, fault, remaining: times ?? null, hits: 0 };
 	if (fault === 'http5xx') result.status = status ?? DEFAULT_5XX_STATUS;
 	if (fault === 'timeout') result.delayMs = delayMs ?? DEFAULT_TIMEOUT_DELAY_MS;
 	if (pathContains !== undefined) result.pathContains = pathContains;
+	if (afterHandling === true) result.afterHandling = true;
 	return result;
 }

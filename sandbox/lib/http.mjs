@@ -19,6 +19,7 @@ const MAX_BODY_BYTES = 25 * 1024 * 1024;
  * @property {unknown} body Parsed JSON, text for other content types, `undefined` when empty.
  * @property {Buffer} rawBody
  * @property {string} baseUrl Public URL of the service prefix, e.g. `http://127.0.0.1:4010/waha`.
+ * @property {string} [fault] One of the service's own fault kinds, taken for this request.
  */
 
 /**

@@ -21,7 +21,9 @@ const SECRET_NAME = /key|token|secret|password/i;
  * @property {{ 'content-type'?: string, 'user-agent'?: string, auth: import('./service.mjs').AuthResult }} headers
  * @property {unknown} body
  * @property {number | null} status Null while the request is held, or when no response was sent.
- * @property {import('./faults.mjs').FaultKind} [fault]
+ * @property {string} [fault] The fault kind applied to this request.
+ * @property {number} [handledStatus] With an `afterHandling` fault: the status the service's own
+ *   answer had, before it was replaced by the 5xx or held.
  * @property {boolean} [clientAborted] The client went away before the response was written.
  * @property {string} at ISO time the request arrived.
  */

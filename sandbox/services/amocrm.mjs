@@ -910,6 +910,57 @@ function apiRoutes(state) {
 }
 
 /**
+ * The OAuth error document (amocrm.md §2.1): `hint` says what was wrong, `status` repeats the
+ * HTTP status.
+ * @param {string} hint
+ * @param {number} [status]
+ * @returns {Reply}
+ */
+function oauthProblem(hint, status = 400) {
+	return {
+		status,
+		body: {
+			hint,
+			title: 'Некорректный запрос',
+			type: 'https://developers.amocrm.ru/v3/errors/OAuthProblemJson',
+			status,
+			detail: 'В запросе отсутствует ряд параметров или параметры невалидны',
+		},
+		headers: { 'content-type': PROBLEM },
+	};
+}
+
+/**
+ * Spends a live refresh token: it is refused from now on, as amoCRM refuses a token already
+ * used, whoever used it (amocrm.md §2.1: 401 "Token has been revoked").
+ * @param {AmoState} state
+ * @param {string} refreshToken
+ * @returns {boolean} False when the token is unknown or already spent (and counts the refusal).
+ */
+function spendRefreshToken(state, refreshToken) {
+	if (state.refreshTokens.get(refreshToken) !== 'live') {
+		state.rejectedRefreshes++;
+		return false;
+	}
+	state.refreshTokens.set(refreshToken, 'used');
+	state.refreshes++;
+	return true;
+}
+
+/**
+ * A new access token and a new live refresh token, as the token endpoint answers them.
+ * @param {AmoState} state
+ */
+function issueTokens(state) {
+	const accessToken = `sandbox-access-${randomBytes(12).toString('hex')}`;
+	const refreshToken = `sandbox-refresh-${randomBytes(12).toString('hex')}`;
+	const expiresAt = Date.now() + state.accessTokenSeconds * 1000;
+	state.accessTokens.set(accessToken, expiresAt);
+	state.refreshTokens.set(refreshToken, 'live');
+	return { accessToken, refreshToken, expiresAt };
+}
+
+/**
  * `POST /oauth2/access_token` (amocrm.md §2.1): JSON or form body; the client, its secret and the
  * redirect URI must match on both grants; a code and a refresh token work once.
  * @param {AmoState} state
@@ -920,17 +971,6 @@ function token(state, ctx) {
 	const body = /** @type {Record<string, string>} */ (
 		isObject(ctx.body) ? ctx.body : Object.fromEntries(new URLSearchParams(String(ctx.body ?? '')))
 	);
-	const oauthProblem = (/** @type {string} */ hint) => ({
-		status: 400,
-		body: {
-			hint,
-			title: 'Некорректный запрос',
-			type: 'https://developers.amocrm.ru/v3/errors/OAuthProblemJson',
-			status: 400,
-			detail: 'В запросе отсутствует ряд параметров или параметры невалидны',
-		},
-		headers: { 'content-type': PROBLEM },
-	});
 	if (body.client_id !== state.client.clientId || body.client_secret !== state.client.clientSecret)
 		return oauthProblem('Client authentication failed');
 	if (body.redirect_uri !== state.client.redirectUri)
@@ -940,26 +980,18 @@ function token(state, ctx) {
 		if (!code || code.used) return oauthProblem('Authorization code has expired');
 		code.used = true;
 	} else if (body.grant_type === 'refresh_token') {
-		const status = state.refreshTokens.get(body.refresh_token);
-		if (status !== 'live') {
-			state.rejectedRefreshes++;
-			return { ...oauthProblem('Token has been revoked'), status: 401 };
-		}
-		state.refreshTokens.set(body.refresh_token, 'used');
-		state.refreshes++;
+		if (!spendRefreshToken(state, body.refresh_token))
+			return oauthProblem('Token has been revoked', 401);
 	} else {
 		return oauthProblem('Unsupported grant type');
 	}
-	const accessToken = `sandbox-access-${randomBytes(12).toString('hex')}`;
-	const refreshToken = `sandbox-refresh-${randomBytes(12).toString('hex')}`;
-	state.accessTokens.set(accessToken, Date.now() + state.accessTokenSeconds * 1000);
-	state.refreshTokens.set(refreshToken, 'live');
+	const issued = issueTokens(state);
 	return json({
 		token_type: 'Bearer',
 		expires_in: state.accessTokenSeconds,
 		server_time: nowSeconds(),
-		access_token: accessToken,
-		refresh_token: refreshToken,
+		access_token: issued.accessToken,
+		refresh_token: issued.refreshToken,
 	});
 }
 
@@ -1058,6 +1090,20 @@ function controlRoutes(state) {
 		.on('POST', '/oauth/expire', () => {
 			for (const token of state.accessTokens.keys()) state.accessTokens.set(token, 0);
 			return json({ expired: state.accessTokens.size });
+		})
+		.on('POST', '/oauth/refresh-elsewhere', (ctx) => {
+			// Another worker refreshed: the newest live refresh token (or the one named) is spent
+			// exactly as the token endpoint spends it, and the new pair is handed to the test, which
+			// stores it in n8n as that worker would.
+			const body = ctx.body ?? {};
+			if (!isObject(body) || (body.refreshToken !== undefined && typeof body.refreshToken !== 'string'))
+				throw controlError('Body must be {"refreshToken"?: string}');
+			const live = [...state.refreshTokens].filter(([, status]) => status === 'live');
+			const spent = body.refreshToken ?? live.at(-1)?.[0];
+			if (spent === undefined) throw controlError('No live refresh token: exchange a code first', 409);
+			if (!spendRefreshToken(state, spent))
+				throw controlError('That refresh token is not live (unknown or already used)', 409);
+			return json({ ...issueTokens(state), spentRefreshToken: spent });
 		});
 }
 

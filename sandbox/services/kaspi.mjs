@@ -67,7 +67,21 @@ const DELIVERY_PROFILES = {
  * @typedef {object} KaspiState
  * @property {OrderRecord[]} orders In creation order; listing sorts by `creationDate`.
  * @property {Random} random
+ * @property {Map<string, number>} drift Listing (its query without `page[number]`) → how many
+ *   orders entered (+) or left (−) the list before the pages still to be read, by page drift faults.
  */
+
+/**
+ * Page drift faults (`POST /_control/faults`, service `kaspi`): the listing moves between two page
+ * requests, shifting the rest of it by one order. The value is the shift: +1 when an order enters
+ * the list before the page asked for (its previous page's last order comes again), −1 when one
+ * leaves it (the page's first order falls between the two pages). The list is sorted by
+ * `creationDate` ascending, so a brand-new order would land at its end; what moves the middle is
+ * an order of an earlier date entering or leaving the filtered set, e.g. a credit order signed
+ * (SIGN_REQUIRED → NEW) or an order accepted in the cabinet (it leaves NEW).
+ * @type {Record<string, number>}
+ */
+const PAGE_DRIFT = { pageRepeat: 1, pageSkip: -1 };
 
 /**
  * What the control API accepts to create an order; everything is optional and filled plausibly.
@@ -89,9 +103,10 @@ export const kaspiService = {
 	name: 'kaspi',
 	create({ secret = KASPI_DEFAULT_TOKEN, seed }) {
 		/** @type {KaspiState} */
-		const state = { orders: [], random: createRandom(RANDOM_SEED) };
+		const state = { orders: [], random: createRandom(RANDOM_SEED), drift: new Map() };
 		const reset = (/** @type {boolean} */ withSeed) => {
 			state.random = createRandom(RANDOM_SEED);
+			state.drift.clear();
 			state.orders = withSeed ? seedOrders(state.random, Date.now()) : [];
 		};
 		reset(seed);
@@ -108,6 +123,7 @@ export const kaspiService = {
 			api: apiRoutes(state),
 			control: controlRoutes(state),
 			reset,
+			faultKinds: { pageRepeat: isLaterListPage, pageSkip: isLaterListPage },
 		};
 	},
 };
@@ -156,6 +172,44 @@ function apiRoutes(state) {
 }
 
 /**
+ * A page drift fault is taken by a list request for a page after the first one.
+ * @param {RequestContext} ctx
+ */
+function isLaterListPage(ctx) {
+	const page = ctx.query[ORDER_QUERY.pageNumber];
+	return (
+		ctx.method === 'GET' &&
+		ctx.path === '/orders' &&
+		ctx.query[ORDER_QUERY.code] === undefined &&
+		page !== undefined &&
+		/^\d+$/.test(page) &&
+		Number(page) >= 1
+	);
+}
+
+/**
+ * How far the listing this request belongs to has drifted. Page 0 starts a new listing, which
+ * sees the list as it is; a drift fault on a later page shifts that page and every one after it,
+ * as a real insertion or removal would, so the client neither loses an order to a repeat nor
+ * gets one twice after a skip.
+ * @param {KaspiState} state
+ * @param {RequestContext} ctx
+ * @param {number} pageNumber
+ */
+function driftOf(state, ctx, pageNumber) {
+	const listing = JSON.stringify(
+		Object.entries(ctx.query)
+			.filter(([name]) => name !== ORDER_QUERY.pageNumber)
+			.sort(([a], [b]) => a.localeCompare(b)),
+	);
+	if (pageNumber === 0) state.drift.delete(listing);
+	const shift = (state.drift.get(listing) ?? 0) + (PAGE_DRIFT[ctx.fault ?? ''] ?? 0);
+	if (shift === 0) state.drift.delete(listing);
+	else state.drift.set(listing, shift);
+	return shift;
+}
+
+/**
  * @param {KaspiState} state
  * @param {RequestContext} ctx
  * @returns {KaspiOrderList}
@@ -175,12 +229,16 @@ function listOrders(state, ctx) {
 			? state.orders.filter((order) => order.attributes.code === code)
 			: state.orders.filter(orderFilter(query));
 	const sorted = [...matches].sort((a, b) => a.attributes.creationDate - b.attributes.creationDate);
-	const page = sorted.slice(pageNumber * pageSize, (pageNumber + 1) * pageSize);
+	// Position i of the drifted list is order i − shift of the list as stored.
+	const shift = code === undefined ? driftOf(state, ctx, pageNumber) : 0;
+	const totalCount = Math.max(0, sorted.length + shift);
+	const start = Math.max(0, pageNumber * pageSize - shift);
+	const page = sorted.slice(start, Math.max(start, (pageNumber + 1) * pageSize - shift));
 
 	return {
 		data: page.map((order) => orderResource(order, ctx.baseUrl, include)),
 		included: includedFor(page, ctx.baseUrl, include),
-		meta: { pageCount: Math.ceil(sorted.length / pageSize), totalCount: sorted.length },
+		meta: { pageCount: Math.ceil(totalCount / pageSize), totalCount },
 	};
 }
 

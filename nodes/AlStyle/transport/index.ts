@@ -12,7 +12,7 @@ import type {
 	AlStyleProperties,
 	AlStyleStockPrices,
 } from './types';
-import { ALSTYLE_ARTICLE_BATCH, ALSTYLE_PATHS } from './types';
+import { ALSTYLE_ADDITIONAL_FIELDS, ALSTYLE_ARTICLE_BATCH, ALSTYLE_PATHS } from './types';
 
 export const ALSTYLE_CREDENTIAL = 'alStyleApi';
 const TIMEOUT_MS = 120_000;
@@ -93,7 +93,20 @@ function bodyText(body: unknown): string {
 
 const isUpstreamTimeout = (body: unknown) => /upstream request timeout/i.test(bodyText(body));
 
-function profile(link: Connection): ServiceProfile {
+/**
+ * The names in an `additional_fields` value that are not in the list Al-Style is known to accept:
+ * the likely cause when it answers 500 (alstyle.md §3).
+ */
+export function unknownAdditionalFields(value: unknown): string[] {
+	if (typeof value !== 'string') return [];
+	const known: readonly string[] = ALSTYLE_ADDITIONAL_FIELDS;
+	return value
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '' && !known.includes(name));
+}
+
+function profile(link: Connection, unknownFields: string[] = []): ServiceProfile {
 	const redact = (text: string) =>
 		(link.token ? text.split(link.token).join('***') : text).replace(/access-token=[^&\s]*/gi, 'access-token=***').slice(0, 300);
 	return {
@@ -108,6 +121,8 @@ function profile(link: Connection): ServiceProfile {
 		retryPolicy: (statusCode, body) => {
 			// 403 is Al-Style's "too fast": back off two intervals, then queue again.
 			if (statusCode === 403) return { retry: true, delayMs: 2 * link.intervalMs };
+			// Asking again for a field Al-Style does not know only fails again.
+			if (statusCode === 500 && unknownFields.length) return { retry: false };
 			if (statusCode >= 500 || isUpstreamTimeout(body)) return { retry: true, delayMs: link.intervalMs };
 			return { retry: false };
 		},
@@ -123,6 +138,13 @@ function profile(link: Connection): ServiceProfile {
 			if (statusCode === 401) {
 				return { message: 'Al-Style did not accept the access token (401)', description: 'Copy the token again from the dealer cabinet, section API.' };
 			}
+			if (statusCode === 500 && unknownFields.length) {
+				const names = unknownFields.map((name) => `"${name}"`).join(', ');
+				return {
+					message: `Al-Style failed with 500 on Additional Fields ${names}: ${unknownFields.length > 1 ? 'names it does' : 'a name it does'} not know`,
+					description: `Al-Style answers 500 to an unknown name in additional_fields. Remove ${names} from Additional Fields; the names it knows are ${ALSTYLE_ADDITIONAL_FIELDS.join(', ')}.`,
+				};
+			}
 			if (statusCode === 500) {
 				return {
 					message: `Al-Style failed with 500${said ? `: ${said}` : ''}`,
@@ -136,7 +158,8 @@ function profile(link: Connection): ServiceProfile {
 
 async function get<T>(context: ApiContext, path: string, qs: IDataObject, itemIndex?: number): Promise<T> {
 	const link = await connection(context);
-	const response = await apiRequest<T>(context, profile(link), link.baseUrl, { method: 'GET', path, qs, itemIndex });
+	const unknownFields = unknownAdditionalFields(qs.additional_fields);
+	const response = await apiRequest<T>(context, profile(link, unknownFields), link.baseUrl, { method: 'GET', path, qs, itemIndex });
 	return response.body;
 }
 

@@ -4,7 +4,7 @@ import type {
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 
 import {
 	apiRequest,
@@ -14,7 +14,8 @@ import {
 } from '../../shared/http';
 import { maskPhonesInText } from '../../shared/phone';
 import { accountBaseUrl } from './host';
-import { acquire, pauseHost } from './limiter';
+import { requestsPerSecond } from './credentialFields';
+import { acquire, pauseHost, REQUESTS_PER_SECOND } from './limiter';
 import { rotatedSince } from './oauth';
 import { MAX_PAGE_SIZE, type AmoList, type AmoProblem } from './types';
 
@@ -23,11 +24,25 @@ export const LONG_LIVED_CREDENTIAL = 'amoCrmLongLivedApi';
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 /** A 429 without `retry_after` waits this long (seconds). */
 const DEFAULT_RETRY_AFTER = 1;
+/**
+ * 429s one call may wait out (each for its `retry_after`) before its ordinary retries are touched:
+ * amoCRM did not process a call it answered 429, so waiting and sending again is always safe.
+ */
+export const RATE_LIMIT_RETRIES = 10;
+/** Retries after a timeout or a 5xx (reads only), and after 429s beyond the ones above. */
+const RETRIES = 4;
 /** Refresh this long before the stored expiry instead of waiting for a 401. */
 const EXPIRY_MARGIN_MS = 60_000;
 export const BLOCKED_MESSAGE = 'API blocked by amoCRM — contact support';
 /** Marks errors of the credential's token exchange, so they are reported as such. */
 export const TOKEN_ERROR_PREFIX = 'amoCRM token endpoint:';
+export const REFRESH_SPENT_MESSAGE =
+	'amoCRM refused the refresh token: it was already used (or revoked)';
+/**
+ * After amoCRM refused a refresh token as used, the credential is read again after each of these
+ * pauses (ms): the execution or n8n worker that spent it stores the rotated pair within moments.
+ */
+export const STORED_PAIR_REREAD_MS = [1000, 2000];
 
 export type AmoAuthentication = 'oAuth2' | 'longLivedToken';
 
@@ -52,25 +67,49 @@ export function retryAfterSeconds(body: unknown): number {
 	return Number.isFinite(value) && value >= 0 ? value : DEFAULT_RETRY_AFTER;
 }
 
+/**
+ * What the credential's token exchange reported (after the prefix), wherever n8n put the error
+ * it threw: its message, the `messages` of the NodeApiError n8n wraps it in, or a `cause`.
+ */
+function tokenEndpointText(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { message?: unknown; messages?: unknown; cause?: unknown };
+		const texts = [
+			candidate.message,
+			...(Array.isArray(candidate.messages) ? candidate.messages : []),
+		];
+		for (const text of texts) {
+			if (typeof text === 'string' && text.includes(TOKEN_ERROR_PREFIX)) {
+				return text.slice(text.indexOf(TOKEN_ERROR_PREFIX) + TOKEN_ERROR_PREFIX.length).trim();
+			}
+		}
+		current = candidate.cause;
+	}
+	return undefined;
+}
+
 export function amoProfile(
 	host: string,
 	credentialType: string,
 	timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
+	callsPerSecond = REQUESTS_PER_SECOND,
 ): ServiceProfile {
 	return {
 		service: 'amoCRM',
 		credentialType,
 		timeoutMs: timeoutSeconds * 1000,
-		retries: 4,
+		retries: RETRIES,
+		rateLimitRetries: RATE_LIMIT_RETRIES,
 		backoffMs: 1000,
 		headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-		beforeAttempt: async () => await acquire(host),
+		beforeAttempt: async () => await acquire(host, callsPerSecond),
 		retryPolicy(statusCode, body) {
 			// A 429 means the call was not processed, so even a create may be sent again.
 			if (statusCode === 429) {
 				const seconds = retryAfterSeconds(body);
 				pauseHost(host, seconds);
-				return { retry: true, delayMs: seconds * 1000 };
+				return { retry: true, delayMs: seconds * 1000, rateLimited: true };
 			}
 			// Blocked: every further call would only prolong the block.
 			if (statusCode === 403) return { retry: false };
@@ -79,18 +118,21 @@ export function amoProfile(
 			return undefined;
 		},
 		describeThrown(error) {
-			let current: unknown = error;
-			for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-				const message = (current as { message?: unknown }).message;
-				if (typeof message === 'string' && message.includes(TOKEN_ERROR_PREFIX)) {
-					return {
-						message: 'amoCRM refused to renew the OAuth2 token',
-						description: `${message.slice(message.indexOf(TOKEN_ERROR_PREFIX) + TOKEN_ERROR_PREFIX.length).trim()}. Paste a new Authorization Code into the amoCRM OAuth2 credential.`,
-					};
-				}
-				current = (current as { cause?: unknown }).cause;
+			const said = tokenEndpointText(error);
+			if (said === undefined) return undefined;
+			// A used refresh token is 401 "Token has been revoked" (amocrm.md §2.1); OAuth servers
+			// in general say invalid_grant.
+			if (/^HTTP 40[01]\b.*(revoked|invalid_grant)/i.test(said)) {
+				return {
+					message: REFRESH_SPENT_MESSAGE,
+					description:
+						'Another execution or n8n worker renewed this credential first, and the pair it stored was not found when the credential was read again. Re-authorise: paste a new Authorization Code into the amoCRM OAuth2 credential.',
+				};
 			}
-			return undefined;
+			return {
+				message: 'amoCRM refused to renew the OAuth2 token',
+				description: `${said}. Paste a new Authorization Code into the amoCRM OAuth2 credential.`,
+			};
 		},
 		describeFailure(statusCode, body) {
 			const text = problemText(body);
@@ -115,7 +157,7 @@ export function amoProfile(
 			if (statusCode === 429) {
 				return {
 					message: 'amoCRM kept answering 429 Too Many Requests',
-					description: 'Every retry waited the retry_after amoCRM asked for. Try again later.',
+					description: `Every one of ${RATE_LIMIT_RETRIES + RETRIES} retries waited the retry_after amoCRM asked for. Try again later.`,
 				};
 			}
 			if (statusCode === 504) {
@@ -206,10 +248,52 @@ export function isBlocked(error: unknown): boolean {
 	return error instanceof NodeApiError && error.message === BLOCKED_MESSAGE;
 }
 
+function isRefreshSpent(error: unknown): boolean {
+	return error instanceof NodeApiError && error.message === REFRESH_SPENT_MESSAGE;
+}
+
+/** A pair other than the one this call started with, whose access token is still good. */
+function rotatedLivePair(
+	stored: ICredentialDataDecryptedObject,
+	held: ICredentialDataDecryptedObject,
+): ICredentialDataDecryptedObject | undefined {
+	const refreshToken = String(stored.refreshToken ?? '');
+	const accessToken = String(stored.accessToken ?? '');
+	const expiresAt = Number(stored.expiresAt ?? 0);
+	if (!refreshToken || !accessToken || refreshToken === String(held.refreshToken ?? '')) {
+		return undefined;
+	}
+	if (!(expiresAt - EXPIRY_MARGIN_MS > Date.now())) return undefined;
+	return { accessToken, refreshToken, expiresAt };
+}
+
+/**
+ * amoCRM refused the refresh token as already used: in queue mode another worker (or an execution
+ * of another process) spent it, and n8n stored the pair it got in the credential. `getCredentials`
+ * reads the credential from the database on every call, so read it again, a moment later, and
+ * repeat the call with that pair. Without one, the refusal stands.
+ */
+async function withPairStoredElsewhere<T>(
+	context: ApiContext,
+	account: ResolvedAccount,
+	refused: NodeApiError,
+	send: (credentialOptions?: ApiRequest['credentialOptions']) => Promise<T>,
+	itemIndex?: number,
+): Promise<T | NodeApiError> {
+	for (const waitMs of STORED_PAIR_REREAD_MS) {
+		await sleep(waitMs);
+		const stored = await context.getCredentials(account.credentialType, itemIndex);
+		const pair = rotatedLivePair(stored, account.credentials);
+		if (pair) return await send(withData(account, pair)).catch((error: unknown) => error as NodeApiError);
+	}
+	return refused;
+}
+
 /**
  * One amoCRM call through the pack's HTTP loop and the per-host limiter. A 204 (amoCRM's "no
  * data") is returned as `undefined`. With OAuth2, an expired token is refreshed before the call and
- * a 401 leads to one refresh and one repeat.
+ * a 401 leads to one refresh and one repeat; a refresh refused because another worker spent the
+ * token first is repeated with the pair that worker stored.
  */
 export async function amoRequest<T>(
 	context: ApiContext,
@@ -217,7 +301,12 @@ export async function amoRequest<T>(
 	options: AmoCallOptions = {},
 ): Promise<T | undefined> {
 	const account = await resolveAccount(context, options.itemIndex);
-	const profile = amoProfile(account.host, account.credentialType, options.timeoutSeconds);
+	const profile = amoProfile(
+		account.host,
+		account.credentialType,
+		options.timeoutSeconds,
+		requestsPerSecond(account.credentials),
+	);
 	const send = async (credentialOptions?: ApiRequest['credentialOptions']) =>
 		await apiRequest<T>(context, profile, account.baseUrl, {
 			...request,
@@ -245,9 +334,12 @@ export async function amoRequest<T>(
 				: undefined,
 	).catch((error: unknown) => error as NodeApiError);
 	if (outcome instanceof NodeApiError && isOAuth && !expired && isStatus(outcome, 401)) {
-		outcome = await send(forceRefresh(account));
+		outcome = await send(forceRefresh(account)).catch((error: unknown) => error as NodeApiError);
 	}
-	if (outcome instanceof NodeApiError) throw outcome;
+	if (outcome instanceof NodeApiError && isOAuth && isRefreshSpent(outcome)) {
+		outcome = await withPairStoredElsewhere(context, account, outcome, send, options.itemIndex);
+	}
+	if (outcome instanceof Error) throw outcome;
 	const response = outcome;
 	return response.statusCode === 204 || response.body === '' ? undefined : response.body;
 }
