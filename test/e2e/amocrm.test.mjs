@@ -39,7 +39,8 @@ function order(code, buyer) {
 		code,
 		state: 'NEW',
 		status: 'APPROVED_BY_BANK',
-		creationDate: Date.now() - 60_000,
+		// Older than the 10 minutes the reconcile workflow leaves to the sync workflow.
+		creationDate: Date.now() - 15 * 60_000,
 		customer: { firstName: 'Покупатель', lastName: String(buyer), cellPhone: `701${String(buyer).padStart(7, '0')}` },
 		entries: [
 			{ sku: `SKU-${buyer % 7}`, name: `Товар ${buyer % 7}`, quantity: 1, basePrice: 5000 },

@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
+
+import { REQUESTS_PER_SECOND } from './limiter';
 
 /** The account-host fields both amoCRM credentials start with (amocrm.md §1). */
 export const accountProperties: INodeProperties[] = [
@@ -35,4 +37,21 @@ export const accountProperties: INodeProperties[] = [
 		description: 'The account address without /api/v4: a proxy, or the pack’s local sandbox',
 		displayOptions: { show: { platform: ['custom'] } },
 	},
+	{
+		displayName: 'Requests Per Second Per Process',
+		name: 'requestsPerSecond',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: REQUESTS_PER_SECOND },
+		default: REQUESTS_PER_SECOND,
+		description:
+			'The pack keeps each n8n process under this many calls per second to the account; amoCRM allows 7 and blocks an account that keeps exceeding it. In queue mode every worker counts on its own: set 7 divided by the number of workers (e.g. 3 with two workers).',
+	},
 ];
+
+/** The credential's per-process rate, within amoCRM's ceiling (older credentials lack the field). */
+export function requestsPerSecond(credentials: ICredentialDataDecryptedObject): number {
+	const configured = Math.floor(Number(credentials.requestsPerSecond ?? REQUESTS_PER_SECOND));
+	return Number.isFinite(configured)
+		? Math.min(REQUESTS_PER_SECOND, Math.max(1, configured))
+		: REQUESTS_PER_SECOND;
+}
