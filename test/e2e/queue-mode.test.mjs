@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { waitFor } from './harness.mjs';
-import { CATCH_UP_SECONDS, kaspiOrder, RECEIPTS_EVERY_SECONDS, startShop } from './shop.mjs';
+import { AMO_REQUESTS_PER_SECOND_PER_WORKER, CATCH_UP_SECONDS, kaspiOrder, RECEIPTS_EVERY_SECONDS, startShop } from './shop.mjs';
 import { WORKFLOW_IDS } from './test-workflows.mjs';
 
 /** @param {number} index */
@@ -84,5 +84,45 @@ describe('The pack in n8n queue mode (PostgreSQL, Redis, main + 2 workers)', { t
 			assert.equal((await shop.receiptLinksFor(code)).length, 1, `one receipt link for ${code}`);
 		}
 		assert.equal((await shop.dealsFor(newCodes)).length, newCodes.length);
+	});
+
+	it('amoCRM: the sync and the reconcile at once on both workers stay within 7 calls a second', { timeout: 10 * 60_000 }, async () => {
+		const { sandbox, n8n } = shop;
+		const statsBefore = await shop.amoStats();
+		const seq = await sandbox.lastSeq();
+		// Two disjoint lanes, so both runs have work at the same time: new orders for the sync
+		// (numbers not on WhatsApp, so the notification workflow only checks them), and orders from
+		// two days ago, beyond the trigger's look-back, that only the reconcile finds.
+		const newCodes = Array.from({ length: 80 }, (_, index) => String(830_000_001 + index));
+		const oldCodes = Array.from({ length: 80 }, (_, index) => String(840_000_001 + index));
+		await sandbox.createOrders([
+			...newCodes.map((code, index) => kaspiOrder(code, { phone: `7013${String(index).padStart(4, '0')}00` })),
+			...oldCodes.map((code, index) =>
+				kaspiOrder(code, { phone: `7014${String(index).padStart(6, '0')}`, state: 'ARCHIVE', status: 'CANCELLED', minutesAgo: 2 * 24 * 60 }),
+			),
+		]);
+		await Promise.all([shop.poll(WORKFLOW_IDS.amoSync), shop.reconcileOnce()]);
+		await waitFor(async () => (await shop.dealsFor([...newCodes, ...oldCodes])).length === 160, { timeoutMs: 300_000, intervalMs: 2000, what: 'the 160 deals' });
+		await shop.settled();
+
+		const calls = (await sandbox.requests('amocrm', '/api/v4/', seq)).map((call) => ({ ...call, ms: Date.parse(/** @type {any} */ (call).at) }));
+		const syncRun = (await n8n.executions(WORKFLOW_IDS.amoSync))[0];
+		const reconcileRun = (await n8n.executions(WORKFLOW_IDS.amoReconcile))[0];
+		const workers = [n8n.workerRunning(syncRun.id), n8n.workerRunning(reconcileRun.id)];
+		let peak = 0;
+		for (let index = 0, start = 0; index < calls.length; index++) {
+			while (calls[index].ms - calls[start].ms >= 1000) start++;
+			peak = Math.max(peak, index - start + 1);
+		}
+		const seconds = calls.length ? (calls[calls.length - 1].ms - calls[0].ms) / 1000 : 0;
+		console.log(
+			`queue mode, amoCRM: ${calls.length} calls in ${seconds.toFixed(1)} s from workers ${workers.join(' and ')}, ` +
+				`at most ${peak} in one second, ${AMO_REQUESTS_PER_SECOND_PER_WORKER} per worker`,
+		);
+		const stats = await shop.amoStats();
+		assert.equal(stats.tooManyRequests - statsBefore.tooManyRequests, 0, 'no 429');
+		assert.equal(stats.blocked, false);
+		assert.ok(peak <= 7, `at most 7 calls in any second (${peak})`);
+		assert.equal((await shop.dealsFor([...newCodes, ...oldCodes])).length, 160, 'one deal per order');
 	});
 });

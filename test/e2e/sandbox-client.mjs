@@ -55,8 +55,9 @@ export function webkassaSandboxCredential(sandboxUrl) {
  * @param {string} sandboxUrl
  * @param {{ clientId: string, clientSecret: string, redirectUri: string, code: string }} oauth
  *   what `POST /_control/amocrm/oauth/code` answered
+ * @param {{ requestsPerSecond?: number }} [settings]
  */
-export function amoCrmSandboxCredential(sandboxUrl, oauth) {
+export function amoCrmSandboxCredential(sandboxUrl, oauth, { requestsPerSecond = 7 } = {}) {
 	return {
 		id: 'kzAmoOAuthSandbx',
 		name: 'amoCRM OAuth2 API',
@@ -71,6 +72,7 @@ export function amoCrmSandboxCredential(sandboxUrl, oauth) {
 			accessToken: '',
 			refreshToken: '',
 			expiresAt: 0,
+			requestsPerSecond,
 		},
 	};
 }

@@ -46,6 +46,9 @@ export function kaspiOrder(code, { phone, state = 'NEW', status = 'APPROVED_BY_B
 	};
 }
 
+/** What README advises for two queue-mode workers: 7 calls a second between them. */
+export const AMO_REQUESTS_PER_SECOND_PER_WORKER = 3;
+
 /**
  * @param {{ queue: boolean }} options
  */
@@ -64,7 +67,7 @@ export async function startShop({ queue }) {
 	n8n.importCredentials([
 		...sandboxCredentials(sandboxServer.url),
 		webkassaSandboxCredential(sandboxServer.url),
-		amoCrmSandboxCredential(sandboxServer.url, oauth),
+		amoCrmSandboxCredential(sandboxServer.url, oauth, queue ? { requestsPerSecond: AMO_REQUESTS_PER_SECOND_PER_WORKER } : {}),
 		...alertSinkCredentials(telegram, smtp),
 	]);
 	const { sync, reconcile } = amoWorkflowsForTest({ reconcileSeconds: RECONCILE_SECONDS });
