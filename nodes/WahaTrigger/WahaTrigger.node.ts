@@ -12,9 +12,12 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { sessionName, sessionRLC } from '../Waha/actions/common.descriptions';
 import { searchSessions } from '../Waha/methods/listSearch';
 import { WAHA_CREDENTIAL } from '../Waha/transport';
-import { isValidWebhookSignature } from '../Waha/transport/hmac';
+import { isFreshWebhookEvent, isValidWebhookSignature } from '../Waha/transport/hmac';
 import { HMAC_HEADER, WEBHOOK_EVENTS, type WahaWebhookEvent } from '../Waha/transport/types';
 import { checkWebhook, createWebhook, deleteWebhook } from './registration';
+
+/** WAHA retries a failed delivery within seconds; a body older than this is a replay. */
+const DEFAULT_MAX_EVENT_AGE_MINUTES = 10;
 
 type WahaEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -86,6 +89,24 @@ export class WahaTrigger implements INodeType {
 				description:
 					'The WAHA events that start the workflow; any other event is answered and dropped',
 			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Max Event Age (Minutes)',
+						name: 'maxEventAgeMinutes',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: DEFAULT_MAX_EVENT_AGE_MINUTES,
+						description:
+							'With a Webhook HMAC Secret: refuses a signed event whose timestamp is older than this, so a captured request cannot be replayed later. 0 accepts any age.',
+					},
+				],
+			},
 		],
 	};
 
@@ -118,6 +139,12 @@ export class WahaTrigger implements INodeType {
 			const signature = this.getHeaderData()[HMAC_HEADER];
 			if (!isValidWebhookSignature(rawBody ?? JSON.stringify(body), signature, secret)) {
 				this.getResponseObject().status(401).send('Invalid signature').end();
+				return { noWebhookResponse: true };
+			}
+			const options = this.getNodeParameter('options', {}) as { maxEventAgeMinutes?: number };
+			const maxAgeMinutes = Number(options.maxEventAgeMinutes ?? DEFAULT_MAX_EVENT_AGE_MINUTES);
+			if (maxAgeMinutes > 0 && !isFreshWebhookEvent(body.timestamp, maxAgeMinutes * 60_000)) {
+				this.getResponseObject().status(401).send('Stale event').end();
 				return { noWebhookResponse: true };
 			}
 		}

@@ -151,7 +151,7 @@ describe('WAHA Trigger › webhook registration', () => {
 describe('WAHA Trigger › receiving events', () => {
 	const event = {
 		id: 'evt_01jyewpavw2ns6gc9j48ta562t',
-		timestamp: 1741249702485,
+		timestamp: Date.now() - 5000,
 		event: 'message',
 		session: 'default',
 		payload: { id: 'false_77011234567@c.us_AAAA', from: '77011234567@c.us', body: 'Здравствуйте' },
@@ -164,12 +164,14 @@ describe('WAHA Trigger › receiving events', () => {
 		headers?: IDataObject;
 		secret?: string;
 		events?: string[];
+		maxEventAgeMinutes?: number;
 	}) {
 		const body = options.body ?? event;
 		const { context } = fakeContext({
 			parameters: {
 				session: { __rl: true, mode: 'list', value: 'default' },
 				events: options.events ?? ['message'],
+				options: options.maxEventAgeMinutes === undefined ? {} : { maxEventAgeMinutes: options.maxEventAgeMinutes },
 			},
 			credentials: wahaCredentials(options.secret ?? ''),
 		});
@@ -229,6 +231,29 @@ describe('WAHA Trigger › receiving events', () => {
 		expect(response.status).toHaveBeenCalledWith(401);
 		expect(response.send).toHaveBeenCalledWith('Invalid signature');
 		expect(response.end).toHaveBeenCalled();
+	});
+
+	describe('a replayed event', () => {
+		const signed = (body: IDataObject, maxEventAgeMinutes?: number) => {
+			const raw = Buffer.from(JSON.stringify(body));
+			return webhookContext({ body, rawBody: raw, headers: { 'x-webhook-hmac': signWebhookBody(raw, SECRET) }, secret: SECRET, maxEventAgeMinutes });
+		};
+
+		it('is refused with 401 when its signed timestamp is older than 10 minutes, or missing', async () => {
+			for (const body of [{ ...event, timestamp: Date.now() - 11 * 60_000 }, { ...event, timestamp: undefined }, { ...event, timestamp: Date.now() + 10 * 60_000 }]) {
+				const { webhook, response } = signed(body);
+				expect(await trigger.webhook.call(webhook)).toEqual({ noWebhookResponse: true });
+				expect(response.status).toHaveBeenCalledWith(401);
+				expect(response.send).toHaveBeenCalledWith('Stale event');
+			}
+		});
+
+		it('follows the node’s window, and 0 turns the check off', async () => {
+			const old = { ...event, timestamp: Date.now() - 30 * 60_000 };
+			expect((await trigger.webhook.call(signed(old, 60).webhook)).workflowData).toBeDefined();
+			expect((await trigger.webhook.call(signed(old, 0).webhook)).workflowData).toBeDefined();
+			expect((await trigger.webhook.call(signed(old, 20).webhook)).workflowData).toBeUndefined();
+		});
 	});
 
 	it('accepts unsigned events when the credential has no secret', async () => {

@@ -19,3 +19,20 @@ export function isValidWebhookSignature(
 	const received = Buffer.from(signature.trim().toLowerCase(), 'utf8');
 	return expected.length === received.length && timingSafeEqual(expected, received);
 }
+
+/** WAHA's clock may run a little ahead of n8n's. */
+const FUTURE_SKEW_MS = 2 * 60_000;
+
+/**
+ * Whether a WAHA event's envelope `timestamp` (Unix ms, inside the signed body) is recent. WAHA
+ * signs only the body, so its age is what tells a replayed capture from a new event; WAHA's own
+ * retries of a failed delivery come within seconds.
+ */
+export function isFreshWebhookEvent(timestamp: unknown, maxAgeMs: number, now = Date.now()): boolean {
+	return (
+		typeof timestamp === 'number' &&
+		Number.isFinite(timestamp) &&
+		timestamp >= now - maxAgeMs &&
+		timestamp <= now + FUTURE_SKEW_MS
+	);
+}
