@@ -36,6 +36,18 @@ function isKnownNationalNumber(national: string): boolean {
 /** Characters people put between digits: spaces, dashes, dots, brackets, slashes. */
 const DECORATION = /[\s\-.()/\u00a0]/g;
 
+/**
+ * The text of a value, or undefined for one that has none: JSON can carry an object whose
+ * `toString` is not a function (`{"toString": 1}`), on which `String()` throws a TypeError.
+ */
+function textOf(value: unknown): string | undefined {
+	try {
+		return String(value);
+	} catch {
+		return undefined;
+	}
+}
+
 function accept(digits: string): NormalisedPhone {
 	return { ok: true, digits, chatId: `${digits}@c.us` };
 }
@@ -47,7 +59,9 @@ function accept(digits: string): NormalisedPhone {
  */
 export function normalisePhone(input: unknown): NormalisedPhone {
 	if (input === null || input === undefined) return { ok: false, reason: 'empty' };
-	const raw = String(input).trim();
+	const text = textOf(input);
+	if (text === undefined) return { ok: false, reason: 'invalid' };
+	const raw = text.trim();
 	if (raw === '') return { ok: false, reason: 'empty' };
 	// Kaspi hides the buyer's number as +0(000)-000-00-00; other systems use stars or x's.
 	if (/[*xX•]/.test(raw)) return { ok: false, reason: 'masked' };
@@ -91,7 +105,7 @@ export function normalisePhone(input: unknown): NormalisedPhone {
  * `77011234567` becomes `7701*****67`.
  */
 export function maskPhone(input: unknown): string {
-	const digits = String(input ?? '').replace(/\D/g, '');
+	const digits = (textOf(input ?? '') ?? '').replace(/\D/g, '');
 	if (digits.length < 7) return '*'.repeat(digits.length);
 	return `${digits.slice(0, 4)}${'*'.repeat(digits.length - 6)}${digits.slice(-2)}`;
 }

@@ -8,7 +8,7 @@ import {
 	type ServiceProfile,
 } from '../../shared/http';
 import { maskPhonesInText } from '../../shared/phone';
-import { toKaspiOrder, type KaspiOrder } from './mapper';
+import { resourceList, resourceObject, toKaspiOrder, type KaspiOrder } from './mapper';
 import {
 	MAX_PAGE_SIZE,
 	MAX_WINDOW_MS,
@@ -123,19 +123,16 @@ export interface OrderListQuery {
 	limit?: number;
 }
 
-function entriesOf(
-	order: KaspiOrderResource,
-	included: KaspiListResponse<unknown>['included'],
-): KaspiEntryResource[] | undefined {
-	const ids = order.relationships?.entries?.data?.map((ref) => ref.id);
-	if (!ids) return undefined;
+function entriesOf(order: KaspiOrderResource, included: unknown[]): KaspiEntryResource[] | undefined {
+	const refs: unknown = order.relationships?.entries?.data;
+	if (!Array.isArray(refs)) return undefined;
 	const byId = new Map(
 		included
-			.filter((resource): resource is KaspiEntryResource => resource.type === 'orderentries')
+			.filter((resource): resource is KaspiEntryResource => (resource as KaspiEntryResource | null)?.type === 'orderentries')
 			.map((entry) => [entry.id, entry]),
 	);
-	return ids
-		.map((id) => byId.get(id))
+	return refs
+		.map((ref) => byId.get((ref as { id?: string } | null)?.id as string))
 		.filter((entry): entry is KaspiEntryResource => entry !== undefined);
 }
 
@@ -173,16 +170,18 @@ export async function listOrders(
 					{ method: 'GET', path: '/orders', qs },
 					options,
 				);
-				for (const resource of response.data ?? []) {
-					if (wantedStatuses && !wantedStatuses.has(resource.attributes.status)) continue;
-					const entries = query.includeEntries
-						? entriesOf(resource, response.included ?? [])
-						: undefined;
-					found.set(resource.id, toKaspiOrder(resource, entries));
+				const data = resourceList(response?.data, 'data');
+				const included = query.includeEntries ? resourceList(response?.included, 'included') : [];
+				for (const item of data) {
+					const resource = resourceObject<KaspiOrderResource>(item, 'an order');
+					const entries = query.includeEntries ? entriesOf(resource, included) : undefined;
+					const order = toKaspiOrder(resource, entries);
+					if (wantedStatuses && !wantedStatuses.has(order.status)) continue;
+					found.set(order.id, order);
 					if (query.limit !== undefined && found.size >= query.limit) return [...found.values()];
 				}
-				const pageCount = response.meta?.pageCount ?? 0;
-				if (!response.data?.length || page + 1 >= pageCount) break;
+				const pageCount = response?.meta?.pageCount ?? 0;
+				if (!data.length || page + 1 >= pageCount) break;
 			}
 		}
 	}
@@ -199,7 +198,7 @@ export async function getOrderEntries(
 		{ method: 'GET', path: `/orders/${encodeURIComponent(orderId)}/entries` },
 		options,
 	);
-	return response.data ?? [];
+	return resourceList(response?.data, 'data') as KaspiEntryResource[];
 }
 
 export async function getOrderById(
@@ -212,8 +211,9 @@ export async function getOrderById(
 		{ method: 'GET', path: `/orders/${encodeURIComponent(orderId)}` },
 		options,
 	);
-	const entries = await getOrderEntries(context, response.data.id, options);
-	return toKaspiOrder(response.data, entries);
+	const resource = resourceObject<KaspiOrderResource>(response?.data, 'an order');
+	const entries = await getOrderEntries(context, String(resource.id), options);
+	return toKaspiOrder(resource, entries);
 }
 
 /** The order with this human code, or undefined; the code filter is used alone (kaspi.md A.3). */
@@ -231,9 +231,10 @@ export async function findOrderByCode(
 		},
 		options,
 	);
-	const resource = response.data?.[0];
-	if (!resource) return undefined;
-	const entries = await getOrderEntries(context, resource.id, options);
+	const [first] = resourceList(response?.data, 'data');
+	if (first === undefined) return undefined;
+	const resource = resourceObject<KaspiOrderResource>(first, 'an order');
+	const entries = await getOrderEntries(context, String(resource.id), options);
 	return toKaspiOrder(resource, entries);
 }
 
@@ -259,7 +260,7 @@ export async function acceptOrder(
 			{ method: 'POST', path: '/orders', body: body as unknown as IDataObject, idempotent: false },
 			options,
 		);
-		return toKaspiOrder(response.data, undefined, order.entries);
+		return toKaspiOrder(response?.data, undefined, order.entries);
 	} catch (error) {
 		const failure =
 			error instanceof NodeApiError

@@ -43,25 +43,69 @@ export interface KaspiOrder extends IDataObject {
 	itemsSummary: string;
 }
 
+/**
+ * Thrown for what Kaspi sent and the mapper cannot read (an order that is not an object or has no
+ * id, a list member that is not an array); the message names the member.
+ */
+export class KaspiDataError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'KaspiDataError';
+	}
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A JSON:API resource object with an `id`, or a KaspiDataError naming `what`. */
+export function resourceObject<T>(value: unknown, what: string): T {
+	if (!isObject(value)) throw new KaspiDataError(`Kaspi sent ${what} that is not a JSON:API resource object`);
+	if (typeof value.id !== 'string' && typeof value.id !== 'number') {
+		throw new KaspiDataError(`Kaspi sent ${what} without an "id"`);
+	}
+	return value as T;
+}
+
+/** A JSON:API array member such as `data` or `included`: absent or null is empty, a non-array is refused. */
+export function resourceList(value: unknown, member: string): unknown[] {
+	if (value === undefined || value === null) return [];
+	if (!Array.isArray(value)) throw new KaspiDataError(`Kaspi answered with a "${member}" member that is not an array`);
+	return value;
+}
+
 function text(value: unknown): string | null {
 	if (typeof value !== 'string') return null;
 	const trimmed = value.trim();
 	return trimmed === '' ? null : trimmed;
 }
 
+/** A scalar as text; an object or array (which `String()` may even fail on) is ''. */
+function scalar(value: unknown): string {
+	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+		? String(value)
+		: '';
+}
+
+/** The latest instant a JavaScript Date can hold, in epoch milliseconds. */
+const MAX_DATE_MS = 8.64e15;
+
 function isoOrNull(epochMs: unknown): string | null {
-	return typeof epochMs === 'number' && Number.isFinite(epochMs)
+	return typeof epochMs === 'number' && Math.abs(epochMs) <= MAX_DATE_MS
 		? new Date(epochMs).toISOString()
 		: null;
 }
 
 function toNumber(value: unknown): number {
-	const parsed = typeof value === 'number' ? value : Number(value);
+	const parsed = typeof value === 'number' || typeof value === 'string' ? Number(value) : Number.NaN;
 	return Number.isFinite(parsed) ? parsed : 0;
 }
 
 export function toKaspiEntry(entry: KaspiEntryResource): KaspiOrderEntry {
-	const attributes = entry.attributes ?? ({} as KaspiEntryResource['attributes']);
+	if (!isObject(entry)) throw new KaspiDataError('Kaspi sent an order entry that is not a JSON:API resource object');
+	const attributes = (isObject(entry.attributes) ? entry.attributes : {}) as Partial<KaspiEntryResource['attributes']>;
 	return {
 		sku: text(attributes.offer?.code) ?? '',
 		name: text(attributes.offer?.name) ?? '',
@@ -81,8 +125,9 @@ export function toKaspiOrder(
 	entries?: KaspiEntryResource[],
 	knownEntries?: KaspiOrderEntry[],
 ): KaspiOrder {
-	const attributes = resource.attributes ?? ({} as KaspiOrderResource['attributes']);
-	const customer = attributes.customer ?? null;
+	resourceObject<KaspiOrderResource>(resource, 'an order');
+	const attributes = (isObject(resource.attributes) ? resource.attributes : {}) as Partial<KaspiOrderResource['attributes']>;
+	const customer = isObject(attributes.customer) ? attributes.customer : null;
 	const firstName = text(customer?.firstName);
 	const lastName = text(customer?.lastName);
 	const fullName = [firstName, lastName].filter(Boolean).join(' ') || text(customer?.name);
@@ -92,12 +137,12 @@ export function toKaspiOrder(
 
 	return {
 		id: String(resource.id),
-		code: String(attributes.code ?? ''),
-		state: String(attributes.state ?? ''),
-		status: String(attributes.status ?? ''),
+		code: scalar(attributes.code),
+		state: scalar(attributes.state),
+		status: scalar(attributes.status),
 		totalPrice: toNumber(attributes.totalPrice),
-		paymentMode: String(attributes.paymentMode ?? ''),
-		deliveryMode: String(attributes.deliveryMode ?? ''),
+		paymentMode: scalar(attributes.paymentMode),
+		deliveryMode: scalar(attributes.deliveryMode),
 		isKaspiDelivery: attributes.isKaspiDelivery === true,
 		preOrder: attributes.preOrder === true,
 		signatureRequired: attributes.signatureRequired === true,
@@ -110,7 +155,9 @@ export function toKaspiOrder(
 		customerLastName: lastName,
 		customerPhone: phone.ok ? `+${phone.digits}` : null,
 		customerPhoneStatus: phone.ok ? 'ok' : phone.reason,
-		deliveryAddress: text(attributes.deliveryAddress?.formattedAddress),
+		deliveryAddress: isObject(attributes.deliveryAddress)
+			? text(attributes.deliveryAddress.formattedAddress)
+			: null,
 		entries: flatEntries,
 		itemsSummary: flatEntries.map((entry) => `${entry.name} × ${entry.quantity}`).join(', '),
 	};

@@ -120,7 +120,9 @@ export function mapItem(json: IDataObject, options: MappingOptions): MappedItem 
 	const availabilities: OfferAvailability[] = options.stores.map((store) => {
 		const stock = Math.max(0, Math.floor(toNumber(readField(json, store.stockField)) ?? 0));
 		const available = stock >= Math.max(options.minStock, 1);
-		const advertised = Math.min(options.maxStock > 0 ? Math.min(stock, options.maxStock) : stock, MAX_INT);
+		// A cap typed with decimals (an expression, say) must not put "2.5" into stockCount.
+		const cap = Math.floor(options.maxStock);
+		const advertised = Math.min(cap > 0 ? Math.min(stock, cap) : stock, MAX_INT);
 		return {
 			storeId: store.storeId,
 			available,

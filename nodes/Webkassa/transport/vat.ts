@@ -19,7 +19,17 @@ export function vatIncluded(sum: number, percent: number): number {
 	return fromTiyn(Math.round((tiyn * percent) / (100 + percent)));
 }
 
-/** Position sum = Price × Count − Discount + Markup. */
+/** A count in thousandths, the precision Webkassa keeps (`Count` has 3 decimals). */
+export function toThousandths(count: number): number {
+	return Math.round(count * 1000);
+}
+
+/**
+ * Position sum = Price × Count − Discount + Markup, rounded half-up to the tiyn. The product is
+ * taken in whole tiyn × thousandths, so 1 ₸ × 1.005 is 1.01, not the 1.00 that the binary
+ * 100 × 1.005 = 100.49999999999999 would give.
+ */
 export function positionSum(price: number, count: number, discount = 0, markup = 0): number {
-	return fromTiyn(Math.round(toTiyn(price) * count) - toTiyn(discount) + toTiyn(markup));
+	const gross = Math.round((toTiyn(price) * toThousandths(count)) / 1000);
+	return fromTiyn(gross - toTiyn(discount) + toTiyn(markup));
 }

@@ -318,7 +318,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (problem) throw new NodeOperationError(node, problem);
 	const excludeWithoutPrice = get<boolean>('excludeWithoutPrice', true);
 
-	const date = String(options.date || almatyTimestamp(new Date()));
+	// Like the company, the date goes into the XML: what XML cannot carry is dropped first.
+	const date = stripNonXml(String(options.date ?? '')).text.trim() || almatyTimestamp(new Date());
 	const writer = new PriceListWriter({ company, merchantId, date });
 	const items = this.getInputData();
 	const skipped: SkippedItem[] = [];

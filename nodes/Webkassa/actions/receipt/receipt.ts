@@ -18,7 +18,7 @@ import {
 	type WebkassaPosition,
 	type WebkassaReturnBasis,
 } from '../../transport/types';
-import { fromTiyn, positionSum, toTiyn, vatIncluded } from '../../transport/vat';
+import { fromTiyn, positionSum, toThousandths, toTiyn, vatIncluded } from '../../transport/vat';
 import { cashboxRLC, readCashbox, readExternalNumber } from '../common.descriptions';
 import { findByExternalNumber, registrationNumberOf, toIsoDate } from './lookup';
 
@@ -300,13 +300,24 @@ function fail(context: IExecuteFunctions, itemIndex: number, message: string, de
 	throw new NodeOperationError(context.getNode(), message, { itemIndex, description });
 }
 
-/** 'none' and 0 mean no VAT; 'receipt' and empty mean the receipt's rate. */
+/** 'none' and 0 mean no VAT; 'receipt' and empty mean the receipt's rate. Webkassa's `TaxPercent` is a whole number. */
 function parseRate(value: unknown): number | undefined {
 	if (value === undefined || value === null || value === '' || value === 'receipt') return undefined;
 	if (value === 'none') return 0;
 	const rate = Number(value);
-	return Number.isFinite(rate) && rate >= 0 && rate < 100 ? rate : Number.NaN;
+	return Number.isInteger(rate) && rate >= 0 && rate < 100 ? rate : Number.NaN;
 }
+
+/** Webkassa's limits on a position (webkassa.md §4): `Price` up to 999 999 999, `Count` up to 4 294 967.295. */
+const MAX_PRICE = 999_999_999;
+const MAX_COUNT = 4_294_967.295;
+/**
+ * The largest position sum taken, in tenge: far above any real sale, and low enough that every sum,
+ * tax and total stays an exact whole number of tiyn in a JavaScript number.
+ */
+const MAX_POSITION_SUM = 9_999_999_999.99;
+/** The largest payment amount taken, in tenge, for the same reason. */
+const MAX_PAYMENT = 999_999_999_999.99;
 
 function readPositionInputs(context: IExecuteFunctions, itemIndex: number): PositionInput[] {
 	let raw: unknown[];
@@ -336,15 +347,29 @@ function readPositionInputs(context: IExecuteFunctions, itemIndex: number): Posi
 			return value;
 		};
 		const vatRate = parseRate(record.vatRate);
-		if (Number.isNaN(vatRate)) fail(context, itemIndex, `${label}: vatRate must be a percentage such as 16, or 0 for no VAT`);
-		const count = number('count', 1);
-		if (count === 0) fail(context, itemIndex, `${label}: count must be more than 0`);
+		if (Number.isNaN(vatRate)) fail(context, itemIndex, `${label}: vatRate must be a whole percentage such as 16, or 0 for no VAT`);
+		// Amounts are kept to the tiyn and counts to the thousandth, as Webkassa keeps them, so the
+		// sums computed here are the ones Webkassa computes from the request.
+		const rawCount = number('count', 1);
+		if (rawCount === 0) fail(context, itemIndex, `${label}: count must be more than 0`);
+		const count = toThousandths(rawCount) / 1000;
+		if (count === 0) fail(context, itemIndex, `${label}: count must be at least 0.001`);
+		if (count > MAX_COUNT) fail(context, itemIndex, `${label}: count must be at most ${MAX_COUNT}`);
+		const price = fromTiyn(toTiyn(number('price', Number.NaN)));
+		if (price > MAX_PRICE) fail(context, itemIndex, `${label}: price must be at most ${MAX_PRICE}`);
+		if (price * count > MAX_POSITION_SUM) {
+			fail(context, itemIndex, `${label}: price × count must be at most ${MAX_POSITION_SUM}`);
+		}
+		const discount = fromTiyn(toTiyn(number('discount', 0)));
+		if (discount > positionSum(price, count)) {
+			fail(context, itemIndex, `${label}: discount must not be more than price × count`);
+		}
 		return {
 			name: name.slice(0, 255),
 			code: record.code === undefined || record.code === '' ? undefined : String(record.code).slice(0, 50),
 			count,
-			price: number('price', Number.NaN),
-			discount: number('discount', 0),
+			price,
+			discount,
 			unitCode: number('unitCode', UNIT_PIECE),
 			vatRate,
 		};
@@ -384,6 +409,17 @@ export function buildPayments(
 	entries: Array<{ method: PaymentMethod; amount: number }>,
 ): { payments: WebkassaPayment[]; change: number } | { error: string } {
 	const byType = new Map<PaymentMethod, number>();
+	const isMethod = (name: string) => Object.prototype.hasOwnProperty.call(PAYMENT_TYPES, name);
+	if (method !== 'split' && !isMethod(method)) return { error: 'Payment must be card, cash, mobile or split' };
+	for (const [index, entry] of entries.entries()) {
+		const field = method === 'cash' ? 'Cash Received' : `Payment ${index + 1}`;
+		if (!isMethod(entry.method)) {
+			return { error: `${field}: method must be card, cash or mobile` };
+		}
+		if (!Number.isFinite(entry.amount) || entry.amount < 0 || entry.amount > MAX_PAYMENT) {
+			return { error: `${field}: amount must be a number from 0 to ${MAX_PAYMENT}` };
+		}
+	}
 	if (method === 'split') {
 		for (const entry of entries) byType.set(entry.method, (byType.get(entry.method) ?? 0) + toTiyn(entry.amount));
 	} else {
