@@ -3,7 +3,7 @@
 // installer does it (scripts off, peers stripped), for the end-to-end tests and the demo.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -341,6 +341,20 @@ export class N8n {
 		return this.workers.findIndex((_, index) => started.test((this.outputOf.get(`worker-${index}`) ?? []).join('')));
 	}
 
+	/**
+	 * The workers in the middle of an execution: started it, not yet finished it (their own logs;
+	 * n8n's public API does not list running executions).
+	 */
+	busyWorkers() {
+		return this.workers.flatMap((worker, index) => {
+			if (!worker || worker.exitCode !== null || worker.signalCode !== null) return [];
+			const log = (this.outputOf.get(`worker-${index}`) ?? []).join('');
+			const started = new Set([...log.matchAll(/Worker started execution (\d+) \(/g)].map((match) => match[1]));
+			for (const match of log.matchAll(/Worker finished execution (\d+) \(/g)) started.delete(match[1]);
+			return started.size > 0 ? [index] : [];
+		});
+	}
+
 	/** SIGKILL, as the kernel's OOM killer or a pulled plug would: no shutdown hook runs. */
 	/** @param {number} index */
 	async killWorker(index) {
@@ -454,8 +468,41 @@ export class N8n {
 	}
 
 	async dispose() {
+		await this.saveArtifacts();
 		await this.stop();
 		rmSync(this.home, { recursive: true, force: true });
+	}
+
+	/**
+	 * With KZ_E2E_ARTIFACTS set (test/run-all.sh sets it), keeps what this n8n logged and stored
+	 * before its folder goes: every process's output, n8n's event logs, and every execution with
+	 * its data. test/secrets/ scans them for the credentials and phones planted in the sandbox.
+	 */
+	async saveArtifacts() {
+		const dir = process.env.KZ_E2E_ARTIFACTS;
+		if (!dir) return;
+		mkdirSync(dir, { recursive: true });
+		const name = `n8n-${process.pid}-${this.port}`;
+		/** @type {string[]} */
+		const eventLogs = [];
+		for (const home of [this.home, ...this.workers.map((_, index) => join(this.home, `worker-${index}`))]) {
+			const n8nDir = join(home, '.n8n');
+			if (!existsSync(n8nDir)) continue;
+			for (const file of readdirSync(n8nDir)) if (file.startsWith('n8nEventLog')) eventLogs.push(readFileSync(join(n8nDir, file), 'utf8'));
+		}
+		writeFileSync(join(dir, `${name}.log`), [...this.output, ...eventLogs].join('\n'));
+		if (!this.process || this.process.exitCode !== null) return;
+		/** @type {any[]} */
+		const executions = [];
+		let cursor;
+		do {
+			const query = new URLSearchParams({ limit: '100', includeData: 'true' });
+			if (cursor) query.set('cursor', cursor);
+			const page = await this.api('GET', `/executions?${query}`);
+			executions.push(...page.data);
+			cursor = page.nextCursor;
+		} while (cursor);
+		writeFileSync(join(dir, `${name}.executions.json`), JSON.stringify(executions));
 	}
 }
 

@@ -12,7 +12,7 @@ import libxmljs from 'libxmljs2';
 
 import { startSandbox } from '../../sandbox/server.mjs';
 import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
-import { Sandbox } from './sandbox-client.mjs';
+import { alStyleSandboxCredential, Sandbox } from './sandbox-client.mjs';
 
 /** @type {any} libxml2's DOM, read loosely */
 const libxml = libxmljs;
@@ -89,14 +89,7 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 		await sandbox.http.post('/alstyle/interval', { ms: INTERVAL_MS });
 		const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
 		n8n = await new N8n({ tarball, log: process.env.E2E_VERBOSE ? console.log : undefined }).init();
-		n8n.importCredentials([
-			{
-				id: 'kzAlStyleSandbox',
-				name: 'Al-Style API',
-				type: 'alStyleApi',
-				data: { accessToken: 'sandbox-alstyle-token', baseUrl: `${sandboxServer.url}/alstyle`, minIntervalSeconds: INTERVAL_MS / 1000 },
-			},
-		]);
+		n8n.importCredentials([alStyleSandboxCredential(sandboxServer.url, { minIntervalSeconds: INTERVAL_MS / 1000 })]);
 		n8n.importWorkflows([workflowForTest(dir)]);
 		await n8n.start();
 	});

@@ -3,6 +3,7 @@
 // pack's nodes at it.
 import axios from 'axios';
 
+import { ALSTYLE_DEFAULT_TOKEN } from '../../sandbox/services/alstyle.mjs';
 import {
 	WEBKASSA_DEFAULT_API_KEY,
 	WEBKASSA_DEFAULT_LOGIN,
@@ -77,6 +78,20 @@ export function amoCrmSandboxCredential(sandboxUrl, oauth, { requestsPerSecond =
 	};
 }
 
+/**
+ * The Al-Style credential pointed at the sandbox's dealer API.
+ * @param {string} sandboxUrl
+ * @param {{ minIntervalSeconds: number }} pacing
+ */
+export function alStyleSandboxCredential(sandboxUrl, { minIntervalSeconds }) {
+	return {
+		id: 'kzAlStyleSandbox',
+		name: 'Al-Style API',
+		type: 'alStyleApi',
+		data: { accessToken: ALSTYLE_DEFAULT_TOKEN, baseUrl: `${sandboxUrl}/alstyle`, minIntervalSeconds },
+	};
+}
+
 export class Sandbox {
 	/** @param {string} url */
 	constructor(url) {
@@ -122,12 +137,17 @@ export class Sandbox {
 		return all.length ? all[all.length - 1].seq : 0;
 	}
 
-	/** @param {{ service: string, fault: string, status?: number, times?: number, delayMs?: number, pathContains?: string }} fault */
+	/** @param {{ service: string, fault: string, status?: number, times?: number, delayMs?: number, pathContains?: string, afterHandling?: boolean }} fault */
 	async fault(fault) {
 		await this.http.post('/faults', fault);
 	}
 
 	async clearFaults() {
 		await this.http.delete('/faults');
+	}
+
+	/** An Al-Style call from another client on the same token (a second worker, an old cron script). */
+	async callAlStyleElsewhere() {
+		await axios.get(`${this.url}/alstyle/api/date`, { params: { 'access-token': ALSTYLE_DEFAULT_TOKEN }, timeout: 10_000, validateStatus: () => true });
 	}
 }

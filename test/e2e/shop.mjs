@@ -12,8 +12,16 @@ import { SEED } from '../../sandbox/services/amocrm.mjs';
 import { alertSinkCredentials, startSmtpSink, startTelegramSink } from './alert-sinks.mjs';
 import { N8n, packPackage, waitFor } from './harness.mjs';
 import { startQueueServices } from './queue/services.mjs';
-import { amoCrmSandboxCredential, Sandbox, sandboxCredentials, webkassaSandboxCredential } from './sandbox-client.mjs';
 import {
+	alStyleSandboxCredential,
+	amoCrmSandboxCredential,
+	Sandbox,
+	sandboxCredentials,
+	webkassaSandboxCredential,
+} from './sandbox-client.mjs';
+import {
+	AL_STYLE_PROBE_PATH,
+	alStyleProbeWorkflow,
 	amoWorkflowsForTest,
 	errorAlertsForTest,
 	orderWhatsAppForTest,
@@ -26,6 +34,8 @@ export const CATCH_UP_SECONDS = 10;
 export const RECEIPTS_EVERY_SECONDS = 15;
 export const RECONCILE_SECONDS = 15;
 export const ALERT_CHAT = '-1001234567890';
+/** Al-Style's own pacing (alstyle.md): one call per token every 5 seconds. */
+export const AL_STYLE_INTERVAL_SECONDS = 5;
 
 /**
  * A Kaspi order spec for the sandbox.
@@ -69,6 +79,7 @@ export async function startShop({ queue }) {
 		webkassaSandboxCredential(sandboxServer.url),
 		amoCrmSandboxCredential(sandboxServer.url, oauth, queue ? { requestsPerSecond: AMO_REQUESTS_PER_SECOND_PER_WORKER } : {}),
 		...alertSinkCredentials(telegram, smtp),
+		alStyleSandboxCredential(sandboxServer.url, { minIntervalSeconds: AL_STYLE_INTERVAL_SECONDS }),
 	]);
 	const { sync, reconcile } = amoWorkflowsForTest({ reconcileSeconds: RECONCILE_SECONDS });
 	n8n.importWorkflows([errorAlertsForTest({ telegramChat: ALERT_CHAT, email: 'owner@shop.test' }), reconcile], { activate: false });
@@ -76,9 +87,10 @@ export async function startShop({ queue }) {
 		orderWhatsAppForTest({ catchUpSeconds: CATCH_UP_SECONDS }),
 		sync,
 		receiptsForTest({ everySeconds: RECEIPTS_EVERY_SECONDS, cashbox: CASHBOX }),
+		alStyleProbeWorkflow(),
 	]);
 	await n8n.start();
-	const shop = new Shop(sandboxServer, sandbox, n8n, telegram, smtp, queueServices);
+	const shop = new Shop(sandboxServer, sandbox, n8n, telegram, smtp, queueServices, oauth);
 	// The first polls only record what is there; their memory must be stored before orders are
 	// created, or a later poll would take new orders for old ones.
 	for (const id of [WORKFLOW_IDS.orderWhatsApp, WORKFLOW_IDS.amoSync]) {
@@ -95,14 +107,17 @@ export class Shop {
 	 * @param {Awaited<ReturnType<typeof startTelegramSink>>} telegram
 	 * @param {Awaited<ReturnType<typeof startSmtpSink>>} smtp
 	 * @param {Awaited<ReturnType<typeof startQueueServices>> | undefined} queueServices
+	 * @param {{ clientId: string, clientSecret: string, redirectUri: string, code: string }} amoOAuth
+	 *   the amoCRM integration the credential was made with
 	 */
-	constructor(sandboxServer, sandbox, n8n, telegram, smtp, queueServices) {
+	constructor(sandboxServer, sandbox, n8n, telegram, smtp, queueServices, amoOAuth) {
 		this.sandboxServer = sandboxServer;
 		this.sandbox = sandbox;
 		this.n8n = n8n;
 		this.telegram = telegram;
 		this.smtp = smtp;
 		this.queueServices = queueServices;
+		this.amoOAuth = amoOAuth;
 	}
 
 	/** Order notifications WhatsApp got for an order code (the receipt links are other texts). */
@@ -166,6 +181,32 @@ export class Shop {
 			},
 			{ timeoutMs, intervalMs: 1000, what: 'executions to finish' },
 		);
+	}
+
+	/**
+	 * Leaves exactly these workflows active, so a fault meant for one is not taken by another's
+	 * call. Activating a Kaspi Trigger polls at once.
+	 * @param {string[]} workflowIds
+	 */
+	async only(workflowIds) {
+		for (const id of Object.values(WORKFLOW_IDS)) {
+			const { active } = await this.n8n.api('GET', `/workflows/${id}`);
+			const wanted = workflowIds.includes(id);
+			if (active !== wanted) await this.n8n.api('POST', `/workflows/${id}/${wanted ? 'activate' : 'deactivate'}`);
+		}
+	}
+
+	/**
+	 * Runs the Al-Style probe on a worker and returns n8n's answer to the webhook.
+	 * @param {{ articles: string, fields: string[] }} body
+	 */
+	async probeAlStyle(body) {
+		const response = await fetch(`${this.n8n.url}/webhook/${AL_STYLE_PROBE_PATH}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		return { status: response.status, body: await response.text() };
 	}
 
 	/** Runs the reconcile workflow once (its schedule is shortened) and waits for that run. */

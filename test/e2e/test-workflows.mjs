@@ -11,6 +11,7 @@ export const WORKFLOW_IDS = {
 	amoReconcile: 'kzKaspiAmoRecon1',
 	receipts: 'kzKaspiWebkassa1',
 	errorAlerts: 'kzErrorAlerts001',
+	alStyleProbe: 'kzAlStyleProbe01',
 };
 
 /** @param {number} seconds */
@@ -93,4 +94,45 @@ export function receiptsForTest({ everySeconds: seconds, cashbox }) {
 		}
 	}
 	return workflow;
+}
+
+export const AL_STYLE_PROBE_PATH = 'kz-alstyle-probe';
+
+/**
+ * Not shipped: a webhook that asks Al-Style for the articles and additional fields it is posted,
+ * so a test can make the Al-Style node run on a worker at a moment of its choosing.
+ */
+export function alStyleProbeWorkflow() {
+	return {
+		id: WORKFLOW_IDS.alStyleProbe,
+		name: 'Al-Style probe (test)',
+		nodes: [
+			{
+				id: 'p1',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: '6f2d3c1e-7a55-4b8e-9a10-0a1b2c3d4e5f',
+				parameters: { httpMethod: 'POST', path: AL_STYLE_PROBE_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+			},
+			{
+				id: 'p2',
+				name: 'Al-Style products',
+				type: 'n8n-nodes-kz-commerce.alStyle',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {
+					resource: 'product',
+					operation: 'getByArticles',
+					articles: '={{ $json.body.articles }}',
+					additionalFields: '={{ $json.body.fields }}',
+				},
+				credentials: { alStyleApi: { id: null, name: 'Al-Style API' } },
+			},
+		],
+		connections: { Webhook: { main: [[{ node: 'Al-Style products', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1', errorWorkflow: WORKFLOW_IDS.errorAlerts },
+		active: false,
+	};
 }
