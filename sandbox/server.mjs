@@ -6,7 +6,9 @@
  *
  *   node sandbox/server.mjs --port 4010
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -149,6 +151,12 @@ export async function startSandbox({
 		),
 		state: Object.fromEntries(services.map((service) => [service.name, service.state])),
 		async close() {
+			// The end-to-end suites' secrets scan reads this after every suite has closed its sandbox.
+			const artifacts = process.env.KZ_E2E_ARTIFACTS;
+			if (artifacts) {
+				mkdirSync(artifacts, { recursive: true });
+				writeFileSync(join(artifacts, `sandbox-${process.pid}-${address.port}.planted.json`), JSON.stringify(planted(services, requestLog)));
+			}
 			shutdown.abort();
 			const closed = new Promise((resolve, reject) =>
 				server.close((error) => (error ? reject(error) : resolve(undefined))),
@@ -378,6 +386,18 @@ async function handleControl({ req, res, url, origin, services, control }) {
 }
 
 /**
+ * The credentials clients sent and the buyers' phones in the data.
+ * @param {SandboxService[]} services
+ * @param {ReturnType<typeof createRequestLog>} requestLog
+ */
+function planted(services, requestLog) {
+	return {
+		secrets: requestLog.secrets(),
+		phones: [...new Set(services.flatMap((service) => service.plantedPhones?.() ?? []))],
+	};
+}
+
+/**
  * @param {SandboxService[]} services
  * @param {ReturnType<typeof createFaultRegistry>} faults
  * @param {ReturnType<typeof createRequestLog>} requestLog
@@ -395,6 +415,8 @@ function controlRoutes(services, faults, requestLog) {
 				})),
 			}),
 		)
+		// What the end-to-end suites look for in n8n's logs and execution data (test/secrets/).
+		.on('GET', '/planted', () => json(planted(services, requestLog)))
 		.on('POST', '/reset', (ctx) => {
 			const body = ctx.body ?? {};
 			if (!isObject(body) || (body.seed !== undefined && typeof body.seed !== 'boolean')) {

@@ -40,6 +40,13 @@ export function createRequestLog() {
 	/** @type {RequestLogEntry[]} */
 	let entries = [];
 	let nextSeq = 1;
+	/**
+	 * Every credential value a client sent (auth headers, and the values the log redacts), kept
+	 * apart from the log: the end-to-end suites check that none of them shows up in n8n's logs or
+	 * execution data.
+	 * @type {Set<string>}
+	 */
+	const secretsSeen = new Set();
 
 	return {
 		/**
@@ -49,6 +56,7 @@ export function createRequestLog() {
 		 * @returns {RequestLogEntry} The stored entry; the caller fills in status and fault later.
 		 */
 		record(request) {
+			collectSecrets(request, secretsSeen);
 			/** @type {RequestLogEntry} */
 			const entry = {
 				seq: nextSeq++,
@@ -84,7 +92,41 @@ export function createRequestLog() {
 		clear() {
 			entries = [];
 		},
+
+		/** The credential values clients sent since the sandbox started (a reset keeps them). */
+		secrets() {
+			return [...secretsSeen];
+		},
 	};
+}
+
+const AUTH_HEADERS = ['authorization', 'x-auth-token', 'x-api-key'];
+/** Shorter values (a flag, a port) would match everywhere and prove nothing. */
+const MIN_SECRET_LENGTH = 6;
+
+/**
+ * @param {{ query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, body: unknown }} request
+ * @param {Set<string>} into
+ */
+function collectSecrets(request, into) {
+	const add = (/** @type {unknown} */ value) => {
+		if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) into.add(value);
+	};
+	for (const name of AUTH_HEADERS) {
+		const value = request.headers[name];
+		add(typeof value === 'string' ? value.replace(/^(Bearer|Basic)\s+/i, '') : undefined);
+	}
+	for (const [name, value] of Object.entries(request.query)) if (SECRET_NAME.test(name)) add(value);
+	const walk = (/** @type {unknown} */ value) => {
+		if (Array.isArray(value)) value.forEach(walk);
+		else if (value && typeof value === 'object') {
+			for (const [name, inner] of Object.entries(value)) {
+				if (SECRET_NAME.test(name)) add(inner);
+				walk(inner);
+			}
+		}
+	};
+	walk(request.body);
 }
 
 /** @param {Record<string, string>} query */

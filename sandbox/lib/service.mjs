@@ -29,6 +29,8 @@ import { timingSafeEqual } from 'node:crypto';
  * @property {import('./http.mjs').Router} control Routes below `/_control/<name>`.
  * @property {(seed: boolean) => void} reset
  * @property {() => Promise<void>} [close] Ends background work (e.g. webhook deliveries).
+ * @property {() => string[]} [plantedPhones] The buyers' full phone numbers in the service's data,
+ *   which n8n may never log or put in an error.
  * @property {Record<string, (ctx: import('./http.mjs').RequestContext) => boolean>} [faultKinds] The
  *   service's own fault kinds for `POST /_control/faults`, each with the test of which requests may
  *   take it. A taken one reaches the handler as `ctx.fault`, after the auth check.

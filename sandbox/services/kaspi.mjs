@@ -124,6 +124,11 @@ export const kaspiService = {
 			control: controlRoutes(state),
 			reset,
 			faultKinds: { pageRepeat: isLaterListPage, pageSkip: isLaterListPage },
+			plantedPhones: () =>
+				state.orders.flatMap((order) => {
+					const phone = order.attributes.customer?.cellPhone;
+					return phone ? [phone] : [];
+				}),
 		};
 	},
 };
