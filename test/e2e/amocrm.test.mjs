@@ -14,7 +14,7 @@ import { SEED } from '../../sandbox/services/amocrm.mjs';
 import { alertSinkCredentials, startSmtpSink, startTelegramSink } from './alert-sinks.mjs';
 import { N8n, packPackage, waitFor } from './harness.mjs';
 import { amoCrmSandboxCredential, Sandbox, sandboxCredentials } from './sandbox-client.mjs';
-import { amoWorkflowsForTest, errorAlertsForTest, WORKFLOW_IDS } from './test-workflows.mjs';
+import { amoWorkflowsForTest, errorAlertsForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
 
 const SYNC_ID = WORKFLOW_IDS.amoSync;
 const RECONCILE_ID = WORKFLOW_IDS.amoReconcile;

@@ -18,7 +18,7 @@ import {
 	RECEIPTS_EVERY_SECONDS,
 	startShop,
 } from './shop.mjs';
-import { WORKFLOW_IDS } from './test-workflows.mjs';
+import { WORKFLOW_IDS } from './workflows-for-test.mjs';
 
 const { orderWhatsApp, amoSync, receipts, alStyleProbe } = WORKFLOW_IDS;
 

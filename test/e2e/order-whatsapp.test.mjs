@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { N8n, packPackage, waitFor } from './harness.mjs';
 import { sandboxCredentials, Sandbox } from './sandbox-client.mjs';
-import { orderWhatsAppForTest, WORKFLOW_IDS } from './test-workflows.mjs';
+import { orderWhatsAppForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
 
 const WORKFLOW_ID = WORKFLOW_IDS.orderWhatsApp;
 const CATCH_UP_SECONDS = 10;

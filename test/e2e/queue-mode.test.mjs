@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { waitFor } from './harness.mjs';
 import { AMO_REQUESTS_PER_SECOND_PER_WORKER, CATCH_UP_SECONDS, kaspiOrder, RECEIPTS_EVERY_SECONDS, startShop } from './shop.mjs';
-import { WORKFLOW_IDS } from './test-workflows.mjs';
+import { WORKFLOW_IDS } from './workflows-for-test.mjs';
 
 /** @param {number} index */
 const phone = (index) => `70120${String(index).padStart(5, '0')}`;

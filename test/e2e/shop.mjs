@@ -27,7 +27,7 @@ import {
 	orderWhatsAppForTest,
 	receiptsForTest,
 	WORKFLOW_IDS,
-} from './test-workflows.mjs';
+} from './workflows-for-test.mjs';
 
 export const CASHBOX = 'SWK00000001';
 export const CATCH_UP_SECONDS = 10;

@@ -12,7 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
 import { Sandbox, sandboxCredentials, webkassaSandboxCredential } from './sandbox-client.mjs';
-import { receiptsForTest, WORKFLOW_IDS } from './test-workflows.mjs';
+import { receiptsForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
 
 const RECEIPTS_ID = WORKFLOW_IDS.receipts;
 const ROTATION_ID = 'kzWebkassaRotate1';
