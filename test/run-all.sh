@@ -32,10 +32,11 @@ step "n8n community-package scanner (offline)" node test/scan.mjs
 step "package tests (tarball, manifest, codex, credential links)" node --test test/package/
 step "unit tests (jest + nock)" npx jest --config test/jest.config.js --ci
 step "sandbox tests" node --test test/sandbox/
-# What the end-to-end suites' n8n logged and stored, kept for the secrets scan after them.
+# What the end-to-end suites' n8n (both lines) logged and stored, kept for the secrets scan after them.
 KZ_E2E_ARTIFACTS="$(mktemp -d)"
 export KZ_E2E_ARTIFACTS
 step "end-to-end tests (real n8n, single process and queue mode)" node --test --test-concurrency=1 test/e2e/
+step "end-to-end on n8n 2.x (order → WhatsApp)" env KZ_N8N_LINE=2 node --test test/e2e/order-whatsapp.test.mjs
 step "secrets scan of the end-to-end logs and execution data" node --test test/secrets/
 rm -rf "$KZ_E2E_ARTIFACTS"
 

