@@ -190,7 +190,7 @@ const OWNER = { email: 'e2e@example.kz', firstName: 'E2E', lastName: 'Owner', pa
 export class N8n {
 	/**
 	 * @param {{ tarball: string, port?: number, env?: Record<string, string>, log?: (line: string) => void,
-	 *   queue?: import('./queue/services.mjs').QueueServices, workers?: number, workerConcurrency?: number, line?: string }} options
+	 *   queue?: import('./queue/services.mjs').QueueServices, workers?: number, line?: string }} options
 	 *   `line`: the n8n line, `1` or `2` (KZ_N8N_LINE when not given, else 1)
 	 */
 	constructor(options) {
@@ -200,7 +200,6 @@ export class N8n {
 		this.log = options.log ?? (() => {});
 		this.queue = options.queue;
 		this.workerCount = options.queue ? (options.workers ?? 2) : 0;
-		this.workerConcurrency = options.workerConcurrency ?? 5;
 		this.line = n8nLine(options.line);
 		this.bin = ensureN8n({ log: this.log, line: this.line });
 		this.home = mkdtempSync(join(tmpdir(), 'kz-n8n-'));
@@ -397,7 +396,7 @@ export class N8n {
 		for (let index = 0; index < this.workerCount; index++) {
 			const current = this.workers[index];
 			if (current && current.exitCode === null && current.signalCode === null) continue;
-			const worker = this.spawnN8n(['worker', `--concurrency=${this.workerConcurrency}`], this.workerEnv(index), `worker-${index}`);
+			const worker = this.spawnN8n(['worker', '--concurrency=5'], this.workerEnv(index), `worker-${index}`);
 			this.workers[index] = worker;
 			await this.waitReady(worker, `http://127.0.0.1:${this.workerPorts[index]}/healthz`, `worker ${index}`);
 		}
