@@ -5,6 +5,7 @@ import * as brand from './actions/brand/Brand.resource';
 import * as category from './actions/category/Category.resource';
 import * as product from './actions/product/Product.resource';
 import { router } from './actions/router';
+import { loadOptions } from './methods';
 
 /**
  * Al-Style (al-style.kz) dealer API: products, stock and prices, categories and brands. Al-Style
@@ -42,6 +43,8 @@ export class AlStyle implements INodeType {
 			...brand.description,
 		],
 	};
+
+	methods = { loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -4,10 +4,11 @@
  * never shows in an error.
  */
 import nock from 'nock';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { AlStyleApi } from '../../credentials/AlStyleApi.credentials';
 import { AlStyle } from '../../nodes/AlStyle/AlStyle.node';
+import { getCategories } from '../../nodes/AlStyle/methods/loadOptions';
 import { clock, resetQueues, takeTurn } from '../../nodes/AlStyle/transport';
 import { normaliseElement, normaliseImages, normalisePrice, normaliseQuantity, normaliseStockPrice, withTree } from '../../nodes/AlStyle/transport/normalise';
 import type { AlStyleElement } from '../../nodes/AlStyle/transport/types';
@@ -158,6 +159,19 @@ describe('Al-Style node', () => {
 			{ category: '3472,3638', brand: 'g-1', exclude_missing: '1', additional_fields: 'brand,images', limit: '250', offset: '0', 'access-token': FAKE_ACCESS },
 			{ category: '3472,3638', brand: 'g-1', exclude_missing: '1', additional_fields: 'brand,images', limit: '250', offset: '250', 'access-token': FAKE_ACCESS },
 		]);
+	});
+
+	it('sends the categories chosen from the list as one comma-separated filter', async () => {
+		const requests: RecordedRequest[] = [];
+		nock(BASE)
+			.get('/api/elements-pagination')
+			.query(true)
+			.reply(function (uri, body) {
+				record(requests).call(this, uri, body);
+				return [200, { elements: [], pagination: { totalCount: 0, totalPages: 0, currentPage: 1, limit: 50, offset: 0 } }];
+			});
+		await run({ resource: 'product', operation: 'getMany', returnAll: false, limit: 50, additionalFields: [], filters: { category: [3472, 3638] } });
+		expect(requests.map((r) => r.query.category)).toEqual(['3472,3638']);
 	});
 
 	it('stops at the limit', async () => {
@@ -321,5 +335,24 @@ describe('Al-Style API credential', () => {
 		expect(token?.typeOptions?.password).toBe(true);
 		expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('https://api.al-style.kz');
 		expect(credential.properties.find((p) => p.name === 'minIntervalSeconds')?.default).toBe(5);
+	});
+});
+
+describe('Al-Style › load options', () => {
+	it('lists every category by its full path, a parent before its children', async () => {
+		nock(BASE)
+			.get('/api/categories')
+			.query(true)
+			.reply(200, [
+				{ id: 3, name: 'Ноутбуки', level: 2, left: 2, right: 3, elements: 5 },
+				{ id: 1, name: 'Компьютеры', level: 1, left: 1, right: 6, elements: 0 },
+				{ id: 4, name: 'Мониторы', level: 2, left: 4, right: 5, elements: 2 },
+			]);
+		const { context } = fakeContext({ parameters: {}, credentials: credentials() });
+		expect(await getCategories.call(context as unknown as ILoadOptionsFunctions)).toEqual([
+			{ name: 'Компьютеры', value: 1 },
+			{ name: 'Компьютеры / Мониторы', value: 4 },
+			{ name: 'Компьютеры / Ноутбуки', value: 3 },
+		]);
 	});
 });

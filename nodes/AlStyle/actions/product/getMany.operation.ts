@@ -33,12 +33,13 @@ const properties: INodeProperties[] = [
 				description: 'Brand GUID, as Brands → Get Many returns it',
 			},
 			{
-				displayName: 'Category IDs',
+				displayName: 'Category Names or IDs',
 				name: 'category',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 3472, 3638',
-				description: 'One or more category IDs, comma-separated',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getCategories' },
+				default: [],
+				description:
+					'Products of these categories only. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'In Stock Only',
@@ -56,10 +57,22 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/**
+ * The chosen categories as Al-Style's comma-separated list. An expression may give an array of
+ * IDs or a text such as "3472, 3638" (what this field took before it listed the categories).
+ */
+function categoryIds(value: unknown): string {
+	const ids = Array.isArray(value) ? value : String(value ?? '').split(',');
+	return ids
+		.map((id) => String(id).trim())
+		.filter(Boolean)
+		.join(',');
+}
+
 export function readFilters(context: IExecuteFunctions, itemIndex: number): ListFilters {
 	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	return {
-		category: String(filters.category ?? '').replace(/\s+/g, ''),
+		category: categoryIds(filters.category),
 		brand: String(filters.brand ?? '').trim(),
 		inStockOnly: filters.inStockOnly === true,
 	};
