@@ -109,7 +109,7 @@ export function alertSinkCredentials(telegram, smtp) {
 		{ id: 'kzTelegramSink01', name: 'Telegram Bot', type: 'telegramApi', data: { accessToken: '123456:sandbox-bot', baseUrl: telegram.url } },
 		{
 			id: 'kzSmtpSink000001',
-			name: 'SMTP',
+			name: 'SMTP account',
 			type: 'smtp',
 			data: { user: '', password: '', host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true, hostName: '' },
 		},
