@@ -60,11 +60,20 @@ export function kaspiOrder(code, { phone, state = 'NEW', status = 'APPROVED_BY_B
 export const AMO_REQUESTS_PER_SECOND_PER_WORKER = 3;
 
 /**
- * @param {{ queue: boolean }} options
+ * @param {{ queue: boolean, n8nPort?: number, sandboxPort?: number, alStyleProbe?: boolean,
+ *   inactiveWorkflows?: Array<ReturnType<typeof import('./harness.mjs').loadWorkflow>>, log?: (line: string) => void }} options
+ *   `alStyleProbe`: the test-only webhook workflow that runs Al-Style calls on demand;
+ *   `inactiveWorkflows`: more workflows imported switched off (the demo shows every shipped one)
  */
-export async function startShop({ queue }) {
-	const log = process.env.E2E_VERBOSE ? console.log : undefined;
-	const sandboxServer = await startSandbox({ seed: false });
+export async function startShop({
+	queue,
+	n8nPort,
+	sandboxPort,
+	alStyleProbe = true,
+	inactiveWorkflows = [],
+	log = process.env.E2E_VERBOSE ? console.log : undefined,
+}) {
+	const sandboxServer = await startSandbox({ seed: false, port: sandboxPort });
 	const sandbox = new Sandbox(sandboxServer.url);
 	await sandbox.linkWhatsAppSession();
 	await sandbox.http.post('/webkassa/cashboxes', { uniqueNumber: CASHBOX, registrationNumber: '600000000001', name: 'Sandbox shop' });
@@ -73,7 +82,7 @@ export async function startShop({ queue }) {
 	const queueServices = queue ? await startQueueServices({ log }) : undefined;
 	const { data: oauth } = await sandbox.http.post('/amocrm/oauth/code');
 	const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
-	const n8n = await new N8n({ tarball, log, queue: queueServices }).init();
+	const n8n = await new N8n({ tarball, port: n8nPort, log, queue: queueServices }).init();
 	n8n.importCredentials([
 		...sandboxCredentials(sandboxServer.url),
 		webkassaSandboxCredential(sandboxServer.url),
@@ -82,12 +91,14 @@ export async function startShop({ queue }) {
 		alStyleSandboxCredential(sandboxServer.url, { minIntervalSeconds: AL_STYLE_INTERVAL_SECONDS }),
 	]);
 	const { sync, reconcile } = amoWorkflowsForTest({ reconcileSeconds: RECONCILE_SECONDS });
-	n8n.importWorkflows([errorAlertsForTest({ telegramChat: ALERT_CHAT, email: 'owner@shop.test' }), reconcile], { activate: false });
+	n8n.importWorkflows([errorAlertsForTest({ telegramChat: ALERT_CHAT, email: 'owner@shop.test' }), reconcile, ...inactiveWorkflows], {
+		activate: false,
+	});
 	n8n.importWorkflows([
 		orderWhatsAppForTest({ catchUpSeconds: CATCH_UP_SECONDS }),
 		sync,
 		receiptsForTest({ everySeconds: RECEIPTS_EVERY_SECONDS, cashbox: CASHBOX }),
-		alStyleProbeWorkflow(),
+		...(alStyleProbe ? [alStyleProbeWorkflow()] : []),
 	]);
 	await n8n.start();
 	const shop = new Shop(sandboxServer, sandbox, n8n, telegram, smtp, queueServices, oauth);
