@@ -96,10 +96,14 @@ export function resetSessions(): void {
 export class WebkassaLoginError extends Error {
 	readonly webkassaLogin = true;
 
+	/**
+	 * Webkassa's error code is not named `code`: n8n 2.x's credential test reports a wrapped error's
+	 * `cause.code` as the message (meant for ECONNREFUSED and the like), which would show "1".
+	 */
 	constructor(
 		message: string,
 		readonly description: string,
-		readonly code?: number,
+		readonly webkassaCode?: number,
 	) {
 		super(message);
 		this.name = 'WebkassaLoginError';
@@ -116,14 +120,14 @@ export function findLoginError(
 			webkassaLogin?: unknown;
 			message?: unknown;
 			description?: unknown;
-			code?: unknown;
+			webkassaCode?: unknown;
 			cause?: unknown;
 		};
 		if (candidate.webkassaLogin === true) {
 			return {
 				message: String(candidate.message),
 				description: String(candidate.description ?? ''),
-				code: typeof candidate.code === 'number' ? candidate.code : undefined,
+				code: typeof candidate.webkassaCode === 'number' ? candidate.webkassaCode : undefined,
 			};
 		}
 		if (typeof candidate.message === 'string' && candidate.message.startsWith('Webkassa login failed')) {
@@ -226,7 +230,7 @@ export async function authorize(
 		throw new WebkassaLoginError(
 			state.refused.error.message,
 			`${state.refused.error.description} The same password is not tried again for ${minutes} more min, so the account is not locked.`,
-			state.refused.error.code,
+			state.refused.error.webkassaCode,
 		);
 	}
 	const pending = login(httpRequest, connection);
@@ -248,6 +252,6 @@ export async function authorize(
 		outcome.error instanceof WebkassaLoginError
 			? outcome.error
 			: new WebkassaLoginError('Webkassa login failed', String(outcome.error).slice(0, 120));
-	if (failure.code === 1) state.refused = { fingerprint: print, at: Date.now(), error: failure };
+	if (failure.webkassaCode === 1) state.refused = { fingerprint: print, at: Date.now(), error: failure };
 	throw failure;
 }
