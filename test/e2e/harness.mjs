@@ -20,6 +20,7 @@ const PACKAGE_NAME = 'n8n-nodes-kz-commerce';
  * @property {(url: string) => Record<string, string>} env what this line's n8n needs set
  * @property {(workflowId: string) => string[]} activateCommand CLI arguments that make a workflow live
  * @property {{ on: string, off: string }} activation the public-API actions that do it on a running n8n
+ * @property {boolean} errorWorkflowsPublished whether an error workflow runs only once published
  */
 
 /**
@@ -37,6 +38,8 @@ const LINES = {
 		env: (url) => ({ WEBHOOK_URL: url, N8N_RUNNERS_ENABLED: 'false' }),
 		activateCommand: (workflowId) => ['update:workflow', `--id=${workflowId}`, '--active=true'],
 		activation: { on: 'activate', off: 'deactivate' },
+		// 1.x runs an error workflow as saved, and cannot activate one: its Error Trigger is no trigger.
+		errorWorkflowsPublished: false,
 	},
 	2: {
 		pin: 'n8n-2',
@@ -45,6 +48,9 @@ const LINES = {
 		env: (url) => ({ N8N_WEBHOOK_URL: url, N8N_DISABLED_MODULES: 'mcp-registry' }),
 		activateCommand: (workflowId) => ['publish:workflow', `--id=${workflowId}`],
 		activation: { on: 'publish', off: 'unpublish' },
+		// 2.x runs an error workflow from its published version only ("is not active and cannot be
+		// executed" otherwise), and its Error Trigger can be published.
+		errorWorkflowsPublished: true,
 	},
 };
 
@@ -334,15 +340,18 @@ export class N8n {
 
 	/** Imports while n8n is stopped: importing into a running instance doubles pollers (n8n#35251). */
 	/**
-	 * @param {Array<{ id: string }>} workflows
+	 * @param {Array<{ id: string, nodes: Array<{ type: string }> }>} workflows
 	 * @param {{ activate?: boolean }} [options]
 	 */
 	importWorkflows(workflows, { activate = true } = {}) {
-		const dir = join(this.home, 'workflows');
-		mkdirSync(dir, { recursive: true });
+		// A folder per call: importing an earlier call's workflows again would undo their activation
+		// (2.x refuses to, for a published one).
+		const dir = mkdtempSync(join(this.home, 'workflows-'));
 		for (const workflow of workflows) writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify(workflow));
 		this.cli(['import:workflow', '--separate', `--input=${dir}`]);
-		if (activate) for (const workflow of workflows) this.cli(this.line.activateCommand(workflow.id));
+		// An error workflow is made live as an operator must on this line, or its alerts never run.
+		const live = workflows.filter((workflow) => activate || (this.line.errorWorkflowsPublished && isErrorWorkflow(workflow)));
+		for (const workflow of live) this.cli(this.line.activateCommand(workflow.id));
 	}
 
 	/**
@@ -585,10 +594,15 @@ export class N8n {
 	}
 }
 
+/** @param {{ nodes: Array<{ type: string }> }} workflow */
+function isErrorWorkflow(workflow) {
+	return workflow.nodes.some((node) => node.type === 'n8n-nodes-base.errorTrigger');
+}
+
 /** Workflow JSON from workflows/; n8n's import resolves its credentials by name. */
 /**
  * @param {string} fileName
- * @returns {{ id: string, name: string, nodes: Array<{ name: string, parameters: Record<string, any> }>, [key: string]: any }}
+ * @returns {{ id: string, name: string, nodes: Array<{ name: string, type: string, parameters: Record<string, any> }>, [key: string]: any }}
  */
 export function loadWorkflow(fileName) {
 	return JSON.parse(readFileSync(join(ROOT, 'workflows', fileName), 'utf8'));

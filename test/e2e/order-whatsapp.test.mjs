@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import { N8n, packPackage, waitFor } from './harness.mjs';
+import { loadBuiltClass, manifest } from '../package/lib.mjs';
+import { N8n, PACKAGE_NAME, packPackage, waitFor } from './harness.mjs';
 import { sandboxCredentials, Sandbox } from './sandbox-client.mjs';
 import { orderWhatsAppForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
 
@@ -78,6 +79,22 @@ describe('Kaspi order → WhatsApp in a real n8n', { timeout: 20 * 60_000 }, () 
 			{ what: 'executions to finish' },
 		);
 	}
+
+	it('loads every node and credential of the installed tarball', async () => {
+		// What the editor loads: every type n8n registered, built-in and community.
+		const loaded = async (/** @type {string} */ list) =>
+			/** @type {Array<{ name: string }>} */ (await n8n.rest('GET', `/types/${list}.json`)).map((type) => type.name);
+		const nodeTypes = await loaded('nodes');
+		for (const file of manifest.n8n.nodes) {
+			const { name } = /** @type {{ description: { name: string } }} */ (loadBuiltClass(file)).description;
+			assert.ok(nodeTypes.includes(`${PACKAGE_NAME}.${name}`), `node ${name} is loaded`);
+		}
+		const credentialTypes = await loaded('credentials');
+		for (const file of manifest.n8n.credentials) {
+			const { name } = /** @type {{ name: string }} */ (loadBuiltClass(file));
+			assert.ok(credentialTypes.includes(name), `credential ${name} is loaded`);
+		}
+	});
 
 	it('sends exactly one message per new order, with the template filled in', { timeout: 5 * 60_000 }, async () => {
 		await sandbox.createOrders([
