@@ -18,13 +18,25 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['deal'] } },
 		options: [
 			{ name: 'Create', value: 'create', description: 'Create a deal', action: 'Create a deal' },
-			{ name: 'Get', value: 'get', description: 'Get a deal by ID', action: 'Get a deal' },
-			{ name: 'Get Many', value: 'getMany', description: 'List deals', action: 'Get many deals' },
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a deal by its amoCRM ID',
+				action: 'Get a deal',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description:
+					'List deals, optionally filtered by full-text search, pipeline, stage, and creation or update time',
+				action: 'Get many deals',
+			},
 			{
 				name: 'Search by Order Code',
 				value: 'searchByCode',
-				description: 'Find the deals whose order-code field holds this code',
-				action: 'Search deals by order code',
+				description:
+					'Find the deal of a Kaspi order: the deals whose order-code field holds exactly this code, each with found: true and its ID, or one item with found: false',
+				action: 'Find deals by kaspi order code',
 			},
 			{
 				name: 'Sync Orders',

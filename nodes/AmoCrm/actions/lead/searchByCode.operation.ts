@@ -14,6 +14,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. 512345678',
+		description: 'The Kaspi order code to look for',
 	},
 	orderCodeFieldRLC,
 ];

@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 				value: 'checkExists',
 				description:
 					'Check whether a phone number has a WhatsApp account, and get the chat ID to send to',
-				action: 'Check whether a phone number is registered',
+				action: 'Check whether a phone number is on whatsapp',
 			},
 		],
 		default: 'checkExists',

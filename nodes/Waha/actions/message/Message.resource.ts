@@ -19,19 +19,20 @@ export const description: INodeProperties[] = [
 				value: 'sendFile',
 				description:
 					'Send a document (PDF, invoice, spreadsheet…) from a URL or from binary data, with an optional caption',
-				action: 'Send a file to a phone number',
+				action: 'Send a whatsapp file to a phone number',
 			},
 			{
 				name: 'Send Image',
 				value: 'sendImage',
 				description: 'Send a picture from a URL or from binary data, with an optional caption',
-				action: 'Send an image to a phone number',
+				action: 'Send a whatsapp image to a phone number',
 			},
 			{
 				name: 'Send Text',
 				value: 'sendText',
-				description: 'Send a WhatsApp text message to a phone number or chat',
-				action: 'Send a text message to a phone number',
+				description:
+					'Send a WhatsApp text message to a phone number (any usual format, e.g. +7 701 123 45 67 or 87011234567) or a chat ID; returns whether it was sent, its message ID and the chat ID',
+				action: 'Send a whatsapp text message to a phone number',
 			},
 		],
 		default: 'sendText',
