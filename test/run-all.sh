@@ -36,7 +36,10 @@ step "sandbox tests" node --test test/sandbox/
 KZ_E2E_ARTIFACTS="$(mktemp -d)"
 export KZ_E2E_ARTIFACTS
 step "end-to-end tests (real n8n, single process and queue mode)" node --test --test-concurrency=1 test/e2e/
-step "end-to-end on n8n 2.x (order → WhatsApp)" env KZ_N8N_LINE=2 node --test test/e2e/order-whatsapp.test.mjs
+# The same single-process suites on n8n 2.x with Node 24 (queue mode and the fault matrix run on 1.x).
+step "end-to-end on n8n 2.x (every single-process suite)" env KZ_N8N_LINE=2 node --test --test-concurrency=1 \
+	test/e2e/order-whatsapp.test.mjs test/e2e/amocrm.test.mjs test/e2e/webkassa.test.mjs \
+	test/e2e/webkassa-zreport.test.mjs test/e2e/waha-trigger.test.mjs test/e2e/pricelist.test.mjs test/e2e/ai-agent.test.mjs
 step "secrets scan of the end-to-end logs and execution data" node --test test/secrets/
 rm -rf "$KZ_E2E_ARTIFACTS"
 

@@ -88,7 +88,13 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 		sandbox = new Sandbox(sandboxServer.url);
 		await sandbox.http.post('/alstyle/interval', { ms: INTERVAL_MS });
 		const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
-		n8n = await new N8n({ tarball, log: process.env.E2E_VERBOSE ? console.log : undefined }).init();
+		n8n = await new N8n({
+			tarball,
+			// n8n 2.x lets file nodes into ~/.n8n-files only, unless told otherwise; the test keeps the
+			// feed's files in its own folder and names it, as an operator with another folder would.
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: dir },
+			log: process.env.E2E_VERBOSE ? console.log : undefined,
+		}).init();
 		n8n.importCredentials([alStyleSandboxCredential(sandboxServer.url, { minIntervalSeconds: INTERVAL_MS / 1000 })]);
 		n8n.importWorkflows([workflowForTest(dir)]);
 		await n8n.start();
