@@ -34,6 +34,20 @@ function record(requests: RecordedRequest[]) {
 	};
 }
 
+/** Answers every product-page request with `page(offset)` and returns the requests as they come. */
+function servePages(page: (offset: number) => object): RecordedRequest[] {
+	const requests: RecordedRequest[] = [];
+	nock(BASE)
+		.get('/api/elements-pagination')
+		.query(true)
+		.reply(function (uri, body) {
+			record(requests).call(this, uri, body);
+			return [200, page(Number(new URL(uri, BASE).searchParams.get('offset')))];
+		})
+		.persist();
+	return requests;
+}
+
 beforeEach(() => resetQueues());
 
 describe('normalisation', () => {
@@ -132,20 +146,11 @@ describe('the per-token queue', () => {
 
 describe('Al-Style node', () => {
 	it('sends the token as access-token and pages through elements-pagination with Return All', async () => {
-		const requests: RecordedRequest[] = [];
 		const page = (offset: number, count: number) => ({
 			elements: Array.from({ length: count }, (_, i) => ({ article: offset + i, name: `p${offset + i}`, category: 1, price1: 10, price2: 1, quantity: '>50' })),
 			pagination: { totalCount: 300, totalPages: 2, currentPage: offset / 250 + 1, limit: 250, offset },
 		});
-		nock(BASE)
-			.get('/api/elements-pagination')
-			.query(true)
-			.reply(function (uri, body) {
-				record(requests).call(this, uri, body);
-				const offset = Number(new URL(uri, BASE).searchParams.get('offset'));
-				return [200, page(offset, offset === 0 ? 250 : 50)];
-			})
-			.persist();
+		const requests = servePages((offset) => page(offset, offset === 0 ? 250 : 50));
 		const out = await run({
 			resource: 'product',
 			operation: 'getMany',
@@ -162,28 +167,16 @@ describe('Al-Style node', () => {
 	});
 
 	it('sends the categories chosen from the list as one comma-separated filter', async () => {
-		const requests: RecordedRequest[] = [];
-		nock(BASE)
-			.get('/api/elements-pagination')
-			.query(true)
-			.reply(function (uri, body) {
-				record(requests).call(this, uri, body);
-				return [200, { elements: [], pagination: { totalCount: 0, totalPages: 0, currentPage: 1, limit: 50, offset: 0 } }];
-			});
+		const requests = servePages(() => ({ elements: [], pagination: { totalCount: 0, totalPages: 0, currentPage: 1, limit: 50, offset: 0 } }));
 		await run({ resource: 'product', operation: 'getMany', returnAll: false, limit: 50, additionalFields: [], filters: { category: [3472, 3638] } });
 		expect(requests.map((r) => r.query.category)).toEqual(['3472,3638']);
 	});
 
 	it('stops at the limit', async () => {
-		const requests: RecordedRequest[] = [];
-		nock(BASE)
-			.get('/api/elements-pagination')
-			.query(true)
-			.reply(function (uri, body) {
-				record(requests).call(this, uri, body);
-				return [200, { elements: [{ article: 1, name: 'a', category: 1, price1: 5, price2: 6, quantity: 1 }], pagination: { totalCount: 9, totalPages: 9, currentPage: 1, limit: 1, offset: 0 } }];
-			})
-			.persist();
+		const requests = servePages(() => ({
+			elements: [{ article: 1, name: 'a', category: 1, price1: 5, price2: 6, quantity: 1 }],
+			pagination: { totalCount: 9, totalPages: 9, currentPage: 1, limit: 1, offset: 0 },
+		}));
 		const out = await run({ resource: 'product', operation: 'getMany', returnAll: false, limit: 1, additionalFields: [], filters: {} });
 		expect(out).toHaveLength(1);
 		expect(requests).toHaveLength(1);
