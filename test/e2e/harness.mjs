@@ -105,9 +105,10 @@ export function ensureN8n({ log = console.log, line = n8nLine() } = {}) {
 	if (hasLock) cpSync(join(pinnedDir, 'package-lock.json'), join(dir, 'package-lock.json'));
 	const env = { ...process.env, SCARF_ANALYTICS: 'false' };
 	// 1.x builds its native modules (sqlite3, isolated-vm) from source: prebuilt downloads are offline.
-	// The 2.x lock cannot list other platforms' optional builds (the registry in reach does not serve
-	// them), and `npm ci` refuses such a lock; `npm install --no-save` follows it all the same.
-	const install = line.rebuild ? ['install', '--no-save', '--ignore-scripts'] : [hasLock ? 'ci' : 'install'];
+	// Neither lock can list other platforms' optional builds (the registry in reach does not serve
+	// them), and newer npm releases' `npm ci` refuses such a lock (seen on a fresh machine with the
+	// 1.x lock); `npm install --no-save` follows the lock all the same and leaves it untouched.
+	const install = ['install', '--no-save', ...(line.rebuild ? ['--ignore-scripts'] : [])];
 	execFileSync('npm', [...install, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit', env });
 	if (line.rebuild) {
 		execFileSync('npm', ['rebuild', ...line.rebuild, '--loglevel=error'], { cwd: dir, stdio: 'inherit', env: { ...env, ...nodeEnv(line, dir) } });
@@ -187,7 +188,7 @@ async function stopGracefully(child) {
 	if (!(await Promise.race([exited, delay(20_000).then(() => false)]))) await killAndWait(child, 'SIGKILL');
 }
 
-const OWNER = { email: 'e2e@example.kz', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd!' };
+export const OWNER = { email: 'e2e@example.kz', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd!' };
 
 /**
  * One n8n: a single process on SQLite, or, with `queue`, n8n's queue mode — a main process that
