@@ -84,6 +84,13 @@ export const testNode: INode = {
 	parameters: {},
 };
 
+const databaseRoundTrip = async () => await new Promise((resolve) => setImmediate(resolve));
+
+function replaceContents(target: Set<string>, source: Set<string>): void {
+	target.clear();
+	for (const key of source) target.add(key);
+}
+
 function getPath(source: IDataObject, path: string): unknown {
 	return path.split('.').reduce<unknown>((value, key) => (value as IDataObject | undefined)?.[key], source);
 }
@@ -135,19 +142,27 @@ export function fakeContext(options: FakeContextOptions) {
 				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
 			constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } }) =>
 				data.map((entry) => ({ ...entry, pairedItem: meta.itemData })),
+			// Like n8n's DeduplicationHelper: read the workflow's row, a database round trip, write the
+			// row back whole, with no lock, so concurrent executions can lose each other's writes.
 			async checkProcessedAndRecord(keys: Array<string | number>) {
+				const row = new Set(processed);
 				const result = { new: [] as Array<string | number>, processed: [] as Array<string | number> };
 				for (const key of keys) {
-					if (processed.has(String(key))) result.processed.push(key);
+					if (row.has(String(key))) result.processed.push(key);
 					else {
-						processed.add(String(key));
+						row.add(String(key));
 						result.new.push(key);
 					}
 				}
+				await databaseRoundTrip();
+				replaceContents(processed, row);
 				return result;
 			},
 			async removeProcessed(keys: Array<string | number>) {
-				for (const key of keys) processed.delete(String(key));
+				const row = new Set(processed);
+				for (const key of keys) row.delete(String(key));
+				await databaseRoundTrip();
+				replaceContents(processed, row);
 			},
 			async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string) {
 				return { data: data.toString('base64'), fileName, mimeType: mimeType ?? 'application/octet-stream' };

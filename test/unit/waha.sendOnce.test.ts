@@ -107,6 +107,21 @@ describe('Send Once Key', () => {
 		expect(processed.has(ORDER_TAG)).toBe(true);
 	});
 
+	it('two executions at once (a peek on one order, a send of another) keep both writes', async () => {
+		// n8n's store writes its row back whole, so unguarded these two lose each other's writes:
+		// the peeked key comes back (an order marked as notified that never was) or the sent one vanishes.
+		const processed = new Set<string>();
+		const OTHER_TAG = 'kaspi-order-512345679';
+		waha().get('/api/contacts/check-exists').query(true).times(5).reply(200, { numberExists: true, chatId: CHAT_ID });
+		waha().post('/api/sendText').once().reply(201, webjsMessage());
+		const outputs = await Promise.all([
+			...Array.from({ length: 5 }, async () => await checkWithKey(processed)),
+			...Array.from({ length: 5 }, async () => await runWaha({ parameters: sendText({ sendOnceKey: OTHER_TAG }), processed })),
+		]);
+		expect(outputs.filter(([item]) => item.json.sent === true)).toHaveLength(1);
+		expect([...processed]).toEqual([OTHER_TAG]);
+	});
+
 	it('records nothing when the send fails, so a later run sends', async () => {
 		const processed = new Set<string>();
 		waha().post('/api/sendText').reply(500, { statusCode: 500 });
