@@ -84,7 +84,10 @@ export const testNode: INode = {
 	parameters: {},
 };
 
-const databaseRoundTrip = async () => await new Promise((resolve) => setImmediate(resolve));
+/** The database's answer arrives later, after other pending work (a few promise turns). */
+async function databaseRoundTrip(): Promise<void> {
+	for (let turn = 0; turn < 10; turn++) await Promise.resolve();
+}
 
 function replaceContents(target: Set<string>, source: Set<string>): void {
 	target.clear();
