@@ -419,14 +419,22 @@ function controlRoutes(services, faults, requestLog) {
 		.on('GET', '/planted', () => json(planted(services, requestLog)))
 		.on('POST', '/reset', (ctx) => {
 			const body = ctx.body ?? {};
-			if (!isObject(body) || (body.seed !== undefined && typeof body.seed !== 'boolean')) {
-				throw controlError('Body must be {"seed"?: boolean}');
+			const names = services.map((service) => service.name);
+			if (
+				!isObject(body) ||
+				(body.seed !== undefined && typeof body.seed !== 'boolean') ||
+				(body.services !== undefined &&
+					(!Array.isArray(body.services) || body.services.some((name) => !names.includes(name))))
+			) {
+				throw controlError(`Body must be {"seed"?: boolean, "services"?: [${names.map((name) => `"${name}"`).join(', ')}]}`);
 			}
 			const seed = body.seed ?? true;
-			for (const service of services) service.reset(seed);
+			// Only the named services, so a suite can seed one catalogue and keep the others empty.
+			const chosen = body.services ? services.filter((service) => body.services.includes(service.name)) : services;
+			for (const service of chosen) service.reset(seed);
 			faults.clear();
 			requestLog.clear();
-			return json({ reset: services.map((service) => service.name), seed });
+			return json({ reset: chosen.map((service) => service.name), seed });
 		})
 		.on('GET', '/faults', () => json(faults.list()))
 		.on('POST', '/faults', (ctx) => json(faults.add(ctx.body), 201))

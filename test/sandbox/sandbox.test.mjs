@@ -345,6 +345,18 @@ describe('Kaspi', () => {
 		assert.deepEqual((await control.get('/kaspi/orders')).data, []);
 		assert.deepEqual((await waha.get('/api/sessions?all=true')).data, []);
 	});
+
+	test('reset seeds only the services named, and refuses an unknown one', async () => {
+		await control.post('/reset', { seed: false });
+		const seeded = await control.post('/reset', { seed: true, services: ['alstyle', 'webkassa'] });
+		assert.deepEqual(seeded.data.reset.sort(), ['alstyle', 'webkassa']);
+		assert.ok((await control.get('/alstyle/state')).data.products > 0, 'Al-Style catalogue seeded');
+		assert.deepEqual((await control.get('/kaspi/orders')).data, [], 'Kaspi left empty');
+		const unknown = await control.post('/reset', { services: ['kaspi', 'ozon'] });
+		assert.equal(unknown.status, 400);
+		assert.match(unknown.data.error ?? JSON.stringify(unknown.data), /services/);
+		await control.post('/reset', { seed: true });
+	});
 });
 
 describe('WAHA', () => {
