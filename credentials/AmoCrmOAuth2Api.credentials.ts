@@ -39,16 +39,17 @@ export class AmoCrmOAuth2Api implements ICredentialType {
 	properties: INodeProperties[] = [
 		...accountProperties,
 		{
-			displayName: 'Integration ID',
+			// n8n's credential form labels a clientId field "Client ID" whatever it is declared as.
+			displayName: 'Client ID',
 			name: 'clientId',
 			type: 'string',
 			default: '',
 			required: true,
 			description:
-				'The integration’s ID (client_id): Settings → Integrations → your integration → Keys and scopes',
+				'The integration ID (client_id): Settings → Integrations → your integration → Keys and scopes',
 		},
 		{
-			displayName: 'Secret Key',
+			displayName: 'Client Secret',
 			name: 'clientSecret',
 			type: 'string',
 			typeOptions: { password: true },
