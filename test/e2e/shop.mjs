@@ -60,6 +60,23 @@ export function kaspiOrder(code, { phone, state = 'NEW', status = 'APPROVED_BY_B
 export const AMO_REQUESTS_PER_SECOND_PER_WORKER = 3;
 
 /**
+ * Every credential the shipped workflows use, pointed at the sandbox and at the alert sinks.
+ * @param {string} sandboxUrl
+ * @param {{ oauth: { clientId: string, clientSecret: string, redirectUri: string, code: string },
+ *   telegram: Awaited<ReturnType<typeof startTelegramSink>>, smtp: Awaited<ReturnType<typeof startSmtpSink>>,
+ *   amoRequestsPerSecond?: number, alStyleMinIntervalSeconds?: number }} options
+ */
+export function shopCredentials(sandboxUrl, { oauth, telegram, smtp, amoRequestsPerSecond, alStyleMinIntervalSeconds = AL_STYLE_INTERVAL_SECONDS }) {
+	return [
+		...sandboxCredentials(sandboxUrl),
+		webkassaSandboxCredential(sandboxUrl),
+		amoCrmSandboxCredential(sandboxUrl, oauth, amoRequestsPerSecond ? { requestsPerSecond: amoRequestsPerSecond } : {}),
+		...alertSinkCredentials(telegram, smtp),
+		alStyleSandboxCredential(sandboxUrl, { minIntervalSeconds: alStyleMinIntervalSeconds }),
+	];
+}
+
+/**
  * @param {{ queue: boolean, n8nPort?: number, sandboxPort?: number, alStyleProbe?: boolean,
  *   inactiveWorkflows?: Array<ReturnType<typeof import('./harness.mjs').loadWorkflow>>, log?: (line: string) => void }} options
  *   `alStyleProbe`: the test-only webhook workflow that runs Al-Style calls on demand;
@@ -83,13 +100,9 @@ export async function startShop({
 	const { data: oauth } = await sandbox.http.post('/amocrm/oauth/code');
 	const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
 	const n8n = await new N8n({ tarball, port: n8nPort, log, queue: queueServices }).init();
-	n8n.importCredentials([
-		...sandboxCredentials(sandboxServer.url),
-		webkassaSandboxCredential(sandboxServer.url),
-		amoCrmSandboxCredential(sandboxServer.url, oauth, queue ? { requestsPerSecond: AMO_REQUESTS_PER_SECOND_PER_WORKER } : {}),
-		...alertSinkCredentials(telegram, smtp),
-		alStyleSandboxCredential(sandboxServer.url, { minIntervalSeconds: AL_STYLE_INTERVAL_SECONDS }),
-	]);
+	n8n.importCredentials(
+		shopCredentials(sandboxServer.url, { oauth, telegram, smtp, ...(queue ? { amoRequestsPerSecond: AMO_REQUESTS_PER_SECOND_PER_WORKER } : {}) }),
+	);
 	const { sync, reconcile } = amoWorkflowsForTest({ reconcileSeconds: RECONCILE_SECONDS });
 	n8n.importWorkflows([errorAlertsForTest({ telegramChat: ALERT_CHAT, email: 'owner@shop.test' }), reconcile, ...inactiveWorkflows], {
 		activate: false,
