@@ -55,7 +55,7 @@ function agentWorkflow() {
 			}, { webhookId: 'b5f0c3c2-6a1e-4b8e-9f0a-0a1a9e170001' }),
 			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 3, {
 				promptType: 'define',
-				text: '={{ $json.body.message }}',
+				text: '={{ $json.body.chatInput }}',
 				options: { systemMessage: 'You help a Kaspi merchant. Use the tools.' },
 			}),
 			node('OpenAI Chat Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, {
@@ -184,7 +184,7 @@ describe('an AI Agent calls the pack’s nodes as tools, in a real n8n', { timeo
 		const response = await fetch(`${n8n.url}/webhook/${WEBHOOK_PATH}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ message }),
+			body: JSON.stringify({ chatInput: message }),
 		});
 		const text = await response.text();
 		assert.equal(response.status, 200, `the webhook answers: ${text.slice(0, 500)}`);

@@ -49,6 +49,20 @@ describe('the scanner itself', () => {
 		);
 	});
 
+	it('leaves the phone in n8n’s AI node events (the agent’s conversation) but not a credential', () => {
+		const aiEvent = (/** @type {string} */ text) =>
+			JSON.stringify({ __type: '$$EventMessageAiNode', eventName: 'n8n.ai.llm.generated', payload: { msg: text } });
+		const events = [aiEvent('Send this buyer a message: 7011234567'), aiEvent('key sk-live-0123456789')].join('\n');
+		const findings = scan(planted, [{ file: 'events.log', text: events }, { file: 'n8n.log', text: 'Worker sent to 7011234567' }], []);
+		assert.deepEqual(
+			findings.map((finding) => [finding.file, finding.what]),
+			[
+				['events.log', 'secret'],
+				['n8n.log', 'phone'],
+			],
+		);
+	});
+
 	it('ignores a masked phone', () => {
 		assert.deepEqual(scan(planted, [clean], []), []);
 	});

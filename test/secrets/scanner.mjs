@@ -10,7 +10,8 @@
 //   them. It may appear in items' data: the phone is what the notification, the deal's contact and
 //   the receipt are for, and n8n keeps node output as execution data by design. An operator who
 //   must not keep it there sets n8n's "Save successful production executions" to "Do not save"
-//   and prunes execution data (README, Guarantees).
+//   and prunes execution data (README, Guarantees). The same holds for n8n's AI node events in its
+//   event log, which record an agent's conversation verbatim.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -57,7 +58,8 @@ export function scan(planted, logs, executionFiles) {
 	const findings = [];
 	for (const { file, text } of logs) {
 		for (const secret of secrets) if (text.includes(secret)) findings.push({ file, what: 'secret', where: 'log', value: masked(secret) });
-		for (const phone of phones) if (holdsPhone(text, phone)) findings.push({ file, what: 'phone', where: 'log', value: masked(phone) });
+		const textWithoutAiEvents = withoutAiNodeEvents(text);
+		for (const phone of phones) if (holdsPhone(textWithoutAiEvents, phone)) findings.push({ file, what: 'phone', where: 'log', value: masked(phone) });
 	}
 	for (const { file, executions } of executionFiles) {
 		for (const execution of executions) {
@@ -69,6 +71,19 @@ export function scan(planted, logs, executionFiles) {
 		}
 	}
 	return findings;
+}
+
+/**
+ * The log without n8n's AI node events: n8n's event log records what a chat model was sent and
+ * answered, word for word, as execution data records items, so a phone the user gave an agent is
+ * there by n8n's design, not written by the pack. Credentials are still looked for in them.
+ * @param {string} text
+ */
+function withoutAiNodeEvents(text) {
+	return text
+		.split('\n')
+		.filter((line) => !line.startsWith('{"__type":"$$EventMessageAiNode"'))
+		.join('\n');
 }
 
 /**
