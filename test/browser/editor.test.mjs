@@ -337,7 +337,11 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 		assert.deepEqual(pipelineNames.sort(), pipelines.map((/** @type {any} */ pipeline) => `${pipeline.name}${pipeline.is_main ? ' (main)' : ''}`).sort());
 		await screenshot('load-options-amocrm-pipelines.png');
 		const main = pipelines.find((/** @type {any} */ pipeline) => pipeline.is_main);
+		// Picking the pipeline makes the status field load its stages again (loadOptionsDependsOn);
+		// a list opened before that answer would still hold every pipeline's stages.
+		const statusesReloaded = page.waitForResponse((response) => response.url().includes('/dynamic-node-parameters/options'));
 		await page.locator(RLC_ITEMS).filter({ hasText: main.name }).click();
+		await statusesReloaded;
 
 		// The statuses are those of the pipeline just picked (loadOptionsDependsOn).
 		const statuses = main._embedded.statuses.map((/** @type {any} */ status) => status.name);
