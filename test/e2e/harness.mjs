@@ -394,33 +394,35 @@ export class N8n {
 
 	async start() {
 		rmSync(join(this.home, '.n8n/crash.journal'), { force: true });
-		const logStart = this.output.length;
 		const child = this.spawnN8n(['start'], this.env(), 'n8n');
 		this.process = child;
 		await this.waitReady(child, `${this.url}/healthz/readiness`, 'n8n readiness');
 		await this.startWorkers();
 		await this.ensureApiKey();
-		await this.waitForActivation(logStart);
+		await this.waitForWebhooks();
 	}
 
 	/**
 	 * n8n reports ready before it has activated the live workflows (2.x activates them in the
-	 * background), and a webhook called in between answers 404 "not registered" (seen in CI on
-	 * 2.41.1). Waits until n8n has logged each live workflow that starts on an event, as activated
-	 * or as failed to activate (a fault a test set up may be the cause).
-	 * @param {number} logStart where this start's output begins
+	 * background, and logs nothing of it at info level), and a webhook called in between answers
+	 * 404 "not registered" (seen in CI on 2.41.1). Waits until every live Webhook node's path is
+	 * registered: a CORS preflight for an unregistered path is refused with 404 on both lines.
 	 */
-	async waitForActivation(logStart) {
-		/** @type {{ data: Array<{ id: string, nodes: Array<{ type: string }> }> }} */
+	async waitForWebhooks() {
+		/** @type {{ data: Array<{ nodes: Array<{ type: string, parameters?: { path?: string } }> }> }} */
 		const { data } = await this.api('GET', '/workflows?active=true&limit=250');
-		const starting = data.filter((workflow) => workflow.nodes.some((node) => startsOnEvent(node.type)));
-		await waitFor(
-			async () => {
-				const log = this.output.slice(logStart).join('');
-				return starting.every((workflow) => log.includes(`(ID: ${workflow.id})`));
-			},
-			{ timeoutMs: 120_000, what: `n8n to activate ${starting.map((workflow) => workflow.id).join(', ')}` },
+		const paths = data.flatMap((workflow) =>
+			workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path).map((node) => String(node.parameters?.path)),
 		);
+		for (const path of paths) {
+			await waitFor(
+				async () => {
+					const response = await fetch(`${this.url}/webhook/${path}`, { method: 'OPTIONS', headers: { origin: this.url } });
+					return response.status !== 404;
+				},
+				{ timeoutMs: 120_000, what: `n8n to register the webhook ${path}` },
+			);
+		}
 	}
 
 	/** Starts the workers that are not running (all of them at start, or those a test killed). */
@@ -615,16 +617,6 @@ export class N8n {
 		} while (cursor);
 		writeFileSync(join(dir, `${name}.executions.json`), JSON.stringify(executions));
 	}
-}
-
-/**
- * Whether a node makes its workflow listen when activated (n8n logs only such workflows as
- * activated); the error, manual and sub-workflow triggers are run by n8n itself instead.
- * @param {string} type
- */
-function startsOnEvent(type) {
-	const runByN8n = ['n8n-nodes-base.errorTrigger', 'n8n-nodes-base.manualTrigger', 'n8n-nodes-base.executeWorkflowTrigger'];
-	return !runByN8n.includes(type) && (type.endsWith('Trigger') || type === 'n8n-nodes-base.webhook');
 }
 
 /** @param {{ nodes: Array<{ type: string }> }} workflow */
