@@ -108,7 +108,6 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 		// The editor needs no live pollers: every workflow is imported switched off.
 		n8n.importWorkflows([...WORKFLOW_FILES.map(loadWorkflow), LOAD_OPTIONS_WORKFLOW], { activate: false });
 		await n8n.start();
-		await n8n.ensureApiKey();
 
 		userDataDir = mkdtempSync(join(tmpdir(), 'kz-chromium-'));
 		browser = await chromium.launchPersistentContext(userDataDir, {
@@ -286,29 +285,9 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 		});
 	}
 
-	it('lists the sandbox WAHA sessions in the session picker of a WAHA node', async () => {
-		await sandbox.linkWhatsAppSession('shop-second');
-		const { data } = await axios.get(`${sandboxServer.url}/waha/api/sessions`, { headers: { 'X-Api-Key': 'sandbox-waha-key' }, params: { all: true } });
-		// The picker labels a session with its status, as WAHA reports it.
-		const sessionNames = /** @type {Array<{ name: string, status: string }>} */ (data).map((session) => `${session.name} (${session.status})`).sort();
-		const workflow = loadWorkflow('kaspi-order-whatsapp.json');
-		await openWorkflow(workflow.id, workflow.nodes.length);
-		await openNode('Send WhatsApp message');
-		const ndv = byTestId('ndv');
-		await ndv.locator('[data-test-id="rlc-mode-selector"]').first().click();
-		await page.locator('.el-select-dropdown__item').filter({ hasText: 'From List' }).first().click();
-		await ndv.locator('[data-test-id="rlc-input"]').first().click();
-		const items = byTestId('resource-locator-dropdown').locator('[data-test-id="rlc-item"]');
-		await waitFor(async () => (await items.count()) === sessionNames.length, { timeoutMs: UI_TIMEOUT_MS, what: `${sessionNames.length} sessions listed` });
-		const listed = (await items.allInnerTexts()).map((text) => text.trim()).sort();
-		await screenshot('load-options-waha-sessions.png');
-		assert.deepEqual(listed, sessionNames);
-		await page.keyboard.press('Escape');
-	});
-
 	/**
 	 * Opens a dropdown (a resource locator's list or an options field) and returns the entries it
-	 * lists once their number stops changing.
+	 * lists once there are as many as the sandbox holds.
 	 * @param {import('playwright-core').Locator} opener
 	 * @param {string} entries selector of one entry in the open dropdown
 	 * @param {number} expected how many the sandbox holds
@@ -326,6 +305,23 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 	const parameter = (name) => byTestId('ndv').locator(`[data-test-id="parameter-input-${name}"]`);
 	const RLC_ITEMS = '[data-test-id="rlc-item"]:visible';
 	const OPTION_ITEMS = '.el-select-dropdown:visible .el-select-dropdown__item';
+
+	it('lists the sandbox WAHA sessions in the session picker of a WAHA node', async () => {
+		await sandbox.linkWhatsAppSession('shop-second');
+		const { data } = await axios.get(`${sandboxServer.url}/waha/api/sessions`, { headers: { 'X-Api-Key': 'sandbox-waha-key' }, params: { all: true } });
+		// The picker labels a session with its status, as WAHA reports it.
+		const sessionNames = /** @type {Array<{ name: string, status: string }>} */ (data).map((session) => `${session.name} (${session.status})`).sort();
+		const workflow = loadWorkflow('kaspi-order-whatsapp.json');
+		await openWorkflow(workflow.id, workflow.nodes.length);
+		await openNode('Send WhatsApp message');
+		const ndv = byTestId('ndv');
+		await ndv.locator('[data-test-id="rlc-mode-selector"]').first().click();
+		await page.locator('.el-select-dropdown__item').filter({ hasText: 'From List' }).first().click();
+		const listed = await listedEntries(ndv.locator('[data-test-id="rlc-input"]').first(), RLC_ITEMS, sessionNames.length);
+		await screenshot('load-options-waha-sessions.png');
+		assert.deepEqual(listed.sort(), sessionNames);
+		await page.keyboard.press('Escape');
+	});
 
 	it('lists the sandbox amoCRM pipelines, their statuses and the deal fields in the sync node', async () => {
 		const { pipelines, leadFields } = /** @type {any} */ (sandboxServer.state.amocrm);
