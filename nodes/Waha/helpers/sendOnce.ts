@@ -28,7 +28,9 @@ export function sendingMarker(key: string, now = Date.now()): string {
  * peeked key that comes back would mark an order as notified that never was. So every use of the
  * store from this process waits for the one before it, per workflow. Executions of one n8n (its
  * main process, or one queue-mode worker) share this module; several workers each have their own,
- * and there Skip If Chat Contains remains what stops a second send.
+ * and between them a lost write can still hold an order for a marker period, leave Skip If Chat
+ * Contains as the only stop to a second send, or, rarest, mark an order as notified (README,
+ * Guarantees).
  */
 const storeQueues = new Map<string, Promise<void>>();
 
