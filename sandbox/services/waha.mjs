@@ -10,20 +10,114 @@ import { HttpError, Router, controlError, isObject, json } from '../lib/http.mjs
 import { postRaw } from '../lib/outbound.mjs';
 import { qrLikePng } from '../lib/png.mjs';
 import { headerSecretAuth } from '../lib/service.mjs';
-import { wahaWire } from '../lib/wire.mjs';
 
-/** @typedef {import('../../nodes/Waha/transport/types.ts').SessionStatus} SessionStatus */
-/** @typedef {import('../../nodes/Waha/transport/types.ts').WahaSessionInfo} WahaSessionInfo */
-/** @typedef {import('../../nodes/Waha/transport/types.ts').WahaSessionConfig} WahaSessionConfig */
-/** @typedef {import('../../nodes/Waha/transport/types.ts').WahaWebhookConfig} WahaWebhookConfig */
-/** @typedef {import('../../nodes/Waha/transport/types.ts').WahaWebhookEvent} WahaWebhookEvent */
-/** @typedef {import('../../nodes/Waha/transport/types.ts').WahaCheckExistsResult} WahaCheckExistsResult */
-/** @typedef {import('../../nodes/Waha/transport/types.ts').WahaChatMessage} WahaChatMessage */
-/** @typedef {import('../../nodes/Waha/transport/types.ts').WahaSendTextBody} WahaSendTextBody */
-/** @typedef {import('../../nodes/Waha/transport/types.ts').WahaSendFileBody} WahaSendFileBody */
 /** @typedef {import('../lib/http.mjs').RequestContext} RequestContext */
 
-const { SESSION_STATUSES, HMAC_HEADER, HMAC_ALGORITHM_HEADER } = wahaWire;
+/*
+ * What the emulator accepts and sends is WAHA's own contract, never the node's, so that a node
+ * that misreads WAHA fails here as it would against a real server. Names and values follow WAHA's
+ * published OpenAPI document, version 2026.7.1 (https://waha.devlike.pro/swagger/openapi.json,
+ * kept as `static/swagger/openapi.json` in github.com/devlikeapro/waha-docs); the typedefs below
+ * carry each schema's name and only the fields the emulator reads or writes.
+ */
+
+/** OAS `SessionStatusPoint.status` / `WASessionStatusBody.status`. */
+const SESSION_STATUSES = /** @type {const} */ ([
+	'STOPPED',
+	'STARTING',
+	'SCAN_QR_CODE',
+	'PASSKEY_REQUIRED',
+	'PASSKEY_CONFIRMATION_REQUIRED',
+	'WORKING',
+	'FAILED',
+]);
+
+/**
+ * The signature headers of a webhook with `hmac.key`: a hex HMAC-SHA512 of the raw body, and
+ * the algorithm's name. The OpenAPI document does not cover delivery headers; WAHA's events page
+ * does (https://waha.devlike.pro/docs/how-to/events/, section "HMAC authentication").
+ */
+const HMAC_HEADER = 'x-webhook-hmac';
+const HMAC_ALGORITHM_HEADER = 'x-webhook-hmac-algorithm';
+
+/** @typedef {typeof SESSION_STATUSES[number]} SessionStatus */
+
+/**
+ * @typedef {object} WebhookConfig OAS `WebhookConfig`.
+ * @property {string} url
+ * @property {string[]} events
+ * @property {{ key?: string } | null} [hmac] OAS `HmacConfiguration`.
+ * @property {Array<{ name: string, value: string }> | null} [customHeaders] OAS `CustomHeader`.
+ */
+
+/**
+ * OAS `SessionConfig`. The engine, proxy and client parts are stored and echoed untouched.
+ * @typedef {{ metadata?: Record<string, string>, webhooks?: WebhookConfig[], [key: string]: unknown }} SessionConfig
+ */
+
+/**
+ * @typedef {object} MeInfo OAS `MeInfo`.
+ * @property {string} id
+ * @property {string} [pushName]
+ */
+
+/**
+ * @typedef {object} SessionInfo OAS `SessionInfo` (`GET /api/sessions/{session}`).
+ * @property {string} name
+ * @property {SessionStatus} status
+ * @property {SessionConfig} config
+ * @property {MeInfo | null} me
+ * @property {{ engine: string }} engine
+ * @property {null} presence
+ * @property {{ activity: number }} timestamps
+ */
+
+/**
+ * @typedef {object} WebhookEnvelope The common part of OAS `WAHAWebhook*` (every webhook body).
+ * @property {string} id Lower-case ULID with an `evt_` prefix.
+ * @property {number} timestamp Milliseconds.
+ * @property {string} event
+ * @property {string} session
+ * @property {Record<string, string>} [metadata]
+ * @property {MeInfo} [me]
+ * @property {Record<string, unknown>} payload
+ * @property {string} engine
+ * @property {Record<string, unknown>} [environment] OAS `WAHAEnvironment`.
+ */
+
+/**
+ * @typedef {object} NumberExistResult OAS `WANumberExistResult`.
+ * @property {boolean} numberExists
+ * @property {string} [chatId]
+ */
+
+/**
+ * @typedef {object} WAMessage OAS `WAMessage`, as chat history lists it.
+ * @property {string} id
+ * @property {number} timestamp Seconds.
+ * @property {string} from
+ * @property {boolean} fromMe
+ * @property {string} to
+ * @property {string | null} body
+ */
+
+/**
+ * @typedef {object} MessageTextRequest OAS `MessageTextRequest`.
+ * @property {string} session
+ * @property {string} chatId
+ * @property {string} text
+ * @property {string | null} [reply_to]
+ */
+
+/**
+ * @typedef {object} MessageFileRequest OAS `MessageFileRequest`; `file` is a `RemoteFile` (`url`)
+ * or a `BinaryFile` (base64 `data`).
+ * @property {string} session
+ * @property {string} chatId
+ * @property {{ mimetype: string, filename?: string, url?: string, data?: string }} file
+ * @property {string} [caption]
+ * @property {string | null} [reply_to]
+ */
 
 export const WAHA_DEFAULT_API_KEY = 'sandbox-waha-key';
 const PREFIX = '/waha';
@@ -49,7 +143,7 @@ const CROCKFORD_BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
  * @typedef {object} SessionRecord
  * @property {string} name
  * @property {SessionStatus} status
- * @property {WahaSessionConfig} config
+ * @property {SessionConfig} config
  * @property {{ id: string, pushName: string } | null} me Null until the account is linked.
  * @property {Array<{ status: SessionStatus, timestamp: number }>} statuses Newest last.
  */
@@ -60,7 +154,7 @@ const CROCKFORD_BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
  * @property {string} session
  * @property {string} chatId The other party: recipient of a sent message, sender of a received one.
  * @property {'text' | 'image' | 'file' | 'inbound'} kind
- * @property {Record<string, unknown> & WahaChatMessage} message As WAHA returns it.
+ * @property {Record<string, unknown> & WAMessage} message As WAHA returns it.
  * @property {string} [text]
  * @property {string} [caption]
  * @property {{ mimetype: string, filename?: string, url?: string, dataBytes?: number }} [file]
@@ -149,7 +243,7 @@ function validationError(problems) {
 /**
  * @param {string} name
  * @param {SessionStatus} status
- * @param {WahaSessionConfig} config
+ * @param {SessionConfig} config
  * @param {SessionRecord['me']} me
  * @returns {SessionRecord}
  */
@@ -159,7 +253,7 @@ function newSession(name, status, config, me) {
 
 /**
  * @param {SessionRecord} session
- * @returns {WahaSessionInfo & { presence: null, timestamps: { activity: number } }}
+ * @returns {SessionInfo}
  */
 function sessionInfo(session) {
 	return {
@@ -247,7 +341,7 @@ function messageKey() {
 
 /**
  * @typedef {object} Emission
- * @property {WahaWebhookEvent} envelope
+ * @property {WebhookEnvelope} envelope
  * @property {WebhookDelivery[]} deliveries
  */
 
@@ -269,7 +363,7 @@ function createWebhookEmitter(state) {
 	 * @returns {Promise<Emission>}
 	 */
 	const emit = (session, event, payload) => {
-		/** @type {WahaWebhookEvent} */
+		/** @type {WebhookEnvelope} */
 		const envelope = {
 			id: `evt_${ulid()}`,
 			timestamp: Date.now(),
@@ -297,8 +391,8 @@ function createWebhookEmitter(state) {
 	};
 
 	/**
-	 * @param {WahaWebhookConfig} webhook
-	 * @param {WahaWebhookEvent} envelope
+	 * @param {WebhookConfig} webhook
+	 * @param {WebhookEnvelope} envelope
 	 * @param {Buffer} raw
 	 * @returns {Promise<WebhookDelivery>}
 	 */
@@ -553,7 +647,7 @@ function send(state, webhooks, kind, rawBody) {
 		problems.push('caption must be a string');
 	if (problems.length > 0) throw validationError(problems);
 
-	const request = /** @type {WahaSendTextBody & Partial<WahaSendFileBody>} */ (body);
+	const request = /** @type {MessageTextRequest & Partial<MessageFileRequest>} */ (body);
 	const session = workingSession(state, request.session ?? DEFAULT_SESSION);
 	const chatId = toChatId(request.chatId);
 	const text = kind === 'text' ? request.text : (request.caption ?? '');
@@ -637,7 +731,7 @@ function presence(state, rawBody, reply) {
 /**
  * @param {WahaState} state
  * @param {Record<string, string>} query
- * @returns {WahaCheckExistsResult}
+ * @returns {NumberExistResult}
  */
 function checkExists(state, query) {
 	const phone = query.phone ?? '';
