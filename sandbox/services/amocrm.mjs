@@ -12,12 +12,9 @@
 import { randomBytes } from 'node:crypto';
 
 import { HttpError, Router, controlError, isObject, json } from '../lib/http.mjs';
-import { amocrmWire } from '../lib/wire.mjs';
 
 /** @typedef {import('../lib/http.mjs').RequestContext} RequestContext */
 /** @typedef {import('../lib/http.mjs').Reply} Reply */
-
-const { MAX_PAGE_SIZE, MAX_COMPLEX_BATCH } = amocrmWire;
 
 export const AMOCRM_DEFAULT_TOKEN = 'sandbox-amocrm-token';
 export const AMOCRM_CLIENT = {
@@ -28,8 +25,21 @@ export const AMOCRM_CLIENT = {
 const PREFIX = '/amocrm';
 const OAUTH_PREFIX = '/amocrm/oauth2';
 const PROBLEM = 'application/problem+json';
-/** Adds and updates per request (amocrm.md §3.2). */
+
+/*
+ * amoCRM's own limits, not the node's, so that a node that breaks them fails here as it would on
+ * a real account. Page size and batch size: Kommo's limitations page
+ * (https://developers.kommo.com/docs/limitations); `limit` above 250 is clamped, not refused
+ * (maintainer's answer, https://github.com/amocrm/amocrm-api-php/issues/210). Complex adds: at most
+ * 50 leads per request (https://developers.kommo.com/reference/complex-leads, amoCRM's
+ * https://www.amocrm.ru/developers/content/crm_platform/leads-api#leads-complex-add).
+ */
+/** Most entities one list page returns. */
+const MAX_PAGE_SIZE = 250;
+/** Most entities one add or update request takes. */
 const MAX_BATCH = 250;
+/** Most leads one `POST /api/v4/leads/complex` takes. */
+const MAX_COMPLEX_BATCH = 50;
 const ACCESS_TOKEN_SECONDS = 86400;
 export const SEED = {
 	pipelineId: 7000001,
