@@ -90,12 +90,13 @@ export interface ServiceProfile {
 	 * Overrides the default retry rule for an HTTP failure: `retry: false` stops at once, and
 	 * `delayMs` replaces the backoff (e.g. a 429's `retry_after`). `rateLimited: true` spends a
 	 * retry of `rateLimitRetries` first, so a storm of 429s does not use up the retries meant for
-	 * failures. `undefined` keeps the default.
+	 * failures. `undefined` keeps the default. `headers` are the answer's (e.g. `Retry-After`).
 	 */
 	retryPolicy?: (
 		statusCode: number,
 		body: unknown,
 		idempotent: boolean,
+		headers: IDataObject,
 	) => { retry: boolean; delayMs?: number; rateLimited?: boolean } | undefined;
 	/**
 	 * Extra attempts for answers the retry policy marks `rateLimited` (the service did not process
@@ -111,6 +112,7 @@ interface Attempt {
 	kind: FailureKind;
 	statusCode?: number;
 	body?: unknown;
+	headers?: IDataObject;
 }
 
 const NETWORK_UNREACHABLE = new Set([
@@ -217,7 +219,12 @@ export async function apiRequest<T>(
 					body: response.body as T,
 				};
 			}
-			last = { kind: 'http', statusCode: response.statusCode, body: response.body };
+			last = {
+				kind: 'http',
+				statusCode: response.statusCode,
+				body: response.body,
+				headers: response.headers,
+			};
 		} catch (error) {
 			const described = profile.describeThrown?.(error);
 			if (described) {
@@ -231,7 +238,7 @@ export async function apiRequest<T>(
 		}
 		const policy =
 			last.kind === 'http' && profile.retryPolicy
-				? profile.retryPolicy(last.statusCode ?? 0, last.body, idempotent)
+				? profile.retryPolicy(last.statusCode ?? 0, last.body, idempotent, last.headers ?? {})
 				: undefined;
 		delayMs = policy?.delayMs;
 		if (policy ? !policy.retry : !isRetryable(last, idempotent)) break;
