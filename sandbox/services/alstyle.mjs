@@ -1,21 +1,52 @@
 // @ts-check
 /**
- * Al-Style dealer API emulator (alstyle.md): a seeded catalogue of several thousand products in a
- * nested-set category tree, with ">50" quantities and price-1 ("price on request") items, and the
- * rate limit enforced the way Al-Style does: a call less than the interval after the previous one
- * with the same token gets 403. Control routes change stock and prices and shorten the interval.
+ * Al-Style dealer API emulator, written from the public clients that docs/services/alstyle.md
+ * lists, not from the node: a seeded catalogue of several thousand products in a nested-set
+ * category tree, with ">50", ">10" and "<5" quantities, price-1 ("price on request") items and the
+ * 9,999,999 placeholder price, `/images` as a flat array of URLs, a bare object from `element-info`
+ * for one article, and the rate limit: a call less than the interval after the previous one with
+ * the same token gets 403 (or 429 with Retry-After, by profile). A category ID matches exactly,
+ * the safe reading, unless the profile says a parent covers its subtree. Control routes change
+ * stock and prices, the interval and the profile.
  */
 import { createRandom } from '../lib/random.mjs';
 import { controlError, HttpError, isObject, json, Router } from '../lib/http.mjs';
-import { alstyleWire } from '../lib/wire.mjs';
 
 const PREFIX = '/alstyle';
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 export const ALSTYLE_DEFAULT_TOKEN = 'sandbox-alstyle-token';
 const DEFAULT_INTERVAL_MS = 5000;
+/** @type {AlStyleProfile} */
+const DEFAULT_PROFILE = { tooFastStatus: 403, categoryFilter: 'exact' };
 const RANDOM_SEED = 20261122;
 const PRODUCT_COUNT = 4200;
-const { ALSTYLE_PATHS: PATHS, ALSTYLE_PAGE_LIMIT, ALSTYLE_ADDITIONAL_FIELDS, ALSTYLE_TOKEN_PARAMETER } = alstyleWire;
+
+// The API's own constants, from the public clients (docs/services/alstyle.md), not from the node.
+/** `https://api.al-style.kz/api/<method>`, all GET (ST API_GUIDE.md, OM alstyle.py, S1 CFG.API_BASE). */
+const PATHS = {
+	elementsPagination: '/api/elements-pagination',
+	elementInfo: '/api/element-info',
+	quantityPrice: '/api/quantity-price',
+	properties: '/api/properties',
+	images: '/api/images',
+	categories: '/api/categories',
+	brands: '/api/brands',
+	date: '/api/date',
+};
+/** The token travels as this query parameter on every call (every client). */
+const TOKEN_PARAMETER = 'access-token';
+/** "Макс 250" (ST guide), "максимум 250 товаров за один запрос" (BX). */
+const PAGE_LIMIT = 250;
+/**
+ * The `additional_fields` names public clients send (OM, S1, BX, ST, the legacy driver); Al-Style
+ * answers 500 to a name it does not know (S1).
+ */
+const ADDITIONAL_FIELDS = [
+	'brand', 'description', 'images', 'barcode', 'warranty', 'weight', 'url', 'detailText', 'properties', 'rrp',
+	'price1', 'price2', 'discountPrice', 'discount', 'defectDescription', 'quantityMarkdown', 'priceMarkdown',
+];
+/** Al-Style's price for withdrawn items and spare parts (sultan_trade server.js). */
+const PLACEHOLDER_PRICE = 9999999;
 
 /**
  * @typedef {{ id: number, name: string, level: number, left: number, right: number, elements: number }} Category
@@ -25,7 +56,8 @@ const { ALSTYLE_PATHS: PATHS, ALSTYLE_PAGE_LIMIT, ALSTYLE_ADDITIONAL_FIELDS, ALS
  *   rrp: number, images: string[], properties: Array<{ code: string, name: string, value: string, sort: number }> }} Product
  * @typedef {{ products: Product[], categories: Category[], brands: Array<{ id: string, name: string }>,
  *   intervalMs: number, lastCall: Map<string, number>, tooFast: number, random: import('../lib/random.mjs').Random,
- *   generation: number }} AlStyleState
+ *   generation: number, profile: AlStyleProfile }} AlStyleState
+ * @typedef {{ tooFastStatus: 403 | 429, categoryFilter: 'exact' | 'subtree' }} AlStyleProfile
  */
 
 const BRANDS = ['Lenovo', 'HP', 'Xiaomi', 'Logitech', 'Samsung', 'Asus', 'Acer', 'Canon', 'Epson', 'TP-Link', 'Kingston', 'A4Tech', 'Defender', 'JBL', 'Huawei', 'Apple', 'Dell', 'MSI', 'Gigabyte', 'Sven'];
@@ -101,6 +133,11 @@ function seedCatalogue(state) {
 			],
 		});
 		leaf.elements++;
+		// The rarer shapes the public clients handle, by position so the random draws stay as they were.
+		const product = products[products.length - 1];
+		if (i % 97 === 41) Object.assign(product, { price1: PLACEHOLDER_PRICE, price2: PLACEHOLDER_PRICE, rrp: PLACEHOLDER_PRICE });
+		if (i % 89 === 17) product.quantity = '>10';
+		if (i % 83 === 29) product.quantity = '<5';
 	}
 	state.categories = categories;
 	state.products = products;
@@ -126,6 +163,8 @@ function elementView(product, extra) {
 		else if (field === 'discount') out.discount = 0;
 		else if (field === 'url') out.url = `https://al-style.kz/catalog/${product.article}/`;
 		else if (field === 'detailText') out.detailText = `<ul><li>Гарантия; ${product.warranty}</li></ul>`;
+		else if (field === 'defectDescription') out.defectDescription = '';
+		else if (field === 'quantityMarkdown' || field === 'priceMarkdown') out[field] = 0;
 		else out[field] = product[/** @type {keyof Product} */ (field)];
 	}
 	return out;
@@ -136,9 +175,8 @@ function additionalFields(query) {
 	const raw = query.additional_fields;
 	if (!raw) return [];
 	const fields = raw.split(',').map((field) => field.trim()).filter(Boolean);
-	const known = /** @type {readonly string[]} */ (ALSTYLE_ADDITIONAL_FIELDS);
-	const unknown = fields.find((field) => !known.includes(field));
-	// Al-Style answers 500 to an unknown additional field (alstyle.md §3).
+	const unknown = fields.find((field) => !ADDITIONAL_FIELDS.includes(field));
+	// Al-Style answers 500 to an unknown additional field (S1).
 	if (unknown) throw new HttpError(500, { name: 'Internal Server Error', message: `Unknown field ${unknown}`, status: 500 });
 	return fields;
 }
@@ -156,10 +194,14 @@ function filtered(state, query) {
 	let list = state.products;
 	if (query.category) {
 		const wanted = new Set(query.category.split(',').map(Number));
-		// A parent category id covers its whole subtree, as on the real site.
+		// Products carry their leaf category (OM, S1, BX). Whether a parent ID also covers its subtree
+		// is unconfirmed, so exact match is the default, and the profile can say otherwise.
 		const ranges = state.categories.filter((c) => wanted.has(c.id));
-		const leafIds = new Set(state.categories.filter((c) => ranges.some((r) => c.left >= r.left && c.right <= r.right)).map((c) => c.id));
-		list = list.filter((product) => leafIds.has(product.category));
+		const ids =
+			state.profile.categoryFilter === 'subtree'
+				? new Set(state.categories.filter((c) => ranges.some((r) => c.left >= r.left && c.right <= r.right)).map((c) => c.id))
+				: wanted;
+		list = list.filter((product) => ids.has(product.category));
 	}
 	if (query.brand) list = list.filter((product) => product.brandId === query.brand);
 	if (query.exclude_missing === '1' || query.exclude_missing === 'true') list = list.filter(inStock);
@@ -171,7 +213,7 @@ function apiRoutes(state) {
 	return new Router()
 		.on('GET', PATHS.elementsPagination, (ctx) => {
 			const extra = additionalFields(ctx.query);
-			const limit = Math.min(Number(ctx.query.limit ?? 100) || 100, ALSTYLE_PAGE_LIMIT);
+			const limit = Math.min(Number(ctx.query.limit ?? 100) || 100, PAGE_LIMIT);
 			const offset = Math.max(0, Number(ctx.query.offset ?? 0) || 0);
 			const list = filtered(state, ctx.query);
 			return json({
@@ -188,7 +230,9 @@ function apiRoutes(state) {
 		.on('GET', PATHS.elementInfo, (ctx) => {
 			const extra = additionalFields(ctx.query);
 			const wanted = new Set(articleList(ctx.query.article));
-			return json(state.products.filter((product) => wanted.has(product.article)).map((product) => elementView(product, extra)));
+			const found = state.products.filter((product) => wanted.has(product.article)).map((product) => elementView(product, extra));
+			// One article may come back as a bare object: sultan_trade reads `Array.isArray(data) ? data[0] : data`.
+			return json(wanted.size === 1 && found.length === 1 ? found[0] : found);
 		})
 		.on('GET', PATHS.quantityPrice, (ctx) => {
 			const wanted = ctx.query.article ? new Set(articleList(ctx.query.article)) : undefined;
@@ -214,13 +258,14 @@ function apiRoutes(state) {
 			});
 		})
 		.on('GET', PATHS.images, (ctx) => {
+			// "Возвращает массив URL" (ST guide): one flat list for all the articles asked, each file
+			// named after its article (S1 matches them by the number in the name).
 			const wanted = new Set(articleList(ctx.query.article));
-			/** @type {Record<string, string[]>} */
-			const out = {};
-			for (const product of state.products) {
-				if (wanted.has(product.article)) out[String(product.article)] = product.images.map((url) => (ctx.query.thumbs === '1' ? url.replace('.jpg', '_thumb.jpg') : url));
-			}
-			return json(out);
+			return json(
+				state.products
+					.filter((product) => wanted.has(product.article))
+					.flatMap((product) => product.images.map((url) => (ctx.query.thumbs === '1' ? url.replace('.jpg', '_thumb.jpg') : url))),
+			);
 		})
 		.on('GET', PATHS.categories, () => json(state.categories))
 		.on('GET', PATHS.brands, () =>
@@ -240,12 +285,17 @@ function guarded(state, secret, inner) {
 	const router = new Router();
 	for (const path of Object.values(PATHS)) {
 		router.on('GET', path, (ctx) => {
-			const token = ctx.query[ALSTYLE_TOKEN_PARAMETER];
+			const token = ctx.query[TOKEN_PARAMETER];
 			if (token !== secret) return json({ status: false, message: 'Неверный access-token' }, 401);
 			const now = Date.now();
 			const last = state.lastCall.get(token);
 			if (last !== undefined && now - last < state.intervalMs) {
 				state.tooFast++;
+				if (state.profile.tooFastStatus === 429) {
+					// Yii2's rate limiter (the likely backend, as `access-token` is its QueryParamAuth name).
+					const wait = Math.max(1, Math.ceil((state.intervalMs - (now - last)) / 1000));
+					return { ...json({ name: 'Too Many Requests', message: 'Rate limit exceeded.', status: 429 }, 429), headers: { 'Retry-After': String(wait) } };
+				}
 				return json({ status: false, message: 'Доступ запрещен: слишком частые запросы' }, 403);
 			}
 			state.lastCall.set(token, now);
@@ -264,11 +314,21 @@ function controlRoutes(state) {
 			json({
 				intervalMs: state.intervalMs,
 				tooFast: state.tooFast,
+				profile: state.profile,
 				products: state.products.length,
 				categories: state.categories.length,
 				generation: state.generation,
 			}),
 		)
+		.on('POST', '/profile', (ctx) => {
+			// Readings no public source settles: the "too fast" status, and what a parent category ID matches.
+			if (!isObject(ctx.body)) throw controlError('Body must be a JSON object');
+			const { tooFastStatus = state.profile.tooFastStatus, categoryFilter = state.profile.categoryFilter } = ctx.body;
+			if (tooFastStatus !== 403 && tooFastStatus !== 429) throw controlError('tooFastStatus must be 403 or 429');
+			if (categoryFilter !== 'exact' && categoryFilter !== 'subtree') throw controlError('categoryFilter must be "exact" or "subtree"');
+			state.profile = { tooFastStatus, categoryFilter };
+			return json(state.profile);
+		})
 		.on('POST', '/interval', (ctx) => {
 			const ms = isObject(ctx.body) ? ctx.body.ms : undefined;
 			if (!Number.isInteger(ms) || ms < 0) throw controlError('ms must be a non-negative integer');
@@ -287,7 +347,7 @@ function controlRoutes(state) {
 			if (!Number.isInteger(count) || count < 1) throw controlError('count must be a positive integer');
 			const changed = [];
 			for (let i = 0; i < count; i++) {
-				const product = state.random.pick(state.products.filter((p) => p.price1 > 1));
+				const product = state.random.pick(state.products.filter((p) => p.price1 > 1 && p.price1 < PLACEHOLDER_PRICE));
 				product.quantity = state.random.next() < 0.3 ? 0 : state.random.int(1, 40);
 				product.price1 = product.price1 + state.random.int(1, 50) * 10;
 				product.price2 = Math.round(product.price1 * 1.18);
@@ -322,6 +382,7 @@ export const alstyleService = {
 			tooFast: 0,
 			random: createRandom(RANDOM_SEED),
 			generation: 0,
+			profile: { ...DEFAULT_PROFILE },
 		};
 		const reset = (/** @type {boolean} */ withSeed) => {
 			state.random = createRandom(RANDOM_SEED);
@@ -329,6 +390,7 @@ export const alstyleService = {
 			state.lastCall.clear();
 			state.tooFast = 0;
 			state.generation = 0;
+			state.profile = { ...DEFAULT_PROFILE };
 			state.products = [];
 			state.categories = [];
 			state.brands = [];

@@ -1,10 +1,12 @@
 // @ts-check
 /**
  * The sandbox's Al-Style emulator: the query-string token, the 403 rate limit, the catalogue shapes
- * the node reads (">50", price 1, nested-set categories), pagination and the control routes.
+ * the node reads (">50", "<5", price 1, the 9,999,999 placeholder, nested-set categories), /images
+ * as a flat array, pagination and the control routes (docs/services/alstyle.md).
  * Run: node --test test/sandbox/alstyle.test.mjs
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import axios from 'axios';
@@ -67,15 +69,66 @@ describe('Al-Style emulator', () => {
 		assert.equal(typeof elements[0].brand, 'string');
 	});
 
-	test('keeps categories as a nested set, and a parent id filters its subtree', async () => {
+	test('keeps categories as a nested set; matches a category ID exactly unless told to include subtrees', async () => {
 		const categories = (await api.get('/api/categories')).data;
 		assert.equal(categories.length, 6 + 24 + 72);
 		const root = categories.find((/** @type {any} */ c) => c.level === 1);
 		const inside = categories.filter((/** @type {any} */ c) => c.left > root.left && c.right < root.right);
 		assert.equal(inside.length, 4 + 12);
-		const count = (await api.get('/api/elements-pagination', { params: { category: String(root.id) } })).data.pagination.totalCount;
+		const count = async () => (await api.get('/api/elements-pagination', { params: { category: String(root.id) } })).data.pagination.totalCount;
+		// Products carry their leaf category, and nothing public shows a parent ID covering its subtree.
+		assert.equal(await count(), 0);
 		const leafSum = inside.filter((/** @type {any} */ c) => c.level === 3).reduce((/** @type {number} */ sum, /** @type {any} */ c) => sum + c.elements, 0);
-		assert.equal(count, leafSum);
+		assert.equal((await control.post('/alstyle/profile', { categoryFilter: 'subtree' })).status, 200);
+		assert.equal(await count(), leafSum);
+	});
+
+	test('answers /images with a flat array of URLs, the article in each file name', async () => {
+		const articles = [20000, 20003, 20006, 20009, 20012];
+		const images = (await api.get('/api/images', { params: { article: articles.join(',') } })).data;
+		assert.ok(Array.isArray(images) && images.length > 0);
+		for (const url of images) {
+			assert.equal(typeof url, 'string');
+			assert.ok(articles.includes(Number(/\/(\d+)_\d+[^/]*$/.exec(url)?.[1])), url);
+		}
+	});
+
+	test('answers a single element-info article with a bare object', async () => {
+		const one = (await api.get('/api/element-info', { params: { article: '20003' } })).data;
+		assert.ok(!Array.isArray(one));
+		assert.equal(one.article, 20003);
+		const two = (await api.get('/api/element-info', { params: { article: '20003,20006' } })).data;
+		assert.equal(two.length, 2);
+	});
+
+	test('can answer "too fast" with 429 and Retry-After instead of 403', async () => {
+		await control.post('/alstyle/interval', { ms: 2000 });
+		await control.post('/alstyle/profile', { tooFastStatus: 429 });
+		assert.equal((await api.get('/api/brands')).status, 200);
+		const refused = await api.get('/api/brands');
+		assert.equal(refused.status, 429);
+		assert.ok(Number(refused.headers['retry-after']) >= 1);
+		assert.equal((await control.post('/alstyle/profile', { tooFastStatus: 418 })).status, 400);
+	});
+
+	test('seeds the 9,999,999 placeholder price and ">10" and "<5" quantities', async () => {
+		const entries = Object.values((await api.get('/api/quantity-price')).data);
+		assert.ok(entries.some((/** @type {any} */ e) => e.price2 === 9999999 && e.quantity !== 0), 'a stocked item at the placeholder price');
+		assert.ok(entries.some((/** @type {any} */ e) => e.quantity === '>10'));
+		assert.ok(entries.some((/** @type {any} */ e) => e.quantity === '<5'));
+	});
+
+	test('accepts additional fields real clients use, and still fails with 500 on an unknown one', async () => {
+		const { elements } = (await api.get('/api/elements-pagination', { params: { additional_fields: 'price1,price2,defectDescription,quantityMarkdown', limit: 1 } })).data;
+		assert.equal(elements.length, 1);
+		assert.equal((await api.get('/api/elements-pagination', { params: { additional_fields: 'colour', limit: 1 } })).status, 500);
+	});
+
+	test('imports nothing from the nodes or the build: its constants are its own', () => {
+		const source = readFileSync(new URL('../../sandbox/services/alstyle.mjs', import.meta.url), 'utf8');
+		const imports = [...source.matchAll(/\bfrom\s+['"]([^'"]+)['"]/g)].map((match) => match[1]);
+		assert.ok(imports.length > 0);
+		for (const specifier of imports) assert.doesNotMatch(specifier, /nodes\/|dist\/|wire\.mjs/, specifier);
 	});
 
 	test('changes stock and prices through the control API', async () => {
@@ -84,6 +137,6 @@ describe('Al-Style emulator', () => {
 		const stock = (await api.get('/api/quantity-price', { params: { article: changed.map((/** @type {any} */ c) => c.article).join(',') } })).data;
 		for (const c of changed) assert.equal(stock[String(c.article)].price2, c.price2);
 		assert.equal((await control.patch('/alstyle/products/20000', { quantity: '>50' })).status, 200);
-		assert.equal((await api.get('/api/element-info', { params: { article: '20000' } })).data[0].quantity, '>50');
+		assert.equal((await api.get('/api/element-info', { params: { article: '20000' } })).data.quantity, '>50');
 	});
 });
