@@ -23,7 +23,8 @@ export class AlStyleApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The dealer API token from the Al-Style cabinet, section API. It is sent as the access-token query parameter and never shown in errors.',
+			description:
+				'The dealer API token from the Al-Style cabinet, section API. It is sent as the access-token query parameter and never shown in errors. Testing the connection asks Al-Style for one catalogue item, outside the queue the Al-Style nodes share: during a running sync the test may get 403 ("too fast"). That is harmless: the sync waits and repeats its call, and a test a few seconds later passes.',
 		},
 		{
 			displayName: 'Base URL',
@@ -48,7 +49,12 @@ export class AlStyleApi implements ICredentialType {
 		properties: { qs: { 'access-token': '={{$credentials.accessToken}}' } },
 	};
 
+	/**
+	 * One catalogue item, which surely needs a valid token (whether `/api/date` checks it is
+	 * unknown). n8n sends this request itself, so it cannot wait in the nodes' per-token queue
+	 * (docs/services/alstyle.md, "Credential test").
+	 */
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl}}', url: '/api/date' },
+		request: { baseURL: '={{$credentials.baseUrl}}', url: '/api/elements-pagination', qs: { limit: 1 } },
 	};
 }

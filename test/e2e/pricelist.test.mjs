@@ -143,6 +143,17 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 		assert.ok(catalogue.some((/** @type {any} */ p) => p.quantityIsLowerBound === true && p.quantity === 50));
 		assert.ok(catalogue.some((/** @type {any} */ p) => p.price2 === null));
 		assert.ok(catalogue.every((/** @type {any} */ p) => Array.isArray(p.images)));
+		// Al-Style's 9,999,999 placeholder (docs/services/alstyle.md) is no price, so never an offer at ~10 M ₸.
+		const withdrawn = (await sandbox.http.get('/alstyle/products/20123')).data;
+		assert.equal(withdrawn.price2, 9999999);
+		assert.equal(list.get('ALS20123'), undefined);
+		assert.equal(catalogue.find((/** @type {any} */ p) => p.article === 20123).price2, null);
+		// "<5" is at most 4, flagged as an upper bound.
+		assert.equal((await sandbox.http.get('/alstyle/products/20087')).data.quantity, '<5');
+		assert.deepEqual(
+			(({ quantity, quantityIsLowerBound, quantityIsUpperBound }) => ({ quantity, quantityIsLowerBound, quantityIsUpperBound }))(catalogue.find((/** @type {any} */ p) => p.article === 20087)),
+			{ quantity: 4, quantityIsLowerBound: false, quantityIsUpperBound: true },
+		);
 	});
 
 	it('2. the Webhook serves the last valid price list as application/xml', async () => {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { ALSTYLE_ADDITIONAL_FIELDS } from '../transport/types';
+import { ALSTYLE_ADDITIONAL_FIELDS, ALSTYLE_PLACEHOLDER_PRICE } from '../transport/types';
 
 const FIELD_NAMES: Record<(typeof ALSTYLE_ADDITIONAL_FIELDS)[number], string> = {
 	brand: 'Brand',
@@ -16,6 +16,7 @@ const FIELD_NAMES: Record<(typeof ALSTYLE_ADDITIONAL_FIELDS)[number], string> = 
 	rrp: 'Recommended Retail Price',
 	discountPrice: 'Discount Price',
 	discount: 'Discount',
+	defectDescription: 'Defect Description',
 };
 
 export const additionalFieldsField: INodeProperties = {
@@ -24,8 +25,56 @@ export const additionalFieldsField: INodeProperties = {
 	type: 'multiOptions',
 	options: ALSTYLE_ADDITIONAL_FIELDS.map((value) => ({ name: FIELD_NAMES[value], value })),
 	default: ['brand', 'images'],
-	description: 'Extra fields Al-Style adds to each product. Only these names are offered: Al-Style fails with 500 on any other.',
+	description: 'Extra fields Al-Style adds to each product: the names public clients use. Others go in Other Additional Fields.',
 };
+
+/**
+ * Al-Style publishes no list of `additional_fields` names, and clients use names beyond ours
+ * (docs/services/alstyle.md, "Additional fields"), so any name may be typed in.
+ */
+export const otherAdditionalFieldsField: INodeProperties = {
+	displayName: 'Other Additional Fields',
+	name: 'otherAdditionalFields',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. quantityMarkdown, priceMarkdown',
+	description: 'More additional_fields names, separated by commas. Al-Style answers 500 to a name it does not know; the error then names it.',
+};
+
+export const placeholderPriceField: INodeProperties = {
+	displayName: 'Placeholder Price From',
+	name: 'placeholderPrice',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: ALSTYLE_PLACEHOLDER_PRICE,
+	description:
+		'Al-Style prices withdrawn items and spare parts at 9,999,999. A price at or above this value is returned as null (no price), like a price on request (1). 0 keeps every price.',
+};
+
+/** The chosen and the typed-in additional fields, each once. */
+export function readAdditionalFields(context: IExecuteFunctions, itemIndex: number): string[] {
+	const chosen = context.getNodeParameter('additionalFields', itemIndex, []) as string[];
+	const typed = String(context.getNodeParameter('otherAdditionalFields', itemIndex, '') ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
+	const bad = typed.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+	if (bad) {
+		throw new NodeOperationError(context.getNode(), `Other Additional Fields: "${bad}" is not a field name`, {
+			itemIndex,
+			description: 'Give field names separated by commas, e.g. quantityMarkdown, priceMarkdown.',
+		});
+	}
+	return [...new Set([...chosen, ...typed])];
+}
+
+export function readPlaceholderPrice(context: IExecuteFunctions, itemIndex: number): number {
+	const value = Number(context.getNodeParameter('placeholderPrice', itemIndex, ALSTYLE_PLACEHOLDER_PRICE));
+	if (!Number.isFinite(value) || value < 0) {
+		throw new NodeOperationError(context.getNode(), 'Placeholder Price From must be 0 or more', { itemIndex });
+	}
+	return value;
+}
 
 export const articlesField: INodeProperties = {
 	displayName: 'Articles',

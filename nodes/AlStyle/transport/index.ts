@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import type { IDataObject } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { apiRequest, type ApiContext, type ServiceProfile } from '../../shared/http';
 import type {
@@ -12,12 +12,22 @@ import type {
 	AlStyleProperties,
 	AlStyleStockPrices,
 } from './types';
+import { imagesByArticle } from './normalise';
 import { ALSTYLE_ADDITIONAL_FIELDS, ALSTYLE_ARTICLE_BATCH, ALSTYLE_PATHS } from './types';
 
 export const ALSTYLE_CREDENTIAL = 'alStyleApi';
 const TIMEOUT_MS = 120_000;
 /** Al-Style sends its whole catalogue in one quantity-price answer; give slow links time. */
 const RETRIES = 4;
+/**
+ * Retries after "too fast" (403, or 429). With the queue in front, a 403 that persists is more
+ * likely a refused token than a throttle, so it should fail in seconds, not minutes.
+ */
+const REFUSAL_RETRIES = 2;
+/** The longest Retry-After the node waits out; a longer one waits this long and asks again. */
+const MAX_RETRY_AFTER_MS = 120_000;
+/** How often a `/images` throttle answer (`success: false`) is waited out before failing. */
+const IMAGES_THROTTLE_RETRIES = 3;
 
 /**
  * One queue per token for the whole n8n process: every call with the same token, from any node
@@ -94,8 +104,27 @@ function bodyText(body: unknown): string {
 const isUpstreamTimeout = (body: unknown) => /upstream request timeout/i.test(bodyText(body));
 
 /**
- * The names in an `additional_fields` value that are not in the list Al-Style is known to accept:
- * the likely cause when it answers 500 (alstyle.md §3).
+ * The wait a throttled answer asks for: `Retry-After` (seconds or an HTTP date), or Yii2's
+ * `X-Rate-Limit-Reset` (seconds), since `access-token` suggests a Yii2 backend
+ * (docs/services/alstyle.md, "Rate limit"). Undefined when neither is there.
+ */
+export function retryAfterMs(headers: IDataObject, now = Date.now()): number | undefined {
+	const header = (name: string) => {
+		const entry = Object.entries(headers).find(([key]) => key.toLowerCase() === name);
+		return entry === undefined ? undefined : String(entry[1]).trim();
+	};
+	for (const value of [header('retry-after'), header('x-rate-limit-reset')]) {
+		if (!value) continue;
+		const seconds = Number(value);
+		const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+		if (Number.isFinite(ms)) return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
+	}
+	return undefined;
+}
+
+/**
+ * The names in an `additional_fields` value that no public client is seen sending: the likely
+ * cause when Al-Style answers 500 (docs/services/alstyle.md, "Errors").
  */
 export function unknownAdditionalFields(value: unknown): string[] {
 	if (typeof value !== 'string') return [];
@@ -107,6 +136,8 @@ export function unknownAdditionalFields(value: unknown): string[] {
 }
 
 function profile(link: Connection, unknownFields: string[] = []): ServiceProfile {
+	// One profile per request, so this counts the refusals of one call.
+	let refusals = 0;
 	const redact = (text: string) =>
 		(link.token ? text.split(link.token).join('***') : text).replace(/access-token=[^&\s]*/gi, 'access-token=***').slice(0, 300);
 	return {
@@ -118,9 +149,13 @@ function profile(link: Connection, unknownFields: string[] = []): ServiceProfile
 		headers: { Accept: 'application/json' },
 		// The shared loop ends the turn when the attempt has its answer.
 		beforeAttempt: async () => await takeTurn(link.queueKey, link.intervalMs),
-		retryPolicy: (statusCode, body) => {
-			// 403 is Al-Style's "too fast": back off two intervals, then queue again.
-			if (statusCode === 403) return { retry: true, delayMs: 2 * link.intervalMs };
+		retryPolicy: (statusCode, body, _idempotent, headers) => {
+			// 403 is Al-Style's "too fast"; 429 is what a Yii2 rate limiter sends. Wait what the answer
+			// asks, or two intervals, then queue again; a few times only.
+			if (statusCode === 403 || statusCode === 429) {
+				if (refusals++ >= REFUSAL_RETRIES) return { retry: false };
+				return { retry: true, delayMs: retryAfterMs(headers) ?? 2 * link.intervalMs };
+			}
 			// Asking again for a field Al-Style does not know only fails again.
 			if (statusCode === 500 && unknownFields.length) return { retry: false };
 			if (statusCode >= 500 || isUpstreamTimeout(body)) return { retry: true, delayMs: link.intervalMs };
@@ -128,11 +163,10 @@ function profile(link: Connection, unknownFields: string[] = []): ServiceProfile
 		},
 		describeFailure: (statusCode, body) => {
 			const said = redact(bodyText(body).trim());
-			if (statusCode === 403) {
+			if (statusCode === 403 || statusCode === 429) {
 				return {
-					message: 'Al-Style refused the request (403) on every retry',
-					description:
-						'Al-Style answers 403 to calls less than about 5 s apart, and to a token it does not accept. Check the access token and the minimum interval in the credential.',
+					message: `Al-Style refused the request (${statusCode}) ${REFUSAL_RETRIES + 1} times in a row`,
+					description: `Al-Style answers ${statusCode} to calls less than about 5 s apart, and may answer 403 to a token it does not accept. Check the access token, and whether another program uses the same token; then the minimum interval in the credential.`,
 				};
 			}
 			if (statusCode === 401) {
@@ -141,8 +175,8 @@ function profile(link: Connection, unknownFields: string[] = []): ServiceProfile
 			if (statusCode === 500 && unknownFields.length) {
 				const names = unknownFields.map((name) => `"${name}"`).join(', ');
 				return {
-					message: `Al-Style failed with 500 on Additional Fields ${names}: ${unknownFields.length > 1 ? 'names it does' : 'a name it does'} not know`,
-					description: `Al-Style answers 500 to an unknown name in additional_fields. Remove ${names} from Additional Fields; the names it knows are ${ALSTYLE_ADDITIONAL_FIELDS.join(', ')}.`,
+					message: `Al-Style failed with 500 on Additional Fields ${names}: ${unknownFields.length > 1 ? 'names it may' : 'a name it may'} not know`,
+					description: `Al-Style answers 500 to an unknown name in additional_fields. Check the spelling of ${names}, or remove ${unknownFields.length > 1 ? 'them' : 'it'} from Additional Fields; the names public clients use are ${ALSTYLE_ADDITIONAL_FIELDS.join(', ')}.`,
 				};
 			}
 			if (statusCode === 500) {
@@ -164,7 +198,8 @@ async function get<T>(context: ApiContext, path: string, qs: IDataObject, itemIn
 }
 
 export interface ListFilters {
-	category?: string;
+	/** Category IDs, sent comma-joined as they are (see `leafCategoryIds` for what to send). */
+	categories?: string[];
 	brand?: string;
 	inStockOnly?: boolean;
 	additionalFields?: string[];
@@ -172,9 +207,10 @@ export interface ListFilters {
 
 function filterQuery(filters: ListFilters): IDataObject {
 	const qs: IDataObject = {};
-	if (filters.category) qs.category = filters.category;
+	if (filters.categories?.length) qs.category = filters.categories.join(',');
 	if (filters.brand) qs.brand = filters.brand;
-	if (filters.inStockOnly) qs.exclude_missing = 1;
+	// Sent either way: Al-Style's default is undocumented, and OM sends 0 (docs/services/alstyle.md).
+	qs.exclude_missing = filters.inStockOnly ? 1 : 0;
 	if (filters.additionalFields?.length) qs.additional_fields = filters.additionalFields.join(',');
 	return qs;
 }
@@ -190,11 +226,14 @@ export function batches<T>(list: T[], size = ALSTYLE_ARTICLE_BATCH): T[][] {
 	return out;
 }
 
+/** The list in an answer: the body itself, under `key` or `data`, or one bare element (has `article`). */
 function asList<T>(body: unknown, key: string): T[] {
 	if (Array.isArray(body)) return body as T[];
 	const record = (body ?? {}) as IDataObject;
 	const inner = record[key] ?? record.data;
-	return Array.isArray(inner) ? (inner as T[]) : [];
+	if (Array.isArray(inner)) return inner as T[];
+	// element-info may answer one article with the bare object (docs/services/alstyle.md).
+	return typeof record === 'object' && record.article !== undefined ? [record as T] : [];
 }
 
 export async function getProductsByArticles(context: ApiContext, articles: string[], additionalFields: string[], itemIndex?: number): Promise<AlStyleElement[]> {
@@ -229,21 +268,29 @@ export async function getProperties(context: ApiContext, articles: string[], ite
 	return out;
 }
 
-/** `/images` may answer 200 with `{ success: false, interval }` when called too fast: wait and ask again. */
+/**
+ * `/images` may answer 200 with `{ success: false, interval }` when called too fast: wait the
+ * interval and ask again, and fail if it keeps saying so, rather than return no images.
+ */
 export async function getImages(context: ApiContext, articles: string[], thumbs: boolean, itemIndex?: number): Promise<AlStyleImages> {
 	const out: AlStyleImages = {};
 	for (const batch of batches(articles)) {
 		for (let attempt = 0; ; attempt++) {
 			const body = await get<unknown>(context, ALSTYLE_PATHS.images, { article: batch.join(','), thumbs: thumbs ? 1 : 0 }, itemIndex);
 			const record = (body ?? {}) as IDataObject;
-			if (record.success === false && attempt < 3) {
-				await clock.sleep(Math.min(60, Math.max(1, Number(record.interval) || 5)) * 1000);
-				continue;
+			if (record.success !== false) {
+				Object.assign(out, imagesByArticle(body, batch));
+				break;
 			}
-			if (Array.isArray(body)) {
-				for (const entry of body as IDataObject[]) out[String(entry.article)] = entry.images as string[];
-			} else if (record.success !== false) Object.assign(out, (record.data as AlStyleImages | undefined) ?? record);
-			break;
+			if (attempt >= IMAGES_THROTTLE_RETRIES) {
+				const message = `Al-Style /images kept answering success:false (${attempt + 1} times) for articles ${batch[0]}${batch.length > 1 ? ` to ${batch[batch.length - 1]}` : ''}`;
+				throw new NodeApiError(context.getNode(), { service: 'Al-Style', path: ALSTYLE_PATHS.images, message } as JsonObject, {
+					message,
+					description: 'Al-Style answers success:false with an interval when /images is called too often. Run the node again later, or raise the minimum interval in the credential.',
+					itemIndex,
+				});
+			}
+			await clock.sleep(Math.min(60, Math.max(1, Number(record.interval) || 5)) * 1000);
 		}
 	}
 	return out;

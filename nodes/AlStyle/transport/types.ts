@@ -1,6 +1,6 @@
 /**
- * Al-Style dealer API wire types (alstyle.md §4–5), shared with the sandbox emulator through
- * `sandbox/lib/wire.mjs`: the paths, the page-size limit and the answer shapes.
+ * Al-Style dealer API wire types: the paths, limits and answer shapes the public clients show
+ * (docs/services/alstyle.md). No official documentation is public.
  */
 
 export const ALSTYLE_PATHS = {
@@ -20,7 +20,17 @@ export const ALSTYLE_TOKEN_PARAMETER = 'access-token';
 export const ALSTYLE_PAGE_LIMIT = 250;
 /** Articles per element-info / properties / images call. */
 export const ALSTYLE_ARTICLE_BATCH = 50;
-/** Values accepted in `additional_fields`; any other makes Al-Style answer 500. */
+/** Category IDs per elements-pagination call, as the S1 importer sends them (docs/services/alstyle.md). */
+export const ALSTYLE_CATEGORY_CHUNK = 80;
+/**
+ * Al-Style prices withdrawn items and spare parts at 9,999,999; a price at or above this default is
+ * read as no price (docs/services/alstyle.md, "Prices").
+ */
+export const ALSTYLE_PLACEHOLDER_PRICE = 9_000_000;
+/**
+ * `additional_fields` names the public clients use. Not a closed list: Al-Style answers 500 to a
+ * name it does not know, so these are offered and others may be typed in.
+ */
 export const ALSTYLE_ADDITIONAL_FIELDS = [
 	'brand',
 	'description',
@@ -34,6 +44,7 @@ export const ALSTYLE_ADDITIONAL_FIELDS = [
 	'rrp',
 	'discountPrice',
 	'discount',
+	'defectDescription',
 ] as const;
 
 /** Stock is a number or a lower bound such as ">50". */
@@ -93,7 +104,7 @@ export interface AlStyleProperties {
 	elements: Array<{ article: number; properties: Array<{ code?: string; name: string; value: string; sort?: number }> }>;
 }
 
-/** `images`: URLs keyed by article. */
+/** `images` as the node returns it: URLs keyed by article, whatever shape Al-Style sent. */
 export type AlStyleImages = Record<string, string[]>;
 
 export interface AlStyleBrands {

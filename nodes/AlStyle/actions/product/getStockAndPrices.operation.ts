@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getStockAndPrices } from '../../transport';
 import { normaliseStockPrice } from '../../transport/normalise';
-import { articlesField, readArticles } from '../common.descriptions';
+import { articlesField, placeholderPriceField, readArticles, readPlaceholderPrice } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -18,6 +18,7 @@ const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to leave out products with no stock. Keep it off for a price list, so sold-out items turn unavailable instead of vanishing.',
 	},
+	placeholderPriceField,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['product'], operation: ['getStockAndPrices'] } }, properties);
@@ -25,6 +26,7 @@ export const description = updateDisplayOptions({ show: { resource: ['product'],
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const articles = readArticles(this, itemIndex, false);
 	const inStockOnly = this.getNodeParameter('inStockOnly', itemIndex, false) as boolean;
+	const placeholderFrom = readPlaceholderPrice(this, itemIndex);
 	const prices = await getStockAndPrices(this, articles, { inStockOnly }, itemIndex);
-	return Object.entries(prices).map(([article, entry]) => normaliseStockPrice(article, entry));
+	return Object.entries(prices).map(([article, entry]) => normaliseStockPrice(article, entry, placeholderFrom));
 }
