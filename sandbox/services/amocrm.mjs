@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * amoCRM / Kommo API v4 emulator (amocrm.md §2–§8): account, users, pipelines and statuses, deal
- * custom fields, leads (with `/leads/complex` and its bare-array answer), contacts with PHONE
- * multi-values and full-text `query`, notes, tags, catalogs and elements, links, and the OAuth2
- * token endpoint that rotates refresh tokens and rejects a reused one.
+ * amoCRM / Kommo API v4 emulator (https://developers.kommo.com/reference): account, users,
+ * pipelines and statuses, deal custom fields, leads (with `/leads/complex` and its bare-array
+ * answer), contacts with PHONE multi-values and full-text `query`, notes, tags, catalogs and
+ * elements, links, and the OAuth2 token endpoint that rotates refresh tokens and rejects a reused
+ * one.
  *
  * Like the real service it allows 7 requests per second (429 with `retry_after` in the body), and
  * after repeated violations answers 403 to every call until unblocked through the control API.
@@ -280,7 +281,8 @@ function matchesQuery(entity, query) {
 }
 
 /**
- * A HAL page, or 204 when it is empty (amocrm.md §3.3, §3.4).
+ * A HAL page, or 204 when it is empty (https://developers.kommo.com/docs/http-codes; `_page` and
+ * `_links.next` as in https://www.amocrm.com/developers/content/api_v4/tags/).
  * @param {RequestContext} ctx
  * @param {string} entity
  * @param {any[]} all
@@ -920,8 +922,8 @@ function apiRoutes(state) {
 }
 
 /**
- * The OAuth error document (amocrm.md §2.1): `hint` says what was wrong, `status` repeats the
- * HTTP status.
+ * The OAuth error document, unlike the API's problem JSON: `hint` says what was wrong, `status`
+ * repeats the HTTP status (https://github.com/amocrm/amocrm-api-php/issues/123).
  * @param {string} hint
  * @param {number} [status]
  * @returns {Reply}
@@ -942,7 +944,8 @@ function oauthProblem(hint, status = 400) {
 
 /**
  * Spends a live refresh token: it is refused from now on, as amoCRM refuses a token already
- * used, whoever used it (amocrm.md §2.1: 401 "Token has been revoked").
+ * used, whoever used it: 401 "Token has been revoked" (maintainers' answers in
+ * https://github.com/amocrm/amocrm-api-php/issues/123 and /issues/475).
  * @param {AmoState} state
  * @param {string} refreshToken
  * @returns {boolean} False when the token is unknown or already spent (and counts the refusal).
@@ -971,8 +974,9 @@ function issueTokens(state) {
 }
 
 /**
- * `POST /oauth2/access_token` (amocrm.md §2.1): JSON or form body; the client, its secret and the
- * redirect URI must match on both grants; a code and a refresh token work once.
+ * `POST /oauth2/access_token` (https://developers.kommo.com/reference/get-token): JSON or form
+ * body; the client, its secret and the redirect URI must match on both grants; a code and a
+ * refresh token work once.
  * @param {AmoState} state
  * @param {RequestContext} ctx
  * @returns {Reply}

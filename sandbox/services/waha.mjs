@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * WAHA emulator (waha.md §1–§7), WEBJS flavour: sessions, sending, check-exists, chat history, and
- * webhooks signed like the real server, so a trigger's HMAC check is exercised for real.
+ * WAHA emulator (https://waha.devlike.pro/docs/), WEBJS flavour: sessions, sending, check-exists,
+ * chat history, and webhooks signed like the real server, so a trigger's HMAC check is exercised
+ * for real.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
@@ -135,7 +136,7 @@ const DEFAULT_ME = { id: '77770000000@c.us', pushName: 'Sandbox Shop' };
 const NOT_ON_WHATSAPP_SUFFIX = '00';
 const DEFAULT_MESSAGES_LIMIT = 10;
 const MAX_DELIVERY_RECORDS = 1000;
-/** `session.status` events carry the last three statuses (waha.md §5). */
+/** `session.status` events carry the last three statuses (OAS `WASessionStatusBody.statuses`). */
 const STATUS_HISTORY = 3;
 const CROCKFORD_BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -282,7 +283,7 @@ function sessionDto(session) {
 function findSession(state, name) {
 	const session = state.sessions.get(name);
 	if (session === undefined) {
-		// The wording of WAHA's session manager (waha.md §7).
+		// The wording of WAHA's session manager (github.com/devlikeapro/waha src/core/manager.core.ts).
 		throw new HttpError(
 			404,
 			nestError(
@@ -296,7 +297,8 @@ function findSession(state, name) {
 
 /**
  * Every chatting endpoint requires a WORKING session; otherwise WAHA answers 422 with this raw
- * object (waha.md §7). The real server waits up to 5 s for the status first; the sandbox does not.
+ * object. The real server waits up to 5 s for the status first; the sandbox does not
+ * (github.com/devlikeapro/waha src/core/abc/manager.abc.ts, `WAIT_STATUS_TIMEOUT`).
  * @param {WahaState} state
  * @param {string} name
  */
@@ -346,9 +348,10 @@ function messageKey() {
  */
 
 /**
- * Delivers events to the session's `config.webhooks` the way WAHA does (waha.md §5): one POST per
- * subscribed webhook, the HMAC over the exact body bytes. One attempt, no retries. Deliveries
- * started by API calls run in the background and are awaited by `close()`.
+ * Delivers events to the session's `config.webhooks` the way WAHA does
+ * (https://waha.devlike.pro/docs/how-to/events/): one POST per subscribed webhook, the HMAC over
+ * the exact body bytes. One attempt, no retries. Deliveries started by API calls run in the
+ * background and are awaited by `close()`.
  * @param {WahaState} state
  */
 function createWebhookEmitter(state) {
@@ -464,7 +467,8 @@ function createWebhookEmitter(state) {
 /** @typedef {ReturnType<typeof createWebhookEmitter>} WebhookEmitter */
 
 /**
- * `X-Webhook-Hmac`: hex HMAC-SHA512 of the exact body bytes (waha.md §5).
+ * `X-Webhook-Hmac`: hex HMAC-SHA512 of the exact body bytes
+ * (https://waha.devlike.pro/docs/how-to/events/).
  * @param {Buffer | string} body
  * @param {string} key
  */
@@ -520,7 +524,8 @@ function apiRoutes(state, webhooks) {
 				const body = isObject(ctx.body) ? ctx.body : {};
 				const problems = configProblems(body.config);
 				if (problems.length > 0) throw validationError(problems);
-				// PUT takes the full config (waha.md §2): what is left out is removed.
+				// PUT takes the full config: what is left out is removed
+				// (https://waha.devlike.pro/docs/how-to/sessions/).
 				session.config = body.config ?? {};
 				if (isRunning(session)) webhooks.start(session);
 				return json(sessionDto(session));
@@ -611,7 +616,8 @@ function configProblems(config) {
 }
 
 /**
- * `GET /api/{session}/auth/qr` (waha.md §2): PNG bytes, the same as base64 JSON, or the raw value.
+ * `GET /api/{session}/auth/qr` (https://waha.devlike.pro/docs/how-to/sessions/): PNG bytes, the
+ * same as base64 JSON, or the raw value.
  * @param {SessionRecord} session
  * @param {RequestContext} ctx
  * @returns {import('../lib/http.mjs').Reply}
