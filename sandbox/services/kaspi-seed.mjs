@@ -4,14 +4,13 @@
  * products with merchant SKUs, and the seed orders that cover every state a node has to handle.
  */
 
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').OrderState} OrderState */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').OrderStatus} OrderStatus */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').DeliveryMode} DeliveryMode */
+/** @typedef {import('./kaspi.mjs').OrderState} OrderState */
+/** @typedef {import('./kaspi.mjs').OrderStatus} OrderStatus */
 
 /** The shop's id in the seller cabinet; pickup point ids are `<merchant>_<point>`. */
 export const MERCHANT_ID = '30123456';
 
-/** The mask Kaspi returns instead of a phone on some orders (kaspi.md A.5). */
+/** The mask Kaspi returns instead of a phone on some orders (docs/services/kaspi.md, Masked phones). */
 export const MASKED_PHONE = '+0(000)-000-00-00';
 
 /** Kazakh mobile operator prefixes, as the first three of Kaspi's 10-digit `cellPhone`. */
@@ -54,7 +53,7 @@ export const BUYER_NAMES = [
 
 /**
  * `sku` is the merchant SKU (`offer.code`, the price list's `offer@sku`). The one with `_` is the
- * form the seller cabinet gives offers created there (kaspi.md A.7).
+ * form the seller cabinet gives offers created there (docs/services/kaspi.md, Entries).
  */
 export const PRODUCTS = [
 	{

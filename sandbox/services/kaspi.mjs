@@ -1,12 +1,15 @@
 // @ts-check
 /**
- * Kaspi Shop API emulator (kaspi.md part A): JSON:API orders with the real query names, paging,
- * the 14-day window, includes, and status changes through `POST /orders`.
+ * Kaspi Shop API emulator: JSON:API orders with the real query names, paging, the 14-day window,
+ * includes, and status changes through `POST /orders`. Every rule here is taken from Kaspi's guide
+ * or the public clients, as listed in docs/services/kaspi.md; nothing is loaded from the nodes, so
+ * a wrong constant in a node cannot hide in its emulator.
  */
+import { createHash } from 'node:crypto';
+
 import { HttpError, Router, controlError, isObject, json } from '../lib/http.mjs';
 import { createRandom } from '../lib/random.mjs';
 import { headerSecretAuth } from '../lib/service.mjs';
-import { kaspiWire } from '../lib/wire.mjs';
 import {
 	ALMATY_STREETS,
 	BUYER_NAMES,
@@ -17,22 +20,124 @@ import {
 	SEED_ORDERS,
 } from './kaspi-seed.mjs';
 
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiOrderAttributes} KaspiOrderAttributes */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiOrderResource} KaspiOrderResource */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiEntryAttributes} KaspiEntryAttributes */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiEntryResource} KaspiEntryResource */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiCustomer} KaspiCustomer */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiListResponse<KaspiOrderResource>} KaspiOrderList */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiListResponse<KaspiOrderResource>['included'][number]} KaspiIncluded */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').KaspiErrorBody} KaspiErrorBody */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').OrderState} OrderState */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').OrderStatus} OrderStatus */
-/** @typedef {import('../../nodes/Kaspi/transport/types.ts').DeliveryMode} DeliveryMode */
+/** Query names of `GET /orders` and of the entries list (the guide's order-list page). */
+const Q = {
+	pageNumber: 'page[number]',
+	pageSize: 'page[size]',
+	creationFrom: 'filter[orders][creationDate][$ge]',
+	creationTo: 'filter[orders][creationDate][$le]',
+	state: 'filter[orders][state]',
+	status: 'filter[orders][status]',
+	code: 'filter[orders][code]',
+	deliveryType: 'filter[orders][deliveryType]',
+	signatureRequired: 'filter[orders][signatureRequired]',
+	include: 'include[orders]',
+};
+
+/** The guide's six order tabs. */
+const ORDER_STATES = /** @type {const} */ ([
+	'NEW',
+	'SIGN_REQUIRED',
+	'PICKUP',
+	'DELIVERY',
+	'KASPI_DELIVERY',
+	'ARCHIVE',
+]);
+/** The statuses the guide lists for `filter[orders][status]`. */
+const FILTER_STATUSES = /** @type {const} */ ([
+	'APPROVED_BY_BANK',
+	'ACCEPTED_BY_MERCHANT',
+	'COMPLETED',
+	'CANCELLED',
+	'CANCELLING',
+	'KASPI_DELIVERY_RETURN_REQUESTED',
+	'RETURNED',
+]);
+/**
+ * What an order can carry: the filter values plus RETURN_ACCEPTED_BY_MERCHANT, which the Go client
+ * `abdymazhit/kaspi-merchant-api` knows but the guide does not list, so it is refused as a filter.
+ */
+const ORDER_STATUSES = /** @type {const} */ ([...FILTER_STATUSES, 'RETURN_ACCEPTED_BY_MERCHANT']);
+const DELIVERY_MODES = /** @type {const} */ ([
+	'DELIVERY_LOCAL',
+	'DELIVERY_PICKUP',
+	'DELIVERY_REGIONAL_TODOOR',
+	'DELIVERY_REGIONAL_PICKUP',
+]);
+const DELIVERY_TYPES = /** @type {const} */ (['PICKUP', 'DELIVERY']);
+/** The guide: use `deliveryType` only when the state is not PICKUP, DELIVERY or KASPI_DELIVERY. */
+const DELIVERY_TYPE_STATES = ['NEW', 'SIGN_REQUIRED', 'ARCHIVE'];
+/** The guide: "Maximum search period is 14 days". */
+const MAX_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+const MAX_PAGE_SIZE = 100;
+/**
+ * Page size of `/orders/{id}/entries` when none is asked for. Kaspi documents none; the guide's
+ * own list example asks for 20, so a client that does not page loses the lines after the 20th.
+ */
+const DEFAULT_ENTRIES_PAGE_SIZE = 20;
+
+/** @typedef {(typeof ORDER_STATES)[number]} OrderState */
+/** @typedef {(typeof ORDER_STATUSES)[number]} OrderStatus */
+/** @typedef {(typeof DELIVERY_MODES)[number]} DeliveryMode */
+/**
+ * @typedef {object} KaspiCustomer
+ * @property {string} id
+ * @property {string | null} name
+ * @property {string | null} cellPhone 10 digits without the country code, or the mask.
+ * @property {string | null} firstName
+ * @property {string | null} lastName
+ */
+/**
+ * @typedef {object} KaspiOrderAttributes
+ * @property {string} code
+ * @property {number} totalPrice
+ * @property {'PAY_WITH_CREDIT' | 'PREPAID'} paymentMode
+ * @property {number} creationDate
+ * @property {number} [approvedByBankDate]
+ * @property {number | null} [plannedDeliveryDate]
+ * @property {number} [reservationDate]
+ * @property {number} [deliveryCostForSeller]
+ * @property {number} [deliveryCost]
+ * @property {boolean} isKaspiDelivery
+ * @property {DeliveryMode} deliveryMode
+ * @property {boolean} signatureRequired
+ * @property {number} [creditTerm]
+ * @property {boolean} preOrder
+ * @property {string} [pickupPointId]
+ * @property {OrderState} state
+ * @property {OrderStatus} status
+ * @property {KaspiCustomer | null} customer
+ * @property {object | null} [deliveryAddress]
+ * @property {string} [cancellationReason]
+ * @property {boolean} [assembled]
+ * @property {number} [completionDate]
+ */
+/**
+ * @typedef {object} KaspiEntryAttributes
+ * @property {number} entryNumber
+ * @property {number} quantity
+ * @property {number} basePrice
+ * @property {number} totalPrice
+ * @property {number} [deliveryCost]
+ * @property {number} [weight]
+ * @property {string} [unitType]
+ * @property {{ code: string, title: string }} [category]
+ * @property {{ code: string, name: string }} offer
+ * @property {boolean} [isImeiRequired]
+ */
+/** @typedef {{ self?: string, related?: string }} JsonApiLinks */
+/**
+ * @typedef {object} KaspiResource A JSON:API resource object.
+ * @property {string} type
+ * @property {string} id
+ * @property {object} attributes
+ * @property {Record<string, { links?: JsonApiLinks, data?: unknown }>} [relationships]
+ * @property {JsonApiLinks} [links]
+ */
+/** @typedef {{ data: KaspiResource[], included: KaspiResource[], meta: { pageCount: number, totalCount: number } }} KaspiList */
+/** @typedef {{ errors: Array<{ status: string, title: string }> }} KaspiErrorBody */
 /** @typedef {import('../lib/http.mjs').RequestContext} RequestContext */
 /** @typedef {import('../lib/random.mjs').Random} Random */
-
-const { ORDER_QUERY, ORDER_STATES, ORDER_STATUSES, DELIVERY_MODES, MAX_WINDOW_MS, MAX_PAGE_SIZE } =
-	kaspiWire;
 
 export const KASPI_DEFAULT_TOKEN = 'sandbox-kaspi-token';
 const PREFIX = '/kaspi/shop/api/v2';
@@ -65,7 +170,7 @@ const DELIVERY_PROFILES = {
 
 /**
  * @typedef {object} KaspiState
- * @property {OrderRecord[]} orders In creation order; listing sorts by `creationDate`.
+ * @property {OrderRecord[]} orders In creation order; listings use a fixed shuffle (inListOrder).
  * @property {Random} random
  * @property {Map<string, number>} drift Listing (its query without `page[number]`) → how many
  *   orders entered (+) or left (−) the list before the pages still to be read, by page drift faults.
@@ -75,10 +180,9 @@ const DELIVERY_PROFILES = {
  * Page drift faults (`POST /_control/faults`, service `kaspi`): the listing moves between two page
  * requests, shifting the rest of it by one order. The value is the shift: +1 when an order enters
  * the list before the page asked for (its previous page's last order comes again), −1 when one
- * leaves it (the page's first order falls between the two pages). The list is sorted by
- * `creationDate` ascending, so a brand-new order would land at its end; what moves the middle is
- * an order of an earlier date entering or leaving the filtered set, e.g. a credit order signed
- * (SIGN_REQUIRED → NEW) or an order accepted in the cabinet (it leaves NEW).
+ * leaves it (the page's first order falls between the two pages). Kaspi promises no order, so an
+ * order entering or leaving the filtered set can land anywhere in the list, e.g. a credit order
+ * signed (SIGN_REQUIRED → NEW) or an order accepted in the cabinet (it leaves NEW).
  * @type {Record<string, number>}
  */
 const PAGE_DRIFT = { pageRepeat: 1, pageSkip: -1 };
@@ -134,7 +238,7 @@ export const kaspiService = {
 };
 
 /**
- * JSON:API error document. Kaspi documents only `title` (kaspi.md A.10), so it carries the reason.
+ * JSON:API error document. Kaspi documents only `title` (docs/services/kaspi.md, Errors), so it carries the reason.
  * @param {number} status
  * @param {string} title
  * @returns {KaspiErrorBody}
@@ -160,7 +264,7 @@ function apiRoutes(state) {
 		.on('GET', '/orders', (ctx) => json(listOrders(state, ctx)))
 		.on('GET', '/orders/:id', (ctx) => {
 			const order = findById(state, ctx.params.id);
-			const include = parseInclude(ctx.query[ORDER_QUERY.include]);
+			const include = parseInclude(ctx.query[Q.include]);
 			return json({
 				data: orderResource(order, ctx.baseUrl, include),
 				included: includedFor([order], ctx.baseUrl, include),
@@ -168,12 +272,54 @@ function apiRoutes(state) {
 		})
 		.on('GET', '/orders/:id/entries', (ctx) => {
 			const order = findById(state, ctx.params.id);
-			return json({ data: entryResources(order, ctx.baseUrl), included: [] });
+			return json(entriesPage(order, ctx));
 		})
-		.on('POST', '/orders', (ctx) => {
-			const order = changeStatus(state, ctx.body);
-			return json({ data: orderResource(order, ctx.baseUrl, new Set()), included: [] });
-		});
+		.on('POST', '/orders', (ctx) =>
+			json(statusChangeAnswer(changeStatus(state, ctx.body), ctx.baseUrl)),
+		);
+}
+
+/**
+ * The answer to a status change: the guide's samples carry only `code` and `status` (and the
+ * reason of a cancellation), not the order, so a client must not read the order from it.
+ * @param {OrderRecord} order
+ * @param {string} baseUrl
+ */
+function statusChangeAnswer(order, baseUrl) {
+	const { code, status, cancellationReason } = order.attributes;
+	return {
+		data: {
+			type: 'orders',
+			id: order.id,
+			attributes: { code, status, ...(status === 'CANCELLED' && { cancellationReason }) },
+			links: { self: `${baseUrl}/orders/${order.id}` },
+		},
+		included: [],
+	};
+}
+
+/**
+ * `GET /orders/{id}/entries`, paged like the order list. Without `page[size]` it answers
+ * DEFAULT_ENTRIES_PAGE_SIZE lines, so a client must page through `meta.pageCount`.
+ * @param {OrderRecord} order
+ * @param {RequestContext} ctx
+ * @returns {KaspiList}
+ */
+function entriesPage(order, ctx) {
+	const pageNumber =
+		ctx.query[Q.pageNumber] === undefined ? 0 : requiredInteger(ctx.query, Q.pageNumber, 0);
+	const pageSize =
+		ctx.query[Q.pageSize] === undefined
+			? DEFAULT_ENTRIES_PAGE_SIZE
+			: requiredInteger(ctx.query, Q.pageSize, 1);
+	if (pageSize > MAX_PAGE_SIZE)
+		throw apiError(400, `${Q.pageSize} must not exceed ${MAX_PAGE_SIZE}`);
+	const all = entryResources(order, ctx.baseUrl);
+	return {
+		data: all.slice(pageNumber * pageSize, (pageNumber + 1) * pageSize),
+		included: [],
+		meta: { pageCount: Math.ceil(all.length / pageSize), totalCount: all.length },
+	};
 }
 
 /**
@@ -181,11 +327,11 @@ function apiRoutes(state) {
  * @param {RequestContext} ctx
  */
 function isLaterListPage(ctx) {
-	const page = ctx.query[ORDER_QUERY.pageNumber];
+	const page = ctx.query[Q.pageNumber];
 	return (
 		ctx.method === 'GET' &&
 		ctx.path === '/orders' &&
-		ctx.query[ORDER_QUERY.code] === undefined &&
+		ctx.query[Q.code] === undefined &&
 		page !== undefined &&
 		/^\d+$/.test(page) &&
 		Number(page) >= 1
@@ -204,7 +350,7 @@ function isLaterListPage(ctx) {
 function driftOf(state, ctx, pageNumber) {
 	const listing = JSON.stringify(
 		Object.entries(ctx.query)
-			.filter(([name]) => name !== ORDER_QUERY.pageNumber)
+			.filter(([name]) => name !== Q.pageNumber)
 			.sort(([a], [b]) => a.localeCompare(b)),
 	);
 	if (pageNumber === 0) state.drift.delete(listing);
@@ -217,23 +363,23 @@ function driftOf(state, ctx, pageNumber) {
 /**
  * @param {KaspiState} state
  * @param {RequestContext} ctx
- * @returns {KaspiOrderList}
+ * @returns {KaspiList}
  */
 function listOrders(state, ctx) {
 	const query = ctx.query;
-	const pageNumber = requiredInteger(query, ORDER_QUERY.pageNumber, 0);
-	const pageSize = requiredInteger(query, ORDER_QUERY.pageSize, 1);
+	const pageNumber = requiredInteger(query, Q.pageNumber, 0);
+	const pageSize = requiredInteger(query, Q.pageSize, 1);
 	if (pageSize > MAX_PAGE_SIZE)
-		throw apiError(400, `${ORDER_QUERY.pageSize} must not exceed ${MAX_PAGE_SIZE}`);
-	const include = parseInclude(query[ORDER_QUERY.include]);
+		throw apiError(400, `${Q.pageSize} must not exceed ${MAX_PAGE_SIZE}`);
+	const include = parseInclude(query[Q.include]);
 
-	const code = query[ORDER_QUERY.code];
+	const code = query[Q.code];
 	// The guide uses the code filter on its own, so a lookup by code needs no date range.
 	const matches =
 		code !== undefined
 			? state.orders.filter((order) => order.attributes.code === code)
 			: state.orders.filter(orderFilter(query));
-	const sorted = [...matches].sort((a, b) => a.attributes.creationDate - b.attributes.creationDate);
+	const sorted = inListOrder(matches);
 	// Position i of the drifted list is order i − shift of the list as stored.
 	const shift = code === undefined ? driftOf(state, ctx, pageNumber) : 0;
 	const totalCount = Math.max(0, sorted.length + shift);
@@ -248,30 +394,40 @@ function listOrders(state, ctx) {
 }
 
 /**
- * The creation-date window and the optional filters of `GET /orders` (kaspi.md A.3).
+ * Kaspi promises no order for a list ("does not guarantee support for sorting"), so the emulator
+ * uses one a client cannot lean on: a fixed shuffle by a hash of the order id. It is stable, so
+ * the pages of one listing still fit together.
+ * @param {OrderRecord[]} orders
+ */
+function inListOrder(orders) {
+	const rank = (/** @type {OrderRecord} */ order) =>
+		createHash('sha256').update(order.id).digest('hex');
+	return orders
+		.map((order) => ({ order, rank: rank(order) }))
+		.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
+		.map(({ order }) => order);
+}
+
+/**
+ * The creation-date window and the optional filters of `GET /orders` (docs/services/kaspi.md, Listing orders).
  * @param {Record<string, string>} query
  * @returns {(order: OrderRecord) => boolean}
  */
 function orderFilter(query) {
-	if (query[ORDER_QUERY.creationFrom] === undefined)
-		throw apiError(400, `${ORDER_QUERY.creationFrom} is required`);
-	const from = epochParam(query, ORDER_QUERY.creationFrom);
+	if (query[Q.creationFrom] === undefined) throw apiError(400, `${Q.creationFrom} is required`);
+	const from = epochParam(query, Q.creationFrom);
 	// The guide: the upper bound defaults to now.
-	const to =
-		query[ORDER_QUERY.creationTo] === undefined
-			? Date.now()
-			: epochParam(query, ORDER_QUERY.creationTo);
-	if (to < from)
-		throw apiError(400, `${ORDER_QUERY.creationTo} must not be before ${ORDER_QUERY.creationFrom}`);
+	const to = query[Q.creationTo] === undefined ? Date.now() : epochParam(query, Q.creationTo);
+	if (to < from) throw apiError(400, `${Q.creationTo} must not be before ${Q.creationFrom}`);
 	if (to - from > MAX_WINDOW_MS) throw apiError(400, 'Maximum search period is 14 days');
 
-	const state = enumParam(query, ORDER_QUERY.state, ORDER_STATES);
-	const status = enumParam(query, ORDER_QUERY.status, ORDER_STATUSES);
-	const deliveryType = enumParam(query, ORDER_QUERY.deliveryType, ['PICKUP', 'DELIVERY']);
-	const signatureRequired = enumParam(query, 'filter[orders][signatureRequired]', [
-		'true',
-		'false',
-	]);
+	const state = enumParam(query, Q.state, ORDER_STATES);
+	const status = enumParam(query, Q.status, FILTER_STATUSES);
+	const deliveryType = enumParam(query, Q.deliveryType, DELIVERY_TYPES);
+	// Whether Kaspi answers 400 or ignores the filter is not known; refusing is the strict reading.
+	if (deliveryType !== undefined && state !== undefined && !DELIVERY_TYPE_STATES.includes(state))
+		throw apiError(400, `${Q.deliveryType} cannot be used with ${Q.state}=${state}`);
+	const signatureRequired = enumParam(query, Q.signatureRequired, ['true', 'false']);
 
 	return ({ attributes }) =>
 		attributes.creationDate >= from &&
@@ -342,7 +498,7 @@ function parseInclude(raw) {
 	const names = raw.split(',');
 	const unknown = names.filter((name) => !INCLUDABLE.includes(name));
 	if (unknown.length > 0)
-		throw apiError(400, `${ORDER_QUERY.include} must be user or entries, got ${unknown.join(',')}`);
+		throw apiError(400, `${Q.include} must be user or entries, got ${unknown.join(',')}`);
 	return new Set(names);
 }
 
@@ -360,12 +516,12 @@ function findById(state, id) {
  * @param {OrderRecord} order
  * @param {string} baseUrl
  * @param {Set<string>} include
- * @returns {KaspiOrderResource}
+ * @returns {KaspiResource}
  */
 function orderResource(order, baseUrl, include) {
 	const self = `${baseUrl}/orders/${order.id}`;
 	const customer = order.attributes.customer;
-	/** @type {KaspiOrderResource} */
+	/** @type {KaspiResource} */
 	const resource = {
 		type: 'orders',
 		id: order.id,
@@ -391,10 +547,10 @@ function orderResource(order, baseUrl, include) {
  * @param {OrderRecord[]} orders
  * @param {string} baseUrl
  * @param {Set<string>} include
- * @returns {KaspiIncluded[]}
+ * @returns {KaspiResource[]}
  */
 function includedFor(orders, baseUrl, include) {
-	/** @type {KaspiIncluded[]} */
+	/** @type {KaspiResource[]} */
 	const included = [];
 	for (const order of orders) {
 		const customer = order.attributes.customer;
@@ -414,7 +570,7 @@ function includedFor(orders, baseUrl, include) {
 /**
  * @param {OrderRecord} order
  * @param {string} baseUrl
- * @returns {KaspiEntryResource[]}
+ * @returns {KaspiResource[]}
  */
 function entryResources(order, baseUrl) {
 	return order.entries.map((entry) => ({
@@ -438,7 +594,7 @@ function entryResources(order, baseUrl) {
 }
 
 /**
- * `POST /orders` (kaspi.md A.8). The two-step completion code is not emulated: `COMPLETED` is
+ * `POST /orders` (docs/services/kaspi.md, Accepting an order). The two-step completion code is not emulated: `COMPLETED` is
  * accepted without `X-Security-Code`.
  * @param {KaspiState} state
  * @param {unknown} body
@@ -500,7 +656,7 @@ function changeStatus(state, body) {
 			attributes.cancellationReason = cancellationReason;
 			break;
 		case 'COMPLETED':
-			// The documented titles (kaspi.md A.10) for the cases they cover.
+			// The documented titles (docs/services/kaspi.md, Errors) for the cases they cover.
 			if (attributes.status === 'CANCELLED')
 				throw apiError(400, "Order is cancelled, so it can't be completed.");
 			if (attributes.status === 'COMPLETED') {
@@ -906,7 +1062,7 @@ function buildCustomer(spec, random) {
 }
 
 /**
- * Observed customer ids decode to a phone-like number (kaspi.md A.4); a masked or absent phone
+ * Observed customer ids decode to a phone-like number (docs/services/kaspi.md, Orders); a masked or absent phone
  * still gets one.
  * @param {string | null} cellPhone
  * @param {Random} random
@@ -949,7 +1105,7 @@ function randomAddress(random) {
 }
 
 /**
- * Kaspi ids are unpadded base64 of internal keys (kaspi.md A.4); URL-safe here so an id is
+ * Kaspi ids are unpadded base64 of internal keys (docs/services/kaspi.md, Orders); URL-safe here so an id is
  * always one path segment.
  * @param {string} key
  */
