@@ -52,7 +52,7 @@ export class AlStyleApi implements ICredentialType {
 	/**
 	 * One catalogue item, which surely needs a valid token (whether `/api/date` checks it is
 	 * unknown). n8n sends this request itself, so it cannot wait in the nodes' per-token queue
-	 * (docs/services/alstyle.md, "Credential test").
+	 * (docs/services/alstyle.md, "Connection").
 	 */
 	test: ICredentialTestRequest = {
 		request: { baseURL: '={{$credentials.baseUrl}}', url: '/api/elements-pagination', qs: { limit: 1 } },

@@ -108,7 +108,7 @@ const isUpstreamTimeout = (body: unknown) => /upstream request timeout/i.test(bo
  * `X-Rate-Limit-Reset` (seconds), since `access-token` suggests a Yii2 backend
  * (docs/services/alstyle.md, "Rate limit"). Undefined when neither is there.
  */
-export function retryAfterMs(headers: IDataObject, now = Date.now()): number | undefined {
+function retryAfterMs(headers: IDataObject, now = Date.now()): number | undefined {
 	const header = (name: string) => {
 		const entry = Object.entries(headers).find(([key]) => key.toLowerCase() === name);
 		return entry === undefined ? undefined : String(entry[1]).trim();
@@ -124,7 +124,7 @@ export function retryAfterMs(headers: IDataObject, now = Date.now()): number | u
 
 /**
  * The names in an `additional_fields` value that no public client is seen sending: the likely
- * cause when Al-Style answers 500 (docs/services/alstyle.md, "Errors").
+ * cause when Al-Style answers 500 (docs/services/alstyle.md, "Additional fields").
  */
 export function unknownAdditionalFields(value: unknown): string[] {
 	if (typeof value !== 'string') return [];
@@ -233,7 +233,7 @@ function asList<T>(body: unknown, key: string): T[] {
 	const inner = record[key] ?? record.data;
 	if (Array.isArray(inner)) return inner as T[];
 	// element-info may answer one article with the bare object (docs/services/alstyle.md).
-	return typeof record === 'object' && record.article !== undefined ? [record as T] : [];
+	return record.article !== undefined ? [record as T] : [];
 }
 
 export async function getProductsByArticles(context: ApiContext, articles: string[], additionalFields: string[], itemIndex?: number): Promise<AlStyleElement[]> {

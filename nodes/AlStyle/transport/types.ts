@@ -11,11 +11,8 @@ export const ALSTYLE_PATHS = {
 	images: '/api/images',
 	categories: '/api/categories',
 	brands: '/api/brands',
-	date: '/api/date',
 } as const;
 
-/** The query parameter that carries the token on every call. */
-export const ALSTYLE_TOKEN_PARAMETER = 'access-token';
 /** Largest `limit` elements-pagination accepts. */
 export const ALSTYLE_PAGE_LIMIT = 250;
 /** Articles per element-info / properties / images call. */
