@@ -50,6 +50,10 @@ export class WahaApi implements ICredentialType {
 	};
 
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl}}', url: '/api/sessions' },
+		// The node strips a pasted Swagger address's `/api` (transport/index.ts); so does the test.
+		request: {
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/api$/, "")}}',
+			url: '/api/sessions',
+		},
 	};
 }

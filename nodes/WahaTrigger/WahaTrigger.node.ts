@@ -12,12 +12,25 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { sessionName, sessionRLC } from '../Waha/actions/common.descriptions';
 import { searchSessions } from '../Waha/methods/listSearch';
 import { WAHA_CREDENTIAL } from '../Waha/transport';
-import { isFreshWebhookEvent, isValidWebhookSignature } from '../Waha/transport/hmac';
-import { HMAC_HEADER, WEBHOOK_EVENTS, type WahaWebhookEvent } from '../Waha/transport/types';
-import { checkWebhook, createWebhook, deleteWebhook } from './registration';
-
-/** WAHA retries a failed delivery within seconds; a body older than this is a replay. */
-const DEFAULT_MAX_EVENT_AGE_MINUTES = 10;
+import {
+	isFreshWebhookEvent,
+	isValidWebhookSignature,
+	webhookEventTime,
+} from '../Waha/transport/hmac';
+import {
+	EVENT_MIN_VERSION,
+	HMAC_HEADER,
+	TIMESTAMP_HEADER,
+	WEBHOOK_EVENTS,
+	type WahaWebhookEvent,
+} from '../Waha/transport/types';
+import {
+	checkWebhook,
+	createWebhook,
+	DEFAULT_MAX_EVENT_AGE_MINUTES,
+	deleteWebhook,
+	maxEventAgeMinutes,
+} from './registration';
 
 type WahaEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -37,13 +50,17 @@ const EVENT_LABELS: Record<WahaEvent, Omit<INodePropertyOptions, 'value'>> = {
 		description:
 			'Every message, including the ones the shop sends (payload.source tells API from phone)',
 	},
-	'message.edited': { name: 'Message Edited', description: 'A message is edited' },
+	'message.edited': {
+		name: 'Message Edited',
+		description: `A message is edited. Needs WAHA ${EVENT_MIN_VERSION['message.edited']} or later.`,
+	},
 	'message.reaction': { name: 'Message Reaction', description: 'Someone reacts to a message' },
 	'message.revoked': { name: 'Message Deleted', description: 'A message is deleted for everyone' },
 	'poll.vote': { name: 'Poll Vote', description: 'Someone votes in a poll' },
 	'presence.update': {
 		name: 'Presence Update',
-		description: 'A contact comes online, types or leaves',
+		description:
+			'A contact comes online, types or leaves. On NOWEB and GOWS only for contacts the session subscribed to (POST /api/{session}/presence/{chatId}/subscribe).',
 	},
 	'session.status': {
 		name: 'Session Status Changed',
@@ -73,7 +90,7 @@ export class WahaTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Activating the workflow adds this node’s URL to the session’s webhooks in WAHA (other webhooks are kept) and removes it on deactivation. WAHA restarts a running session when its webhooks change. With a Webhook HMAC Secret in the credential, unsigned or wrongly signed events are rejected.',
+					'Activating the workflow adds this node’s URL to the session’s webhooks in WAHA (other webhooks are kept) and removes it on deactivation. Every such change restarts a running WAHA session for a few seconds, during which sends fail: activating, deactivating, saving an active workflow, and Listen for Test Event each cause one. With a Webhook HMAC Secret in the credential, unsigned or wrongly signed events are rejected; WAHA Core signs webhooks since 2024.11.5. The replay check uses the event’s timestamp (WAHA 2025.3.1 or later), else the X-Webhook-Timestamp header; an event with neither is accepted unchecked. WAHA Core before 2026.6 has only the session "default".',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -103,7 +120,7 @@ export class WahaTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: DEFAULT_MAX_EVENT_AGE_MINUTES,
 						description:
-							'With a Webhook HMAC Secret: refuses a signed event whose timestamp is older than this, so a captured request cannot be replayed later. 0 accepts any age.',
+							'With a Webhook HMAC Secret: refuses a signed event older than this, so a captured request cannot be replayed later. WAHA’s retries of a delivery are registered to end within it. 0 accepts any age.',
 					},
 				],
 			},
@@ -141,9 +158,15 @@ export class WahaTrigger implements INodeType {
 				this.getResponseObject().status(401).send('Invalid signature').end();
 				return { noWebhookResponse: true };
 			}
-			const options = this.getNodeParameter('options', {}) as { maxEventAgeMinutes?: number };
-			const maxAgeMinutes = Number(options.maxEventAgeMinutes ?? DEFAULT_MAX_EVENT_AGE_MINUTES);
-			if (maxAgeMinutes > 0 && !isFreshWebhookEvent(body.timestamp, maxAgeMinutes * 60_000)) {
+			const maxAgeMinutes = maxEventAgeMinutes(this);
+			// WAHA before 2025.3.1 puts no timestamp in the body; before 2024.11.5 Core does not
+			// sign at all. An event with no time at all is let through, as the notice says.
+			const created = webhookEventTime(body, this.getHeaderData()[TIMESTAMP_HEADER]);
+			if (
+				maxAgeMinutes > 0 &&
+				created !== undefined &&
+				!isFreshWebhookEvent(created, maxAgeMinutes * 60_000)
+			) {
 				this.getResponseObject().status(401).send('Stale event').end();
 				return { noWebhookResponse: true };
 			}

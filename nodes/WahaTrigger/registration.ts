@@ -1,22 +1,67 @@
-import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../shared/execute';
 import { sessionName } from '../Waha/actions/common.descriptions';
 import { getSession, isHttpStatus, updateSessionConfig, WAHA_CREDENTIAL } from '../Waha/transport';
-import type { WahaSessionConfig, WahaWebhookConfig } from '../Waha/transport/types';
+import {
+	EVENT_MIN_VERSION,
+	type WahaSessionConfig,
+	type WahaSessionInfo,
+	type WahaWebhookConfig,
+} from '../Waha/transport/types';
 
 /**
  * The trigger's webhook lives in the session's `config.webhooks` next to whatever else is there.
  * WAHA takes the session config only as a whole (PUT), so every change reads the config, edits our
- * entry and writes everything back.
+ * entry and writes everything back. Each write restarts a running session (docs/services/waha.md,
+ * "Sessions"), which the trigger's notice tells the user.
  */
 
-/** Our entry: the n8n URL, the chosen events, and the HMAC key when the credential has one. */
-export function webhookEntry(url: string, events: string[], secret: string): WahaWebhookConfig {
-	return { url, events: [...events].sort(), ...(secret ? { hmac: { key: secret } } : {}) };
+/** A body older than this is a replay (the trigger's Max Event Age option). */
+export const DEFAULT_MAX_EVENT_AGE_MINUTES = 10;
+
+export function maxEventAgeMinutes(context: IHookFunctions | IWebhookFunctions): number {
+	const options = context.getNodeParameter('options', {}) as { maxEventAgeMinutes?: number };
+	return Number(options.maxEventAgeMinutes ?? DEFAULT_MAX_EVENT_AGE_MINUTES);
 }
 
-/** Whether the config already holds exactly this entry (same URL, events and HMAC key). */
+/** WAHA's exponential policy waits about 2, 4, 8… s between attempts, ±20 % (docs/services/waha.md, "Webhooks"). */
+const RETRY_DELAY_SECONDS = 2;
+const RETRY_JITTER = 1.2;
+/** About five minutes of retries: enough for an n8n restart, short of the 10-minute window. */
+const MAX_RETRY_ATTEMPTS = 7;
+
+/**
+ * Retries set explicitly, since WAHA's default schedule is not documented: the most attempts whose
+ * waits, counted as if every one came after a failure, all end inside the replay window. A retry
+ * after it would only be refused as stale.
+ */
+export function webhookRetries(maxAgeMinutes: number): NonNullable<WahaWebhookConfig['retries']> {
+	let attempts = MAX_RETRY_ATTEMPTS;
+	const lastWaitEnds = (n: number) => RETRY_DELAY_SECONDS * (2 ** n - 1) * RETRY_JITTER;
+	while (maxAgeMinutes > 0 && attempts > 1 && lastWaitEnds(attempts) > maxAgeMinutes * 60) {
+		attempts--;
+	}
+	return { policy: 'exponential', delaySeconds: RETRY_DELAY_SECONDS, attempts };
+}
+
+/** Our entry: the n8n URL, the chosen events, the HMAC key when the credential has one, the retries. */
+export function webhookEntry(
+	url: string,
+	events: string[],
+	secret: string,
+	retries: WahaWebhookConfig['retries'],
+): WahaWebhookConfig {
+	return {
+		url,
+		events: [...events].sort(),
+		...(secret ? { hmac: { key: secret } } : {}),
+		retries,
+	};
+}
+
+/** Whether the config already holds exactly this entry (same URL, events, HMAC key and retries). */
 export function hasWebhook(
 	config: WahaSessionConfig | null | undefined,
 	wanted: WahaWebhookConfig,
@@ -24,7 +69,8 @@ export function hasWebhook(
 	const current = config?.webhooks?.find((webhook) => webhook.url === wanted.url);
 	if (!current) return false;
 	const sameEvents = [...current.events].sort().join('\n') === [...wanted.events].sort().join('\n');
-	return sameEvents && (current.hmac?.key ?? '') === (wanted.hmac?.key ?? '');
+	const sameRetries = JSON.stringify(current.retries ?? null) === JSON.stringify(wanted.retries);
+	return sameEvents && sameRetries && (current.hmac?.key ?? '') === (wanted.hmac?.key ?? '');
 }
 
 /** The config with our entry added, or replacing an older entry for the same URL. */
@@ -57,7 +103,37 @@ async function wanted(context: IHookFunctions) {
 	const session = sessionName(context.getNodeParameter('session', ''));
 	const url = context.getNodeWebhookUrl('default') ?? '';
 	const events = context.getNodeParameter('events', []) as string[];
-	return { session, entry: webhookEntry(url, events, String(credentials.webhookSecret ?? '')) };
+	const secret = String(credentials.webhookSecret ?? '');
+	const retries = webhookRetries(maxEventAgeMinutes(context));
+	return { session, entry: webhookEntry(url, events, secret, retries) };
+}
+
+/**
+ * Writes the config back. A 400 on it, on a server older than an event we asked for, is WAHA not
+ * knowing the event: the error names it and the version it needs.
+ */
+async function writeConfig(
+	context: IHookFunctions,
+	session: string,
+	config: WahaSessionConfig,
+	info: WahaSessionInfo,
+	events: string[],
+): Promise<void> {
+	try {
+		await updateSessionConfig(context, session, config, info.apps);
+	} catch (error) {
+		const newer = events.filter((event) => event in EVENT_MIN_VERSION);
+		if (!isHttpStatus(error, 400) || newer.length === 0) throw asNodeError(context, error, 0);
+		const [event] = newer;
+		const version = EVENT_MIN_VERSION[event as keyof typeof EVENT_MIN_VERSION];
+		throw new NodeOperationError(
+			context.getNode(),
+			`WAHA does not know the event "${event}": it needs WAHA ${version} or later`,
+			{
+				description: `${(error as Error).message}. Update WAHA, or remove the event from Events.`,
+			},
+		);
+	}
 }
 
 function remember(context: IHookFunctions, registered: Registered) {
@@ -81,7 +157,7 @@ export async function checkWebhook(context: IHookFunctions): Promise<boolean> {
 export async function createWebhook(context: IHookFunctions): Promise<boolean> {
 	const { session, entry } = await wanted(context);
 	const info = await getSession(context, session);
-	await updateSessionConfig(context, session, withWebhook(info.config, entry));
+	await writeConfig(context, session, withWebhook(info.config, entry), info, entry.events);
 	remember(context, { session, webhookUrl: entry.url });
 	return true;
 }
@@ -91,15 +167,15 @@ export async function deleteWebhook(context: IHookFunctions): Promise<boolean> {
 	const staticData = context.getWorkflowStaticData('node') as Registered;
 	const session = staticData.session ?? sessionName(context.getNodeParameter('session', ''));
 	const url = staticData.webhookUrl ?? context.getNodeWebhookUrl('default') ?? '';
-	let config: WahaSessionConfig | null | undefined;
+	let info: WahaSessionInfo | undefined;
 	try {
-		config = (await getSession(context, session)).config;
+		info = await getSession(context, session);
 	} catch (error) {
 		// A deleted session has no webhooks left to remove.
 		if (!isHttpStatus(error, 404)) throw asNodeError(context, error, 0);
 	}
-	const remaining = config ? withoutWebhook(config, url) : undefined;
-	if (remaining) await updateSessionConfig(context, session, remaining);
+	const remaining = info?.config ? withoutWebhook(info.config, url) : undefined;
+	if (info && remaining) await updateSessionConfig(context, session, remaining, info.apps);
 	remember(context, {});
 	return true;
 }

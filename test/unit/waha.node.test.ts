@@ -1,7 +1,9 @@
 import type { IDataObject, ILoadOptionsFunctions } from 'n8n-workflow';
+import { Expression } from 'n8n-workflow';
 
 import { searchSessions } from '../../nodes/Waha/methods/listSearch';
 import { pacing } from '../../nodes/Waha/helpers/pacing';
+import { WahaApi } from '../../credentials/WahaApi.credentials';
 import { extractMessageId } from '../../nodes/Waha/transport';
 import { fakeContext } from '../helpers/context';
 import {
@@ -111,7 +113,26 @@ describe('WAHA › Message › Send Text', () => {
 
 	it.each([
 		['an empty body', '', null],
-		['NOWEB’s Baileys object', { key: { id: '3EB0NOWEB' }, status: 'PENDING' }, '3EB0NOWEB'],
+		[
+			// NOWEB answers a send with the Baileys object; WAHA's own id for it is fromMe_chat_id
+			// (devlikeapro/waha noweb buildMessageId), the form reply_to and the events use.
+			'NOWEB’s Baileys object',
+			{
+				key: { remoteJid: '77011234567@s.whatsapp.net', fromMe: true, id: '3EB0NOWEB' },
+				message: { extendedTextMessage: { text: 'Ваш заказ №1042 оплачен' } },
+				messageTimestamp: '1738070128',
+				status: 'PENDING',
+			},
+			'true_77011234567@c.us_3EB0NOWEB',
+		],
+		[
+			'NOWEB’s Baileys object for a group',
+			{
+				key: { remoteJid: '120363025555555555@g.us', fromMe: true, id: '3EB0GRP' },
+				status: 'PENDING',
+			},
+			'true_120363025555555555@g.us_3EB0GRP',
+		],
 		['an id object', { id: { _serialized: 'true_x@c.us_SER' } }, 'true_x@c.us_SER'],
 		['only _data', { _data: { id: { _serialized: 'true_x@c.us_DATA' } } }, 'true_x@c.us_DATA'],
 	])('reads the message id from %s', async (_, response, messageId) => {
@@ -199,7 +220,8 @@ describe('WAHA › HTTP errors', () => {
 		expect(JSON.stringify(error)).not.toContain(API_KEY);
 	});
 
-	it('names an unknown session (404)', async () => {
+	it('hints to start a session WAHA reports as not running (404 "start it first")', async () => {
+		// Older WAHA answers a STOPPED session this way (src/core/manager.core.ts getSession).
 		waha().post('/api/sendText').reply(404, {
 			statusCode: 404,
 			message:
@@ -207,7 +229,38 @@ describe('WAHA › HTTP errors', () => {
 			error: 'Not Found',
 		});
 		const error = await runWahaError({ parameters: sendText(CHAT_ID, { session: 'shop' }) });
-		expect(error.message).toBe('WAHA has no session "shop"');
+		expect(error.message).toBe('WAHA session "shop" is not running');
+		expect(error.description).toMatch(/Start/);
+	});
+
+	it('names an unknown session (404) and says Core before 2026.6 has only "default"', async () => {
+		waha()
+			.post('/api/sendText')
+			.reply(404, { statusCode: 404, message: 'Session not found', error: 'Not Found' });
+		const error = await runWahaError({ parameters: sendText(CHAT_ID, { session: 'shop' }) });
+		expect(error.message).toBe('WAHA has no such session');
+		expect(error.description).toMatch(/2026\.6/);
+	});
+
+	it('says WAHA Core before 2026.6 allows only the session "default" (422)', async () => {
+		waha().post('/api/sendText').reply(422, {
+			message:
+				"WAHA Core support only 'default' session. You tried to access 'shop' session (base64: c2hvcA==). If you want to run more then one WhatsApp account - please get WAHA PLUS version. Check this out: https://waha.devlike.pro/",
+			error: 'Unprocessable Entity',
+			statusCode: 422,
+		});
+		const error = await runWahaError({ parameters: sendText(CHAT_ID, { session: 'shop' }) });
+		expect(error.message).toBe('WAHA Core before 2026.6 has only the session "default"');
+		expect(error.description).toMatch(/Plus/);
+	});
+
+	it('says a session-scoped key lacks permission (403), not that it is wrong', async () => {
+		waha()
+			.post('/api/sendText')
+			.reply(403, { message: 'Forbidden resource', error: 'Forbidden', statusCode: 403 });
+		const error = await runWahaError({ parameters: sendText(CHAT_ID) });
+		expect(error.message).toBe('The WAHA API key has no permission for this session or action');
+		expect(JSON.stringify(error)).not.toContain(API_KEY);
 	});
 
 	it('does not retry a failed send (5xx) and masks the number WAHA echoes', async () => {
@@ -227,6 +280,15 @@ describe('WAHA › HTTP errors', () => {
 });
 
 describe('WAHA › Message › Send Image and Send File', () => {
+	const imageFromUrl = (fileUrl: string) => ({
+		resource: 'message',
+		operation: 'sendImage',
+		session: 'default',
+		recipient: CHAT_ID,
+		fileSource: 'url',
+		fileUrl,
+	});
+
 	it('sends an image from a URL with a caption, guessing type and name', async () => {
 		const request = captureBody('post', '/api/sendImage', 201, webjsMessage());
 		const [item] = await runWaha({
@@ -314,17 +376,47 @@ describe('WAHA › Message › Send Image and Send File', () => {
 		});
 	});
 
-	it('rejects a URL that is not http(s)', async () => {
+	it('says Send Image needs WAHA Plus or 2026.6.1 when WAHA Core refuses it (422)', async () => {
+		waha().post('/api/sendImage').once().reply(422, {
+			message:
+				"The feature is available only in Plus version for 'GOWS' engine. Check this out: https://waha.devlike.pro/",
+			error: 'Unprocessable Entity',
+			statusCode: 422,
+		});
 		const error = await runWahaError({
+			parameters: imageFromUrl('https://files.example.kz/photos/sofa.png'),
+		});
+		expect(error.message).toBe('This needs WAHA Plus, or WAHA 2026.6.1 or later');
+		expect(error.description).toMatch(/Core/);
+	});
+
+	it('refuses binary data over WAHA’s 50 MB body limit before sending, pointing to a URL', async () => {
+		// WAHA parses JSON bodies up to 50 MB (devlikeapro/waha src/main.ts); base64 adds a third.
+		const big = Buffer.alloc(38 * 1024 * 1024, 1);
+		const error = await runWahaError({
+			items: [
+				{
+					json: {},
+					binary: {
+						data: { data: big.toString('base64'), mimeType: 'video/mp4', fileName: 'sofa.mp4' },
+					},
+				},
+			],
 			parameters: {
 				resource: 'message',
-				operation: 'sendImage',
+				operation: 'sendFile',
 				session: 'default',
 				recipient: CHAT_ID,
-				fileSource: 'url',
-				fileUrl: 'file:///etc/passwd',
+				fileSource: 'binary',
+				binaryPropertyName: 'data',
 			},
 		});
+		expect(error.message).toMatch(/^Input Binary Field "data" is too big/);
+		expect(error.description).toMatch(/URL/);
+	});
+
+	it('rejects a URL that is not http(s)', async () => {
+		const error = await runWahaError({ parameters: imageFromUrl('file:///etc/passwd') });
 		expect(error.message).toBe('Image URL is not an http(s) address');
 	});
 });
@@ -402,17 +494,31 @@ describe('WAHA › Session', () => {
 		expect(JSON.stringify(item.json)).not.toContain('hmac-secret');
 	});
 
-	it.each(['start', 'stop'])('%ss the session', async (operation) => {
-		waha()
-			.post(`/api/sessions/default/${operation}`)
-			.reply(201, {
-				name: 'default',
-				status: operation === 'start' ? 'STARTING' : 'STOPPED',
-				config: {},
+	it.each(['start', 'stop'])(
+		'%ss the session and outputs it as a GET shows it',
+		async (operation) => {
+			// Start and stop answer SessionDTO {name, status, config}, without me or engine (OpenAPI).
+			waha()
+				.post(`/api/sessions/default/${operation}`)
+				.reply(201, {
+					name: 'default',
+					status: operation === 'start' ? 'STARTING' : 'STOPPED',
+					config: {},
+				});
+			const status = operation === 'start' ? 'WORKING' : 'STOPPED';
+			waha()
+				.get('/api/sessions/default')
+				.reply(200, { ...info, status, ...(operation === 'stop' ? { me: null } : {}) });
+			const [item] = await runWaha({ parameters: session(operation) });
+			expect(item.json).toEqual({
+				session: 'default',
+				status,
+				working: operation === 'start',
+				engine: 'WEBJS',
+				me: operation === 'start' ? { id: '77770000000@c.us', pushName: 'Shop' } : null,
 			});
-		const [item] = await runWaha({ parameters: session(operation) });
-		expect(item.json).toMatchObject({ session: 'default', working: false, engine: null, me: null });
-	});
+		},
+	);
 
 	it('escapes the session name in the path', async () => {
 		waha()
@@ -491,4 +597,24 @@ describe('WAHA › Chat › typing', () => {
 			]);
 		},
 	);
+});
+
+describe('WAHA API credential', () => {
+	/** The credential test's base URL as n8n's expression engine resolves it (`=` marks an expression). */
+	const testBaseUrl = (baseUrl: string) => {
+		const expression = String(new WahaApi().test.request.baseURL);
+		expect(expression.startsWith('=')).toBe(true);
+		return Expression.resolveWithoutWorkflow(expression.slice(1), { $credentials: { baseUrl } });
+	};
+
+	it.each([
+		['http://waha.local:3000', 'http://waha.local:3000'],
+		['http://waha.local:3000/', 'http://waha.local:3000'],
+		['http://waha.local:3000/api', 'http://waha.local:3000'],
+		['http://waha.local:3000/api/', 'http://waha.local:3000'],
+		[' https://waha.example.kz/api ', 'https://waha.example.kz'],
+	])('tests %j against the same base the node uses', (baseUrl, expected) => {
+		expect(testBaseUrl(baseUrl)).toBe(expected);
+		expect(new WahaApi().test.request.url).toBe('/api/sessions');
+	});
 });

@@ -185,7 +185,7 @@ describe('Skip If Chat Contains', () => {
 		const processed = new Set<string>();
 		waha()
 			.get(HISTORY)
-			.query({ limit: '20', downloadMedia: 'false' })
+			.query(true)
 			.reply(200, [
 				{ id: 'a', timestamp: 1, fromMe: false, body: 'Где мой заказ?' },
 				{ id: 'b', timestamp: 2, fromMe: true, body: 'Заказ 512345678 принят, доставим завтра' },
@@ -217,6 +217,105 @@ describe('Skip If Chat Contains', () => {
 		waha().post('/api/sendText').reply(201, webjsMessage());
 		const [item] = await runWaha({ parameters: sendText(options) });
 		expect(item.json.sent).toBe(true);
+	});
+
+	it('reads the newest messages first, only our own, where the server can sort (WAHA ≥ 2025.10.5)', async () => {
+		// Unsorted, WEBJS gives the oldest of the last N and the 20 may all be the buyer's (docs/services/waha.md).
+		waha()
+			.get(HISTORY)
+			.query({
+				limit: '20',
+				downloadMedia: 'false',
+				sortBy: 'timestamp',
+				sortOrder: 'desc',
+				'filter.fromMe': 'true',
+			})
+			.reply(200, [{ id: 'b', timestamp: 2, fromMe: true, body: 'Заказ 512345678 принят' }]);
+		const [item] = await runWaha({ parameters: sendText(options) });
+		expect(item.json).toMatchObject({ sent: false, foundInChat: true });
+	});
+
+	describe('when WAHA cannot give the history', () => {
+		// Real answers of the history read (docs/services/waha.md, "Chat history"): NOWEB with its
+		// store off (its default), WEBJS on a chat that never had a message, an engine without the
+		// endpoint (501 since NotImplementedException, 422 on older servers).
+		const unreadable: Array<[string, number, RegExp, object]> = [
+			[
+				'NOWEB without its store (400)',
+				400,
+				/NOWEB store/,
+				{
+					statusCode: 400,
+					message:
+						'Enable NOWEB store "config.noweb.store.enabled=True" and "config.noweb.store.full_sync=True" when starting a new session. Read more: https://waha.devlike.pro/docs/engines/noweb#store',
+					error: 'Bad Request',
+				},
+			],
+			[
+				'WEBJS on a chat that never had a message (500)',
+				500,
+				/WAHA answered 500/,
+				{
+					statusCode: 500,
+					exception: {
+						message: "Cannot read properties of undefined (reading 'waitForChatLoading')",
+						name: 'TypeError',
+					},
+				},
+			],
+			[
+				'an engine without the endpoint (501)',
+				501,
+				/not implemented by 'WPP' engine/,
+				{
+					statusCode: 501,
+					message:
+						"The method is not implemented by 'WPP' engine. Check the docs and try another engine: https://waha.devlike.pro/",
+					error: 'Not Implemented',
+				},
+			],
+			[
+				'an engine without the endpoint on an older server (422)',
+				422,
+				/not implemented by the engine/,
+				{
+					statusCode: 422,
+					message: 'The method is not implemented by the engine.',
+					error: 'Unprocessable Entity',
+				},
+			],
+		];
+
+		it.each(unreadable)(
+			'sends anyway by default for %s, flags historyChecked false and records the key',
+			async (_, status, reason, reply) => {
+				const processed = new Set<string>();
+				// A GET is retried on a 5xx, as any read; the answer stays the same.
+				waha()
+					.get(HISTORY)
+					.query(true)
+					.times(status >= 500 ? 3 : 1)
+					.reply(status, reply);
+				waha().post('/api/sendText').once().reply(201, webjsMessage());
+				const [item] = await runWaha({ parameters: sendText(options), processed });
+				expect(item.json).toMatchObject({ sent: true, historyChecked: false, key: ORDER_TAG });
+				expect(item.json.historyError).toMatch(reason);
+				expect([...processed]).toEqual([ORDER_TAG]);
+			},
+		);
+
+		it('fails without sending or recording when the choice is Fail', async () => {
+			const processed = new Set<string>();
+			const [, status, , reply] = unreadable[0];
+			waha().get(HISTORY).query(true).reply(status, reply);
+			const error = await runWahaError({
+				parameters: sendText({ ...options, historyUnavailable: 'fail' }),
+				processed,
+			});
+			expect(error.message).toMatch(/^Skip If Chat Contains could not read the chat/);
+			expect(error.description).toMatch(/NOWEB store/);
+			expect(processed.size).toBe(0);
+		});
 	});
 
 	it('fails and records nothing when the history cannot be read', async () => {

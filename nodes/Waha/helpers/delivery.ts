@@ -1,7 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../../shared/execute';
-import { extractMessageId, getChatMessages, isHttpStatus, setTyping } from '../transport';
+import {
+	cannotReadHistory,
+	extractMessageId,
+	getChatMessages,
+	isHttpStatus,
+	setTyping,
+} from '../transport';
 import type { WahaSentMessage } from '../transport/types';
 import { pacing, randomDelayMs, typingDurationMs } from './pacing';
 import { finishSending, isKeyRecorded, recordKey, startSending } from './sendOnce';
@@ -18,11 +25,18 @@ import { finishSending, isKeyRecorded, recordKey, startSending } from './sendOnc
  * recent messages are read for the order's code, and a message already there is recorded instead
  * of sent again. An earlier version claimed the key before sending; a crash in the typing seconds
  * then lost the message for good, which the fault matrix (test/e2e) showed.
+ *
+ * Where WAHA cannot give the history (NOWEB with its store off, its default; WEBJS on a chat that
+ * never had a message: docs/services/waha.md, "Chat history"), refusing every send would stop the
+ * first message to each new buyer. By default the message goes out with `historyChecked: false`:
+ * the key and the marker still hold, and only that crash window is left unguarded.
  */
 
 export interface SendOptions {
 	sendOnceKey?: string;
 	skipIfChatContains?: string;
+	/** What Skip If Chat Contains does when WAHA cannot give the history. */
+	historyUnavailable?: 'send' | 'fail';
 	simulateTyping?: boolean;
 	randomDelay?: { delay?: { minSeconds?: number; maxSeconds?: number } };
 }
@@ -41,12 +55,16 @@ const HISTORY_LIMIT = 20;
 /** Executions in which this node has already sent a message (the random delay skips the first). */
 const executionsThatSent = new WeakSet<IExecuteFunctions>();
 
+/** Whether one of our recent messages holds the text; `unreadable` says why it could not be told. */
+type ChatCheck = { found: boolean; unreadable?: undefined } | { found: false; unreadable: string };
+
 async function chatContains(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	outgoing: Outgoing,
 	text: string,
-): Promise<boolean> {
+	whenUnavailable: SendOptions['historyUnavailable'],
+): Promise<ChatCheck> {
 	try {
 		const messages = await getChatMessages(
 			context,
@@ -55,11 +73,25 @@ async function chatContains(
 			HISTORY_LIMIT,
 			{ itemIndex },
 		);
-		return messages.some((message) => message.fromMe && (message.body ?? '').includes(text));
+		return {
+			found: messages.some((message) => message.fromMe && (message.body ?? '').includes(text)),
+		};
 	} catch (error) {
 		// A chat WAHA does not know has no history, so nothing was sent to it.
-		if (isHttpStatus(error, 404)) return false;
-		throw asNodeError(context, error, itemIndex);
+		if (isHttpStatus(error, 404)) return { found: false };
+		if (!cannotReadHistory(error)) throw asNodeError(context, error, itemIndex);
+		const reason = (error as Error).message;
+		if (whenUnavailable === 'fail') {
+			throw new NodeOperationError(
+				context.getNode(),
+				'Skip If Chat Contains could not read the chat history',
+				{
+					itemIndex,
+					description: `${reason}. Nothing was sent. Set "If Chat History Is Unavailable" to Send Anyway, or make the history readable (NOWEB: start the session with config.noweb.store.enabled and fullSync).`,
+				},
+			);
+		}
+		return { found: false, unreadable: reason };
 	}
 }
 
@@ -110,14 +142,20 @@ export async function deliver(
 	try {
 		if (options.simulateTyping) await simulateTyping(context, itemIndex, outgoing);
 		const text = options.skipIfChatContains?.trim();
-		if (text && (await chatContains(context, itemIndex, outgoing, text))) {
+		const check = text
+			? await chatContains(context, itemIndex, outgoing, text, options.historyUnavailable)
+			: undefined;
+		if (check?.found) {
 			if (key) await recordKey(context, key);
 			return { sent: false, alreadySent: true, foundInChat: true, ...target };
 		}
 		const response = await outgoing.send();
 		executionsThatSent.add(context);
 		if (key) await recordKey(context, key);
-		return { sent: true, messageId: extractMessageId(response), ...target };
+		const unchecked = check?.unreadable
+			? { historyChecked: false, historyError: check.unreadable }
+			: {};
+		return { sent: true, messageId: extractMessageId(response), ...target, ...unchecked };
 	} catch (error) {
 		throw asNodeError(context, error, itemIndex);
 	} finally {

@@ -79,6 +79,37 @@ function sessionStatusFailure(body: unknown): { message: string; description: st
 	};
 }
 
+const ENGINE_CANNOT = 'The session’s WAHA engine cannot do this:';
+
+/**
+ * Answers that mean the same on every WAHA version, by the wording WAHA uses for them
+ * (docs/services/waha.md, "Errors"). Each maps to what the merchant can do about it.
+ */
+function describeWahaText(text: string): { message: string; description: string } | undefined {
+	if (/available only in Plus version/i.test(text)) {
+		return {
+			message: 'This needs WAHA Plus, or WAHA 2026.6.1 or later',
+			description:
+				'WAHA Core before 2026.6.1 keeps this feature (e.g. Send Image, Send File) for WAHA Plus. Update WAHA: since 2026.6.1 Plus is part of Core.',
+		};
+	}
+	if (/support only 'default' session/i.test(text)) {
+		return {
+			message: 'WAHA Core before 2026.6 has only the session "default"',
+			description:
+				'Set the Session parameter to default, or update WAHA to 2026.6 or later (or use WAHA Plus) to run more sessions.',
+		};
+	}
+	if (/not implemented by/i.test(text)) {
+		return {
+			message: `${ENGINE_CANNOT} ${text}`,
+			description:
+				'Use another engine for the session (WEBJS, NOWEB or GOWS), as WAHA’s message says.',
+		};
+	}
+	return undefined;
+}
+
 export const wahaProfile: ServiceProfile = {
 	service: 'WAHA',
 	credentialType: WAHA_CREDENTIAL,
@@ -89,11 +120,21 @@ export const wahaProfile: ServiceProfile = {
 	describeFailure(statusCode, rawBody) {
 		const body = jsonBody(rawBody);
 		const text = errorText(body);
-		if (statusCode === 401 || statusCode === 403) {
+		const known = text === undefined ? undefined : describeWahaText(text);
+		if (known) return known;
+		if (statusCode === 401) {
 			return {
 				message: 'WAHA rejected the API key',
 				description:
 					'Put the value of WAHA_API_KEY (the plain key, not its sha512 hash) into the API Key of the WAHA API credential.',
+			};
+		}
+		if (statusCode === 403) {
+			// WAHA 2026 keys can be limited to a session; such a key is valid but not allowed here.
+			return {
+				message: 'The WAHA API key has no permission for this session or action',
+				description:
+					'Use a key WAHA allows for this session (WAHA dashboard → Keys), or the admin WAHA_API_KEY.',
 			};
 		}
 		if (statusCode === 422) {
@@ -110,10 +151,17 @@ export const wahaProfile: ServiceProfile = {
 				return { message: 'WAHA answered 404', description: text };
 			}
 			const name = /name '([^']*)'/.exec(text)?.[1];
+			if (/start it first/i.test(text)) {
+				// Older WAHA answers a STOPPED session this way, not only a missing one.
+				return {
+					message: `WAHA session "${name ?? DEFAULT_SESSION}" is not running`,
+					description: `${STATUS_HINTS.STOPPED} A session that does not exist yet must be created in WAHA first.`,
+				};
+			}
 			return {
 				message: name ? `WAHA has no session "${name}"` : 'WAHA has no such session',
 				description:
-					'Check the Session parameter (names are case-sensitive), or create the session in WAHA first.',
+					'Check the Session parameter (names are case-sensitive), or create the session in WAHA first. WAHA Core before 2026.6 has only the session "default".',
 			};
 		}
 		if (statusCode >= 500) {
@@ -136,7 +184,8 @@ async function wahaCall<T>(
 	options: WahaCallOptions = {},
 ): Promise<ApiResponse<T>> {
 	const credentials = await context.getCredentials(WAHA_CREDENTIAL, options.itemIndex);
-	// People paste the Swagger address; the paths below already start with /api.
+	// People paste the Swagger address; the paths below already start with /api. The credential
+	// test strips it the same way.
 	const baseUrl = String(credentials.baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '')
@@ -185,30 +234,38 @@ export async function getSession(
 	);
 }
 
-/** Start and stop are idempotent in WAHA (waha.md §2), so they may be retried. */
+/**
+ * Start and stop are idempotent in WAHA, so they may be retried. Their answer is a SessionDTO
+ * without `me` and `engine` (docs/services/waha.md, "Sessions"); callers read the session after.
+ */
 export async function changeSessionState(
 	context: ApiContext,
 	session: string,
 	action: 'start' | 'stop',
 	options?: WahaCallOptions,
-): Promise<WahaSessionInfo> {
-	return await wahaRequest<WahaSessionInfo>(
+): Promise<void> {
+	await wahaRequest<unknown>(
 		context,
 		{ method: 'POST', path: `/api/sessions/${segment(session)}/${action}`, idempotent: true },
 		options,
 	);
 }
 
-/** WAHA replaces the whole config on update (and restarts a running session). */
+/**
+ * WAHA replaces the whole config on update (and restarts a running session). The body is
+ * SessionUpdateRequest `{config, apps}`: a `name` is refused under WAHA_HTTP_STRICT_MODE, and the
+ * session's apps go back as the server gave them (docs/services/waha.md, "Sessions").
+ */
 export async function updateSessionConfig(
 	context: ApiContext,
 	session: string,
 	config: WahaSessionConfig,
+	apps?: WahaSessionInfo['apps'],
 ): Promise<void> {
 	await wahaRequest<unknown>(context, {
 		method: 'PUT',
 		path: `/api/sessions/${segment(session)}`,
-		body: { name: session, config } as IDataObject,
+		body: { config, ...(apps ? { apps } : {}) } as IDataObject,
 		idempotent: true,
 	});
 }
@@ -293,8 +350,24 @@ export async function setTyping(
 }
 
 /**
- * The message id from whatever the engine returned (waha.md §3): WEBJS `id` (a string, or an object
- * with `_serialized`), NOWEB's Baileys `key.id`, `_data.id._serialized`, or nothing for an empty body.
+ * WAHA's own id for a NOWEB message, `fromMe_chat_id`, built from the Baileys key the way WAHA's
+ * NOWEB engine does (docs/services/waha.md, "Sending"): a phone JID becomes `@c.us`, without its
+ * `:device` part; group and other JIDs stay as they are.
+ */
+function nowebMessageId(key: NonNullable<WahaSentMessage['key']>): string | null {
+	if (!key.id || !key.remoteJid) return key.id ?? null;
+	const toCus = (jid: string) => {
+		const [user, server] = jid.split('@');
+		return server === 's.whatsapp.net' ? `${user.split(':')[0]}@c.us` : jid;
+	};
+	const parts = [key.fromMe ?? false, toCus(key.remoteJid), key.id];
+	return [...parts, ...(key.participant ? [toCus(key.participant)] : [])].join('_');
+}
+
+/**
+ * The message id from whatever the engine returned (docs/services/waha.md, "Sending"): WEBJS `id`
+ * (a string, or an object with `_serialized`), NOWEB's Baileys `key`, `_data.id._serialized`, or
+ * nothing for an empty body.
  */
 export function extractMessageId(response: WahaSentMessage | undefined): string | null {
 	if (!response) return null;
@@ -304,7 +377,7 @@ export function extractMessageId(response: WahaSentMessage | undefined): string 
 		if (id._serialized) return id._serialized;
 		if (id.id) return id.id;
 	}
-	return response.key?.id ?? response._data?.id?._serialized ?? null;
+	return (response.key && nowebMessageId(response.key)) ?? response._data?.id?._serialized ?? null;
 }
 
 export async function getChatMessages(
@@ -319,11 +392,32 @@ export async function getChatMessages(
 		{
 			method: 'GET',
 			path: `/api/${segment(session)}/chats/${segment(chatId)}/messages`,
-			qs: { limit, downloadMedia: false },
+			// Newest first and only ours (WAHA ≥ 2025.10.5; older servers ignore the sort and
+			// give each engine's default order, docs/services/waha.md, "Chat history").
+			qs: {
+				limit,
+				downloadMedia: false,
+				sortBy: 'timestamp',
+				sortOrder: 'desc',
+				'filter.fromMe': true,
+			},
 		},
 		options,
 	);
 	return Array.isArray(messages) ? messages : [];
+}
+
+/**
+ * Whether a failed history read means this server cannot give the history, rather than that the
+ * session is down or the key wrong (docs/services/waha.md, "Chat history"): 400 from NOWEB with
+ * its store off, 5xx from WEBJS on a chat that never had a message, and an engine without the
+ * endpoint (501, or 422 on older WAHA). A 422 about the session's status is not one of them.
+ */
+export function cannotReadHistory(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const status = Number(error.httpCode);
+	if (status === 400 || status >= 500) return true;
+	return status === 422 && error.message.startsWith(ENGINE_CANNOT);
 }
 
 // Contacts ---------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
+import type { IDataObject } from 'n8n-workflow';
+
 /**
- * WAHA wire types (waha.md §2–§5). Shared by the node, the trigger and the sandbox emulator.
+ * WAHA wire types (docs/services/waha.md). Shared by the node, the trigger and the sandbox emulator.
  */
 
 export const SESSION_STATUSES = [
@@ -37,6 +39,8 @@ export interface WahaSessionInfo {
 	config?: WahaSessionConfig | null;
 	me?: { id: string; pushName?: string } | null;
 	engine?: { engine?: string } | null;
+	/** WAHA 2026: the apps synchronised for the session; sent back unchanged on update. */
+	apps?: IDataObject[] | null;
 }
 
 export interface WahaSendTextBody {
@@ -64,12 +68,12 @@ export interface WahaSendFileBody {
 }
 
 /**
- * What a send returns differs by engine (waha.md §3): WEBJS a WAMessage, NOWEB a Baileys object
+ * What a send returns differs by engine (docs/services/waha.md, "Sending"): WEBJS a WAMessage, NOWEB a Baileys object
  * with `key.id`, some versions an empty body. The node reads the id from whichever is present.
  */
 export interface WahaSentMessage {
 	id?: string | { _serialized?: string; id?: string };
-	key?: { id?: string; remoteJid?: string };
+	key?: { id?: string; remoteJid?: string; fromMe?: boolean; participant?: string };
 	_data?: { id?: { _serialized?: string } };
 	timestamp?: number;
 	[key: string]: unknown;
@@ -90,10 +94,10 @@ export interface WahaChatMessage {
 	from?: string;
 }
 
-/** The envelope WAHA posts to a webhook (waha.md §5). */
+/** The envelope WAHA posts to a webhook (docs/services/waha.md, "Webhooks"); `id` and `timestamp` since 2025.3.1. */
 export interface WahaWebhookEvent {
-	id: string;
-	timestamp: number;
+	id?: string;
+	timestamp?: number;
 	event: string;
 	session: string;
 	metadata?: Record<string, string>;
@@ -118,4 +122,14 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 
 export const HMAC_HEADER = 'x-webhook-hmac';
+/** When WAHA created the event, Unix ms; unsigned, sent by every version that signs. */
+export const TIMESTAMP_HEADER = 'x-webhook-timestamp';
+
+/**
+ * Events a WAHA server refuses (400 on the session update) before the version that added them
+ * (docs/services/waha.md, "Versions").
+ */
+export const EVENT_MIN_VERSION: Partial<Record<(typeof WEBHOOK_EVENTS)[number], string>> = {
+	'message.edited': '2025.6.3',
+};
 export const HMAC_ALGORITHM_HEADER = 'x-webhook-hmac-algorithm';

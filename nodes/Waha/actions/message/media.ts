@@ -11,6 +11,12 @@ import { sendOptions } from './sendOptions';
 export type MediaKind = 'image' | 'file';
 
 const NOUN: Record<MediaKind, string> = { image: 'Image', file: 'File' };
+
+/**
+ * WAHA parses JSON bodies up to 50 MB (docs/services/waha.md, "Sending"); base64 makes a file a
+ * third bigger, and the rest of the body needs a little room. A bigger body would get a bare 413.
+ */
+const MAX_BASE64_BYTES = 50 * 1024 * 1024 - 64 * 1024;
 const ENDPOINT = { image: 'sendImage', file: 'sendFile' } as const;
 
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -134,6 +140,17 @@ async function readFile(
 		const field = String(context.getNodeParameter('binaryPropertyName', itemIndex)).trim();
 		const binary = context.helpers.assertBinaryData(itemIndex, field);
 		const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, field);
+		if (4 * Math.ceil(bytes.length / 3) > MAX_BASE64_BYTES) {
+			const megabytes = Math.round(bytes.length / 1024 / 1024);
+			throw new NodeOperationError(
+				context.getNode(),
+				`Input Binary Field "${field}" is too big to send as binary data (${megabytes} MB)`,
+				{
+					itemIndex,
+					description: `WAHA accepts request bodies up to 50 MB, so files up to about 37 MB. Put the ${NOUN[kind].toLowerCase()} at a public address and set ${NOUN[kind]} Source to URL: WAHA then downloads it itself.`,
+				},
+			);
+		}
 		return {
 			mimetype: options.mimeType || binary.mimeType || fallbackType,
 			filename: options.fileName || binary.fileName,

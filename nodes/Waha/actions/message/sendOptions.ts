@@ -58,6 +58,27 @@ export const sendOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. {{ $json.code }}',
 		description:
-			'Reads the last 20 messages of the chat right before sending and sends nothing when one you sent contains this text, e.g. the order code; the Send Once Key is then recorded. This catches a message that reached WhatsApp although WAHA’s answer was lost or n8n died before recording it.',
+			'Reads your last 20 messages in the chat right before sending (newest first on WAHA 2025.10.5 or later) and sends nothing when one contains this text, e.g. the order code; the Send Once Key is then recorded. This catches a message that reached WhatsApp although WAHA’s answer was lost or n8n died before recording it.',
+	},
+	{
+		displayName: 'If Chat History Is Unavailable',
+		name: 'historyUnavailable',
+		type: 'options',
+		options: [
+			{
+				name: 'Send Anyway',
+				value: 'send',
+				description:
+					'Send and output historyChecked: false. Send Once still holds; only a run that died right after sending may send twice.',
+			},
+			{
+				name: 'Fail',
+				value: 'fail',
+				description: 'Send nothing and fail the item',
+			},
+		],
+		default: 'send',
+		description:
+			'What Skip If Chat Contains does when WAHA cannot give the chat history: NOWEB with its store off (its default), WEBJS on a chat that never had a message, or an engine without history',
 	},
 ];

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { changeSessionState } from '../../transport';
+import { changeSessionState, getSession } from '../../transport';
 import { readSession, sessionRLC } from '../common.descriptions';
 import { toSessionOutput } from './common';
 
@@ -13,7 +13,9 @@ export function stateChangeOperation(action: 'start' | 'stop') {
 		]),
 		async execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 			const session = readSession(this, itemIndex);
-			return toSessionOutput(await changeSessionState(this, session, action, { itemIndex }));
+			await changeSessionState(this, session, action, { itemIndex });
+			// The start/stop answer lacks `me` and `engine`; a GET has the whole session.
+			return toSessionOutput(await getSession(this, session, { itemIndex }));
 		},
 	};
 }
