@@ -137,16 +137,18 @@ export default async function bench() {
  * the shipped workflow: the nightly refresh pages elements-pagination (250 per page, details in
  * additional_fields); the 15-minute refresh is one quantity-price call for the whole catalogue. The
  * node starts a call 5 s after the previous one's answer, so each answer's own time comes on top.
+ * The catalogue's size is not fixed (docs/services/alstyle.md): a few sizes, sold-out items included.
  */
 function alStyleRefreshCost() {
-	const items = 7000;
 	const interval = 5;
-	const full = Math.ceil(items / 250);
-	const byArticles = Math.ceil(items / 50);
-	console.log(`\nAl-Style, ${items}-item catalogue at ${interval} s between calls (answer times come on top):`);
-	console.log(`  full refresh (nightly, elements-pagination ×250): ${String(full).padStart(3)} requests → ${(full - 1) * interval} s (${(((full - 1) * interval) / 60).toFixed(1)} min)`);
-	console.log(`  stock-only refresh (quantity-price, whole list):    1 request  → 0 s of waiting`);
-	console.log(`  for comparison, element-info by article (×50):  ${String(byArticles).padStart(3)} requests → ${(byArticles - 1) * interval} s (${(((byArticles - 1) * interval) / 60).toFixed(1)} min)`);
+	console.log(`\nAl-Style at ${interval} s between calls (answer times come on top); the stock-only refresh is 1 quantity-price request at any size:`);
+	for (const items of [2500, 7000, 13000]) {
+		const full = Math.ceil(items / 250);
+		const byArticles = Math.ceil(items / 50);
+		console.log(
+			`  ${String(items).padStart(6)} items: nightly elements-pagination ×250 ${String(full).padStart(3)} requests → ${(((full - 1) * interval) / 60).toFixed(1)} min; element-info ×50 would be ${String(byArticles).padStart(3)} requests → ${(((byArticles - 1) * interval) / 60).toFixed(1)} min`,
+		);
+	}
 }
 
 if (process.argv[2] === '--child') {
