@@ -1,8 +1,10 @@
 /**
- * A small in-memory Kaspi Shop API on nock, strict where the real one is (kaspi.md A.3–A.8): page
- * parameters and a creation-date range of at most 14 days on every list call, the code filter used
- * alone, `include[orders]=entries` putting the lines into `included`, status changes only from
- * APPROVED_BY_BANK. Every request it receives is recorded.
+ * A small in-memory Kaspi Shop API on nock, strict where the real one is (docs/services/kaspi.md):
+ * page parameters and a creation-date range of at most 14 days on every list call, the code filter
+ * used alone, `deliveryType` refused with the delivery states, only the guide's statuses as a
+ * filter, `include[orders]=entries` putting the lines into `included`, entries in pages (20 when
+ * none is asked for), accepting only a NEW order in APPROVED_BY_BANK, and a status change answered
+ * with code and status only. Every request it receives is recorded.
  */
 import nock from 'nock';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -41,6 +43,7 @@ export interface FakeOrder {
 	totalPrice: number;
 	deliveryMode: DeliveryMode;
 	cellPhone: string | null;
+	isKaspiDelivery: boolean;
 	firstName: string | null;
 	lastName: string | null;
 	entries: FakeEntry[];
@@ -59,6 +62,7 @@ export function fakeOrder(
 		creationDate,
 		totalPrice: 15990,
 		deliveryMode: 'DELIVERY_LOCAL',
+		isKaspiDelivery: false,
 		cellPhone: '7011234567',
 		firstName: 'Aigerim',
 		lastName: 'Nurlanova',
@@ -104,7 +108,7 @@ export function orderResource(order: FakeOrder, withEntryRefs = false): KaspiOrd
 			totalPrice: order.totalPrice,
 			paymentMode: 'PREPAID',
 			creationDate: order.creationDate,
-			isKaspiDelivery: false,
+			isKaspiDelivery: order.isKaspiDelivery,
 			deliveryMode: order.deliveryMode,
 			signatureRequired: false,
 			preOrder: false,
@@ -142,6 +146,16 @@ export function listPage(orders: FakeOrder[], pageCount: number, withEntries = f
 
 type Reply = [number, unknown];
 const errorBody = (title: string) => ({ errors: [{ title }] });
+
+/** The states the guide allows `deliveryType` with. */
+const DELIVERY_TYPE_STATES = ['NEW', 'SIGN_REQUIRED', 'ARCHIVE'];
+/** Entries per page when the client asks for no page size. */
+export const DEFAULT_ENTRIES_PAGE_SIZE = 20;
+
+/** The delivery type Kaspi's filter matches: the buyer collecting from the shop is PICKUP. */
+export function deliveryTypeOf(order: FakeOrder): 'PICKUP' | 'DELIVERY' {
+	return order.deliveryMode === 'DELIVERY_PICKUP' && !order.isKaspiDelivery ? 'PICKUP' : 'DELIVERY';
+}
 
 export class FakeKaspi {
 	readonly requests: RecordedRequest[] = [];
@@ -195,22 +209,29 @@ export class FakeKaspi {
 		const single = /^\/orders\/([^/]+)(\/entries)?$/.exec(path);
 		const order = single && this.orders.find((candidate) => candidate.id === single[1]);
 		if (!order) return [404, errorBody('Not found')];
-		if (single[2]) return [200, { data: entryResources(order), included: [] }];
+		if (single[2]) return this.entries(order, request.query);
 		return [200, { data: orderResource(order), included: [] }];
+	}
+
+	private entries(order: FakeOrder, query: Record<string, string>): Reply {
+		const number = Number(query['page[number]'] ?? 0);
+		const size = Number(query['page[size]'] ?? DEFAULT_ENTRIES_PAGE_SIZE);
+		if (!validPage(number, size)) return [400, errorBody('Invalid page parameters')];
+		const all = entryResources(order);
+		return [
+			200,
+			{
+				data: all.slice(number * size, (number + 1) * size),
+				included: [],
+				meta: { pageCount: Math.ceil(all.length / size), totalCount: all.length },
+			},
+		];
 	}
 
 	private list(query: Record<string, string>): Reply {
 		const number = Number(query['page[number]']);
 		const size = Number(query['page[size]']);
-		if (
-			!Number.isInteger(number) ||
-			number < 0 ||
-			!Number.isInteger(size) ||
-			size < 1 ||
-			size > 100
-		) {
-			return [400, errorBody('Invalid page parameters')];
-		}
+		if (!validPage(number, size)) return [400, errorBody('Invalid page parameters')];
 		let found: FakeOrder[];
 		const code = query['filter[orders][code]'];
 		if (code !== undefined) {
@@ -223,12 +244,21 @@ export class FakeKaspi {
 			}
 			const state = query['filter[orders][state]'];
 			const status = query['filter[orders][status]'];
+			const deliveryType = query['filter[orders][deliveryType]'];
+			// An order may carry this status, but the guide's list of status filters does not have it.
+			if (status === 'RETURN_ACCEPTED_BY_MERCHANT') {
+				return [400, errorBody(`Unknown status ${status}`)];
+			}
+			if (deliveryType && state && !DELIVERY_TYPE_STATES.includes(state)) {
+				return [400, errorBody(`deliveryType cannot be used with state ${state}`)];
+			}
 			found = this.orders.filter(
 				(order) =>
 					order.creationDate >= from &&
 					order.creationDate <= to &&
 					(!state || order.state === state) &&
-					(!status || order.status === status),
+					(!status || order.status === status) &&
+					(!deliveryType || deliveryTypeOf(order) === deliveryType),
 			);
 		}
 		const page = found.slice(number * size, (number + 1) * size);
@@ -246,11 +276,26 @@ export class FakeKaspi {
 		).data;
 		const order = this.orders.find((candidate) => candidate.id === data?.id);
 		if (!order || order.code !== data?.attributes?.code) return [404, errorBody('Order not found')];
-		if (data.attributes.status !== 'ACCEPTED_BY_MERCHANT' || order.status !== 'APPROVED_BY_BANK') {
-			return [400, errorBody(`Order status cannot be changed from ${order.status}`)];
+		if (
+			data.attributes.status !== 'ACCEPTED_BY_MERCHANT' ||
+			order.status !== 'APPROVED_BY_BANK' ||
+			order.state !== 'NEW'
+		) {
+			return [400, errorBody(`Order status cannot be changed from ${order.state}/${order.status}`)];
 		}
 		this.accept(order);
-		return [200, { data: orderResource(order), included: [] }];
+		// The guide's answer to a status change carries only the code and the new status.
+		return [
+			200,
+			{
+				data: {
+					type: 'orders',
+					id: order.id,
+					attributes: { code: order.code, status: order.status },
+				},
+				included: [],
+			},
+		];
 	}
 
 	/** What Kaspi does on accept: the status changes and the order leaves the New tab. */
@@ -258,6 +303,12 @@ export class FakeKaspi {
 		order.status = 'ACCEPTED_BY_MERCHANT';
 		order.state = order.deliveryMode === 'DELIVERY_PICKUP' ? 'PICKUP' : 'DELIVERY';
 	}
+}
+
+function validPage(number: number, size: number): boolean {
+	return (
+		Number.isInteger(number) && number >= 0 && Number.isInteger(size) && size >= 1 && size <= 100
+	);
 }
 
 /** A fake context with the Kaspi credential for `baseUrl`. */

@@ -57,6 +57,17 @@ async function createOrder(spec) {
 	return response.data[0];
 }
 
+/** @param {{ id: string, code: string }} order */
+function accept(order) {
+	return kaspi.post('/orders', {
+		data: {
+			type: 'orders',
+			id: order.id,
+			attributes: { code: order.code, status: 'ACCEPTED_BY_MERCHANT' },
+		},
+	});
+}
+
 describe('Kaspi emulator', () => {
 	test('deliveryType is refused with the delivery states and kept with NEW, SIGN_REQUIRED and ARCHIVE', async () => {
 		const pickup = await createOrder({
@@ -142,13 +153,7 @@ describe('Kaspi emulator', () => {
 			state: 'NEW',
 			customer: { firstName: 'Айгерим', cellPhone: '7012345678' },
 		});
-		const answer = await kaspi.post('/orders', {
-			data: {
-				type: 'orders',
-				id: order.id,
-				attributes: { code: order.code, status: 'ACCEPTED_BY_MERCHANT' },
-			},
-		});
+		const answer = await accept(order);
 		assert.equal(answer.status, 200);
 		assert.deepEqual(answer.data.data.attributes, {
 			code: order.code,
@@ -159,13 +164,7 @@ describe('Kaspi emulator', () => {
 
 	test('only a NEW order is accepted: APPROVED_BY_BANK in SIGN_REQUIRED is refused', async () => {
 		const unsigned = await createOrder({ state: 'SIGN_REQUIRED', status: 'APPROVED_BY_BANK' });
-		const answer = await kaspi.post('/orders', {
-			data: {
-				type: 'orders',
-				id: unsigned.id,
-				attributes: { code: unsigned.code, status: 'ACCEPTED_BY_MERCHANT' },
-			},
-		});
+		const answer = await accept(unsigned);
 		assert.equal(answer.status, 400);
 		assert.match(answer.data.errors[0].title, /SIGN_REQUIRED/);
 	});

@@ -157,7 +157,7 @@ describe.each([
 				`${prefix}/orders`,
 				{ 'page[number]': '0', 'page[size]': '1', 'filter[orders][code]': CODE },
 			],
-			['GET', `${prefix}/orders/${order.id}/entries`, {}],
+			['GET', `${prefix}/orders/${order.id}/entries`, { 'page[number]': '0', 'page[size]': '100' }],
 		]);
 		fake.requests.forEach(expectKaspiHeaders);
 	});
@@ -231,6 +231,8 @@ describe.each([
 			`GET ${prefix}/orders`,
 			`GET ${prefix}/orders/${order.id}/entries`,
 			`POST ${prefix}/orders`,
+			`GET ${prefix}/orders`,
+			`GET ${prefix}/orders/${order.id}/entries`,
 		]);
 		expect(fake.posts[0].body).toEqual({
 			data: {
@@ -367,6 +369,64 @@ describe('Get Many', () => {
 		expect(fake.requests[0].query['filter[orders][deliveryType]']).toBe('PICKUP');
 	});
 
+	it('sends the delivery type only with NEW, SIGN_REQUIRED and ARCHIVE, and filters the delivery states itself', async () => {
+		const fake = new FakeKaspi([
+			fakeOrder('1', NOW - 4 * HOUR, { state: 'NEW', deliveryMode: 'DELIVERY_PICKUP' }),
+			fakeOrder('2', NOW - 3 * HOUR, { state: 'NEW', deliveryMode: 'DELIVERY_LOCAL' }),
+			fakeOrder('3', NOW - 2 * HOUR, {
+				state: 'KASPI_DELIVERY',
+				status: 'ACCEPTED_BY_MERCHANT',
+				deliveryMode: 'DELIVERY_PICKUP',
+				isKaspiDelivery: true,
+			}),
+			fakeOrder('4', NOW - HOUR, {
+				state: 'PICKUP',
+				status: 'ACCEPTED_BY_MERCHANT',
+				deliveryMode: 'DELIVERY_PICKUP',
+			}),
+			fakeOrder('5', NOW - HOUR, {
+				state: 'DELIVERY',
+				status: 'ACCEPTED_BY_MERCHANT',
+				deliveryMode: 'DELIVERY_LOCAL',
+			}),
+		]);
+		const states = ['NEW', 'SIGN_REQUIRED', 'PICKUP', 'DELIVERY', 'KASPI_DELIVERY', 'ARCHIVE'];
+		const pickups = await runNode(
+			getMany(NOW - DAY, NOW, { states, options: { deliveryType: 'PICKUP' } }),
+		);
+		expect(codesOf(pickups)).toEqual(['1', '4']);
+		expect(
+			fake.requests.map((request) => [
+				request.query['filter[orders][state]'],
+				request.query['filter[orders][deliveryType]'],
+			]),
+		).toEqual([
+			['NEW', 'PICKUP'],
+			['SIGN_REQUIRED', 'PICKUP'],
+			['PICKUP', undefined],
+			['DELIVERY', undefined],
+			['KASPI_DELIVERY', undefined],
+			['ARCHIVE', 'PICKUP'],
+		]);
+		const deliveries = await runNode(
+			getMany(NOW - DAY, NOW, { states, options: { deliveryType: 'DELIVERY' } }),
+		);
+		expect(codesOf(deliveries)).toEqual(['2', '5', '3']);
+	});
+
+	it('never sends RETURN_ACCEPTED_BY_MERCHANT to Kaspi: it is not in the guide’s list, so it is filtered here', async () => {
+		const fake = new FakeKaspi([
+			fakeOrder('1', NOW - 2 * HOUR, { state: 'ARCHIVE', status: 'RETURN_ACCEPTED_BY_MERCHANT' }),
+			fakeOrder('2', NOW - HOUR, { state: 'ARCHIVE', status: 'RETURNED' }),
+		]);
+		const output = await runNode(
+			getMany(NOW - DAY, NOW, { states: ['ARCHIVE'], statuses: ['RETURN_ACCEPTED_BY_MERCHANT'] }),
+		);
+		expect(codesOf(output)).toEqual(['1']);
+		expect(fake.requests).toHaveLength(1);
+		expect(fake.requests[0].query).not.toHaveProperty('filter[orders][status]');
+	});
+
 	it('outputs a masked or missing phone as null with the reason', async () => {
 		new FakeKaspi([
 			fakeOrder('1', NOW - 3 * HOUR, { cellPhone: '+0(000)-000-00-00' }),
@@ -406,6 +466,60 @@ describe('Get Many', () => {
 		expect(codesOf(await runNode(getMany(NOW - DAY, NOW)))).toEqual(['1']);
 		expect(fake.requests).toHaveLength(4);
 		expect(sleepMock.mock.calls).toEqual([[1000], [2000], [4000]]);
+	});
+});
+
+describe('Entries', () => {
+	const manyEntries = (count: number) =>
+		Array.from({ length: count }, (_, index) => ({
+			sku: `SKU-${index}`,
+			name: `Item ${index}`,
+			quantity: 1,
+			basePrice: 100 + index,
+		}));
+
+	it('asks for 100 entries a page and follows meta.pageCount, for Get and Get Entries', async () => {
+		const order = fakeOrder(CODE, NOW, { entries: manyEntries(130) });
+		const fake = new FakeKaspi([order]);
+		const [item] = await runNode(getByCode(CODE));
+		expect((item.json.entries as IDataObject[]).map((entry) => entry.sku)).toEqual(
+			order.entries.map((entry) => entry.sku),
+		);
+		const entryPages = () =>
+			fake.requests
+				.filter((request) => request.path.endsWith('/entries'))
+				.map((request) => [request.query['page[number]'], request.query['page[size]']]);
+		expect(entryPages()).toEqual([
+			['0', '100'],
+			['1', '100'],
+		]);
+
+		fake.requests.length = 0;
+		const lines = await runNode({
+			resource: 'order',
+			operation: 'getEntries',
+			orderId: order.id,
+			options: {},
+		});
+		expect(lines).toHaveLength(130);
+		expect(entryPages()).toEqual([
+			['0', '100'],
+			['1', '100'],
+		]);
+	});
+
+	it('stops on an empty page of entries even when pageCount promises more', async () => {
+		const order = fakeOrder(CODE, NOW);
+		const fake = new FakeKaspi([order]);
+		fake.intercept = () => [200, { data: [], included: [], meta: { pageCount: 9, totalCount: 1 } }];
+		const lines = await runNode({
+			resource: 'order',
+			operation: 'getEntries',
+			orderId: order.id,
+			options: {},
+		});
+		expect(lines).toEqual([]);
+		expect(fake.requests).toHaveLength(1);
 	});
 });
 
@@ -458,6 +572,48 @@ describe('Accept', () => {
 		const fake = new FakeKaspi([order]);
 		const [item] = await runNode(acceptCode(CODE));
 		expect(item.json).toEqual({ ...flatOrder(order), alreadyAccepted: true });
+		expect(fake.posts).toHaveLength(0);
+	});
+
+	it('outputs every field of the order although Kaspi answers the accept with code and status only', async () => {
+		const order = fakeOrder(CODE, NOW, { deliveryMode: 'DELIVERY_PICKUP' });
+		const fake = new FakeKaspi([order]);
+		const [item] = await runNode(acceptCode(CODE));
+		expect(item.json).toEqual({
+			...flatOrder(order),
+			status: 'ACCEPTED_BY_MERCHANT',
+			state: 'PICKUP',
+			alreadyAccepted: false,
+		});
+		expect(fake.posts).toHaveLength(1);
+	});
+
+	it('when the accepted order cannot be read again, outputs the order read first with the new status', async () => {
+		const order = fakeOrder(CODE, NOW);
+		const fake = new FakeKaspi([order]);
+		let posted = false;
+		fake.intercept = (request) => {
+			if (request.method === 'POST') posted = true;
+			else if (posted) return [503, { errors: [{ title: 'Unavailable' }] }];
+			return undefined;
+		};
+		const [item] = await runNode(acceptCode(CODE));
+		expect(item.json).toEqual({
+			...flatOrder({ ...order, state: 'NEW' }),
+			status: 'ACCEPTED_BY_MERCHANT',
+			alreadyAccepted: false,
+		});
+		expect(fake.posts).toHaveLength(1);
+		expect(fake.byCode(CODE)?.status).toBe('ACCEPTED_BY_MERCHANT');
+	});
+
+	it('refuses an APPROVED_BY_BANK order that is not in state NEW yet, naming the state, without posting', async () => {
+		const fake = new FakeKaspi([
+			fakeOrder(CODE, NOW, { state: 'SIGN_REQUIRED', status: 'APPROVED_BY_BANK' }),
+		]);
+		const error = await rejectionOf(runNode(acceptCode(CODE)));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(`Order ${CODE} cannot be accepted yet: its state is SIGN_REQUIRED`);
 		expect(fake.posts).toHaveLength(0);
 	});
 

@@ -10,9 +10,12 @@ import {
 import { maskPhonesInText } from '../../shared/phone';
 import { resourceList, resourceObject, toKaspiOrder, type KaspiOrder } from './mapper';
 import {
+	DELIVERY_TYPE_STATES,
+	FILTERABLE_STATUSES,
 	MAX_PAGE_SIZE,
 	MAX_WINDOW_MS,
 	ORDER_QUERY,
+	type DeliveryType,
 	type KaspiEntryResource,
 	type KaspiErrorBody,
 	type KaspiListResponse,
@@ -115,20 +118,27 @@ export interface OrderListQuery {
 	 * and comma lists are unverified (kaspi.md A.3), so we never rely on either.
 	 */
 	states: OrderState[];
-	/** Kept client-side when more than one: the API takes a single status value. */
+	/** Always kept client-side too; the API takes one status value, and only the guide's. */
 	statuses?: OrderStatus[];
-	deliveryType?: 'PICKUP' | 'DELIVERY';
+	/** Sent only with the states the guide allows it with; always kept client-side too. */
+	deliveryType?: DeliveryType;
 	includeEntries: boolean;
 	/** Stop after this many orders; undefined walks every page of every window. */
 	limit?: number;
 }
 
-function entriesOf(order: KaspiOrderResource, included: unknown[]): KaspiEntryResource[] | undefined {
+function entriesOf(
+	order: KaspiOrderResource,
+	included: unknown[],
+): KaspiEntryResource[] | undefined {
 	const refs: unknown = order.relationships?.entries?.data;
 	if (!Array.isArray(refs)) return undefined;
 	const byId = new Map(
 		included
-			.filter((resource): resource is KaspiEntryResource => (resource as KaspiEntryResource | null)?.type === 'orderentries')
+			.filter(
+				(resource): resource is KaspiEntryResource =>
+					(resource as KaspiEntryResource | null)?.type === 'orderentries',
+			)
 			.map((entry) => [entry.id, entry]),
 	);
 	return refs
@@ -137,8 +147,41 @@ function entriesOf(order: KaspiOrderResource, included: unknown[]): KaspiEntryRe
 }
 
 /**
+ * The pages of one Kaspi list, `page[number]` 0 up to `meta.pageCount` − 1. It also stops on an
+ * empty page, and when `meta` is absent, since a page count it cannot read must not loop forever.
+ */
+async function* pagesOf<T>(
+	context: ApiContext,
+	path: string,
+	qs: IDataObject,
+	options: KaspiCallOptions,
+): AsyncGenerator<{ data: unknown[]; response: KaspiListResponse<T> | undefined }> {
+	for (let page = 0; ; page++) {
+		const response = await kaspiRequest<KaspiListResponse<T> | undefined>(
+			context,
+			{ method: 'GET', path, qs: { [ORDER_QUERY.pageNumber]: page, ...qs } },
+			options,
+		);
+		const data = resourceList(response?.data, 'data');
+		yield { data, response };
+		if (!data.length || page + 1 >= (response?.meta?.pageCount ?? 0)) return;
+	}
+}
+
+/**
+ * The delivery type Kaspi's `deliveryType` filter stands for: the buyer collecting the order at the
+ * shop's point is PICKUP; any delivery, a Kaspi Postomat included, is DELIVERY
+ * (docs/services/kaspi.md, Delivery type).
+ */
+export function deliveryTypeOf(order: KaspiOrder): DeliveryType {
+	return order.deliveryMode === 'DELIVERY_PICKUP' && !order.isKaspiDelivery ? 'PICKUP' : 'DELIVERY';
+}
+
+/**
  * Lists orders over any creation-date range: splits it into 14-day windows, queries each state,
- * walks `page[number]` up to `meta.pageCount`, and drops the duplicates a moving list can produce.
+ * walks the pages, and drops the duplicates a moving list can produce. Kaspi promises no order
+ * for the list, so nothing here depends on it. Status and delivery type are checked on every
+ * order: Kaspi refuses the filters it does not document, and may ignore the ones it does.
  */
 export async function listOrders(
 	context: ApiContext,
@@ -147,58 +190,61 @@ export async function listOrders(
 ): Promise<KaspiOrder[]> {
 	const found = new Map<string, KaspiOrder>();
 	const singleStatus = query.statuses?.length === 1 ? query.statuses[0] : undefined;
+	const sentStatus =
+		singleStatus && FILTERABLE_STATUSES.includes(singleStatus) ? singleStatus : undefined;
 	const wantedStatuses = query.statuses?.length ? new Set<string>(query.statuses) : undefined;
 	const pageSize =
 		query.limit !== undefined ? Math.min(MAX_PAGE_SIZE, Math.max(1, query.limit)) : MAX_PAGE_SIZE;
 
 	for (const [from, to] of splitWindows(query.from, query.to)) {
 		for (const state of query.states) {
-			for (let page = 0; ; page++) {
-				const qs: IDataObject = {
-					[ORDER_QUERY.pageNumber]: page,
-					[ORDER_QUERY.pageSize]: pageSize,
-					[ORDER_QUERY.creationFrom]: from,
-					[ORDER_QUERY.creationTo]: to,
-					[ORDER_QUERY.state]: state,
-				};
-				if (singleStatus) qs[ORDER_QUERY.status] = singleStatus;
-				if (query.deliveryType) qs[ORDER_QUERY.deliveryType] = query.deliveryType;
-				if (query.includeEntries) qs[ORDER_QUERY.include] = 'entries';
+			const qs: IDataObject = {
+				[ORDER_QUERY.pageSize]: pageSize,
+				[ORDER_QUERY.creationFrom]: from,
+				[ORDER_QUERY.creationTo]: to,
+				[ORDER_QUERY.state]: state,
+			};
+			if (sentStatus) qs[ORDER_QUERY.status] = sentStatus;
+			if (query.deliveryType && DELIVERY_TYPE_STATES.includes(state)) {
+				qs[ORDER_QUERY.deliveryType] = query.deliveryType;
+			}
+			if (query.includeEntries) qs[ORDER_QUERY.include] = 'entries';
 
-				const response = await kaspiRequest<KaspiListResponse<KaspiOrderResource>>(
-					context,
-					{ method: 'GET', path: '/orders', qs },
-					options,
-				);
-				const data = resourceList(response?.data, 'data');
+			for await (const { data, response } of pagesOf<KaspiOrderResource>(
+				context,
+				'/orders',
+				qs,
+				options,
+			)) {
 				const included = query.includeEntries ? resourceList(response?.included, 'included') : [];
 				for (const item of data) {
 					const resource = resourceObject<KaspiOrderResource>(item, 'an order');
 					const entries = query.includeEntries ? entriesOf(resource, included) : undefined;
 					const order = toKaspiOrder(resource, entries);
 					if (wantedStatuses && !wantedStatuses.has(order.status)) continue;
+					if (query.deliveryType && deliveryTypeOf(order) !== query.deliveryType) continue;
 					found.set(order.id, order);
 					if (query.limit !== undefined && found.size >= query.limit) return [...found.values()];
 				}
-				const pageCount = response?.meta?.pageCount ?? 0;
-				if (!data.length || page + 1 >= pageCount) break;
 			}
 		}
 	}
 	return [...found.values()];
 }
 
+/** Every line of an order, 100 a page, so an order with many lines is never cut short. */
 export async function getOrderEntries(
 	context: ApiContext,
 	orderId: string,
 	options: KaspiCallOptions = {},
 ): Promise<KaspiEntryResource[]> {
-	const response = await kaspiRequest<KaspiListResponse<KaspiEntryResource>>(
-		context,
-		{ method: 'GET', path: `/orders/${encodeURIComponent(orderId)}/entries` },
-		options,
-	);
-	return resourceList(response?.data, 'data') as KaspiEntryResource[];
+	const entries: KaspiEntryResource[] = [];
+	const path = `/orders/${encodeURIComponent(orderId)}/entries`;
+	const qs = { [ORDER_QUERY.pageSize]: MAX_PAGE_SIZE };
+	for await (const { data } of pagesOf<KaspiEntryResource>(context, path, qs, options)) {
+		entries.push(...(data as KaspiEntryResource[]));
+	}
+	return entries;
 }
 
 export async function getOrderById(
@@ -216,7 +262,7 @@ export async function getOrderById(
 	return toKaspiOrder(resource, entries);
 }
 
-/** The order with this human code, or undefined; the code filter is used alone (kaspi.md A.3). */
+/** The order with this human code, or undefined; the code filter is used alone (docs/services/kaspi.md). */
 export async function findOrderByCode(
 	context: ApiContext,
 	code: string,
@@ -241,6 +287,9 @@ export async function findOrderByCode(
 /**
  * Moves an order to ACCEPTED_BY_MERCHANT. A status change is not idempotent on Kaspi's side, so
  * it is never retried blindly: after a timeout the order is read again to learn what happened.
+ * Kaspi answers a change with the code and the new status only (docs/services/kaspi.md, Accepting
+ * an order), so the order is read again for the state it moved to. Should that read fail, the
+ * accept still happened: the order read before is returned with the new status.
  */
 export async function acceptOrder(
 	context: ApiContext,
@@ -254,13 +303,13 @@ export async function acceptOrder(
 			attributes: { code: order.code, status: 'ACCEPTED_BY_MERCHANT' },
 		},
 	};
+	let answer: KaspiSingleResponse<Partial<KaspiOrderResource>> | undefined;
 	try {
-		const response = await kaspiRequest<KaspiSingleResponse<KaspiOrderResource>>(
+		answer = await kaspiRequest<KaspiSingleResponse<Partial<KaspiOrderResource>>>(
 			context,
 			{ method: 'POST', path: '/orders', body: body as unknown as IDataObject, idempotent: false },
 			options,
 		);
-		return toKaspiOrder(response?.data, undefined, order.entries);
 	} catch (error) {
 		const failure =
 			error instanceof NodeApiError
@@ -274,4 +323,8 @@ export async function acceptOrder(
 		}
 		throw failure;
 	}
+	const answered = answer?.data?.attributes?.status;
+	const status = typeof answered === 'string' && answered ? answered : 'ACCEPTED_BY_MERCHANT';
+	const reread = await findOrderByCode(context, order.code, options).catch(() => undefined);
+	return reread?.status === status ? reread : { ...order, status };
 }

@@ -1,6 +1,7 @@
 /**
- * Kaspi Shop API wire types (JSON:API), as documented in kaspi.md A.3–A.8. Shared by the node, the
- * trigger and the sandbox emulator, so the emulator cannot drift from what the client parses.
+ * Kaspi Shop API wire types (JSON:API), as docs/services/kaspi.md states them with their sources.
+ * Shared by the node and the trigger; the sandbox emulator keeps its own, taken from the same
+ * sources, so a mistake here cannot hide in it.
  */
 
 export const ORDER_STATES = [
@@ -24,6 +25,19 @@ export const ORDER_STATUSES = [
 	'RETURNED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/**
+ * The statuses Kaspi's guide lists for `filter[orders][status]`. RETURN_ACCEPTED_BY_MERCHANT is
+ * known only from public clients, so it is never sent and always filtered here.
+ */
+export const FILTERABLE_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
+	(status) => status !== 'RETURN_ACCEPTED_BY_MERCHANT',
+);
+
+export type DeliveryType = 'PICKUP' | 'DELIVERY';
+
+/** The guide allows `filter[orders][deliveryType]` only with these states. */
+export const DELIVERY_TYPE_STATES: readonly OrderState[] = ['NEW', 'SIGN_REQUIRED', 'ARCHIVE'];
 
 export const DELIVERY_MODES = [
 	'DELIVERY_LOCAL',
@@ -133,7 +147,7 @@ export interface KaspiErrorBody {
 	errors: Array<{ title: string; detail?: string; status?: string; code?: string }>;
 }
 
-/** Body of `POST /orders`, the status change (kaspi.md A.8). */
+/** Body of `POST /orders`, the status change (docs/services/kaspi.md, Accepting an order). */
 export interface KaspiStatusChangeBody {
 	data: {
 		type: 'orders';
@@ -147,7 +161,7 @@ export interface KaspiStatusChangeBody {
 	};
 }
 
-/** Query names of `GET /orders`; brackets are part of the names (kaspi.md A.3). */
+/** Query names of `GET /orders`; brackets are part of the names (docs/services/kaspi.md). */
 export const ORDER_QUERY = {
 	pageNumber: 'page[number]',
 	pageSize: 'page[size]',
@@ -160,6 +174,6 @@ export const ORDER_QUERY = {
 	include: 'include[orders]',
 } as const;
 
-/** The API refuses creation-date ranges longer than this (kaspi.md A.3). */
+/** The API refuses creation-date ranges longer than this (docs/services/kaspi.md). */
 export const MAX_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
 export const MAX_PAGE_SIZE = 100;

@@ -16,8 +16,10 @@ export const description = updateDisplayOptions(
 );
 
 /**
- * Reads the order first and only then changes it, as careful Kaspi clients do (kaspi.md A.8): an
- * order that is already accepted is returned as is, so a rerun never fails or changes anything.
+ * Reads the order first and only then changes it, as careful Kaspi clients do
+ * (docs/services/kaspi.md, Accepting an order): an order that is already accepted is returned as
+ * is, so a rerun never fails or changes anything. Kaspi accepts only a NEW order in status
+ * APPROVED_BY_BANK; one still in SIGN_REQUIRED is refused here, before any change is sent.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -35,6 +37,17 @@ export async function execute(
 			this.getNode(),
 			`Order ${code} cannot be accepted: its status is ${order.status}`,
 			{ itemIndex, description: 'Kaspi accepts only orders in status APPROVED_BY_BANK.' },
+		);
+	}
+	if (order.state !== 'NEW') {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Order ${code} cannot be accepted yet: its state is ${order.state}`,
+			{
+				itemIndex,
+				description:
+					'Kaspi accepts only orders in state NEW. A credit order stays in SIGN_REQUIRED until the buyer signs the documents; accept it once it is NEW.',
+			},
 		);
 	}
 	return { ...(await acceptOrder(this, order, options)), alreadyAccepted: false };

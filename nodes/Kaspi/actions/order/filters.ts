@@ -19,7 +19,11 @@ export const statusOptions: Array<INodePropertyOptions & { value: OrderStatus }>
 	{ name: 'Cancelling', value: 'CANCELLING' },
 	{ name: 'Completed', value: 'COMPLETED' },
 	{ name: 'Kaspi Delivery Return Requested', value: 'KASPI_DELIVERY_RETURN_REQUESTED' },
-	{ name: 'Return Accepted by Merchant', value: 'RETURN_ACCEPTED_BY_MERCHANT' },
+	{
+		name: 'Return Accepted by Merchant',
+		value: 'RETURN_ACCEPTED_BY_MERCHANT',
+		description: 'Not in Kaspi’s list of filters, so the node keeps these orders itself',
+	},
 	{ name: 'Returned', value: 'RETURNED' },
 ];
 

@@ -3,7 +3,12 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { listOrders } from '../../transport';
 import type { KaspiOrder } from '../../transport/mapper';
-import { ORDER_STATES, type OrderState, type OrderStatus } from '../../transport/types';
+import {
+	ORDER_STATES,
+	type DeliveryType,
+	type OrderState,
+	type OrderStatus,
+} from '../../transport/types';
 import { callOptions, timeoutOption } from '../common.descriptions';
 import { parseDateParameter, stateOptions, statusOptions } from './filters';
 import { returnAllOrLimit } from '../../../shared/descriptions';
@@ -58,6 +63,8 @@ const properties: INodeProperties[] = [
 					{ name: 'Pickup', value: 'PICKUP' },
 				],
 				default: '',
+				description:
+					'Pickup is the buyer collecting the order at your point; any delivery, a Kaspi Postomat included, is Delivery. Kaspi takes this filter only with the New, Sign Required and Archive states; for the others the node filters the orders itself.',
 			},
 			{
 				displayName: 'Include Entries',
@@ -89,7 +96,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const states = this.getNodeParameter('states', itemIndex, []) as OrderState[];
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as {
-		deliveryType?: '' | 'PICKUP' | 'DELIVERY';
+		deliveryType?: '' | DeliveryType;
 		includeEntries?: boolean;
 	};
 	return await listOrders(
