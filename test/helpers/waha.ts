@@ -73,7 +73,7 @@ export async function runWahaError(options: RunOptions) {
 
 export const CHAT_ID = '77011234567@c.us';
 
-/** A WEBJS send response (waha.md §3). */
+/** A WEBJS send response (docs/services/waha.md, "Sending"). */
 export function webjsMessage(chatId = CHAT_ID, key = '3EB0378E606CA43FEF38D2') {
 	const id = `true_${chatId}_${key}`;
 	return {

@@ -1,6 +1,6 @@
 import { isValidWebhookSignature, signWebhookBody } from '../../nodes/Waha/transport/hmac';
 
-/** The test vector from WAHA's docs (waha.md §5), re-computed there with Python's hmac. */
+/** The test vector from WAHA's docs (docs/services/waha.md, "Webhooks"), re-computed there with Python's hmac. */
 const BODY = '{"event":"message","session":"default","engine":"WEBJS"}';
 const KEY = 'my-secret-key';
 const SIGNATURE =

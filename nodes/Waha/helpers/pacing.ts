@@ -1,8 +1,9 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * Human-like pace (waha.md §6: typing before a message, random pauses between messages). The random
- * source and the sleep are fields of one object so tests can swap them for deterministic ones.
+ * Human-like pace (docs/services/waha.md, "Typing and pace": typing before a message, random
+ * pauses between messages). The random source and the sleep are fields of one object so tests can
+ * swap them for deterministic ones.
  */
 export const pacing: { random: () => number; sleep: (ms: number) => Promise<void> } = {
 	random: () => Math.random(),

@@ -61,7 +61,7 @@ function errorText(body: unknown): string | undefined {
 	return undefined;
 }
 
-/** The 422 body WAHA sends when a session is not in the status an endpoint needs (waha.md §7). */
+/** The 422 body WAHA sends when a session is not in the status an endpoint needs (docs/services/waha.md, "Errors"). */
 function sessionStatusFailure(body: unknown): { message: string; description: string } | undefined {
 	const record = (typeof body === 'object' && body !== null ? body : {}) as {
 		session?: unknown;
@@ -330,7 +330,7 @@ export async function sendMessage(
 	return typeof response === 'object' && response !== null ? response : undefined;
 }
 
-/** `startTyping`/`stopTyping` answer 201 with no body (waha.md §3). */
+/** `startTyping`/`stopTyping` answer 201 with no body (docs/services/waha.md, "Typing and pace"). */
 export async function setTyping(
 	context: ApiContext,
 	typing: boolean,

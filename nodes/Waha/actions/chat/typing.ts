@@ -6,7 +6,7 @@ import { readTarget, recipientField, sessionRLC } from '../common.descriptions';
 
 /**
  * Start Typing and Stop Typing. WAHA answers both with 201 and no body; the output is always an
- * object (an empty one breaks Code nodes and item pairing, waha.md n8n-waha#28).
+ * object (an empty one breaks Code nodes and item pairing: devlikeapro/n8n-nodes-waha issue #28).
  */
 export function typingOperation(operation: 'startTyping' | 'stopTyping') {
 	return {
