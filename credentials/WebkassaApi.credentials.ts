@@ -55,15 +55,6 @@ export class WebkassaApi implements ICredentialType {
 			required: true,
 		},
 		{
-			displayName: 'Partner Key (X-API-KEY)',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			description:
-				'The integrator key Webkassa issues to partners (WKD-…). Needed for the v4 API; leave empty if you have none and use the legacy API.',
-		},
-		{
 			displayName: 'Environment',
 			name: 'environment',
 			type: 'options',
@@ -93,6 +84,27 @@ export class WebkassaApi implements ICredentialType {
 				{ name: 'V4 (/api/v4, for Integrators)', value: 'v4' },
 				{ name: 'Legacy (/api)', value: 'legacy' },
 			],
+		},
+		// v4 refuses every call without the key, login included (docs/services/webkassa.md, "API key").
+		{
+			displayName: 'API Key (X-API-KEY)',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			displayOptions: { show: { apiFamily: ['v4'] } },
+			description: 'Required for the v4 API. Webkassa issues it to integrators: ask Webkassa support or your Webkassa manager for an API key (it looks like WKD-…).',
+		},
+		// Whether legacy accounts still work without a key is not confirmed: the key is sent when set.
+		{
+			displayName: 'API Key (X-API-KEY)',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { apiFamily: ['legacy'] } },
+			description: 'Older accounts may work without it, but Webkassa may require it on the legacy API too. Webkassa issues it to integrators: ask Webkassa support or your Webkassa manager for an API key (it looks like WKD-…).',
 		},
 	];
 

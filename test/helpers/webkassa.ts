@@ -9,6 +9,7 @@ import nock from 'nock';
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	INodeExecutionData,
@@ -26,6 +27,24 @@ export const LOGIN = 'cashier@shop.kz';
 export const PASSWORD = ['Pa55', 'unit', 'pw'].join('-');
 export const STORED_TOKEN = 'a'.repeat(32);
 export const CASHBOX = 'SWK00033717';
+
+export const cashboxRL = { __rl: true, mode: 'id', value: CASHBOX };
+
+/** Create Sale of one position (2 × 4500 − 500 at 16 %, by card); `extra` overrides any field. */
+export const sale = (extra: IDataObject = {}): IDataObject => ({
+	resource: 'receipt',
+	operation: 'createSale',
+	cashbox: cashboxRL,
+	externalCheckNumber: 'kaspi-1042-sale',
+	positionsSource: 'fields',
+	positions: {
+		position: [{ name: 'Мышь Logitech M185', code: 'AS-36291', count: 2, price: 4500, discount: 500, unitCode: 796, vatRate: 'receipt' }],
+	},
+	vatRate: '16',
+	paymentMethod: 'card',
+	options: {},
+	...extra,
+});
 
 export function webkassaCredentials(overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
 	return {

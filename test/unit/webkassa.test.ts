@@ -15,12 +15,14 @@ import { errorText, rejectionOf } from '../helpers/http';
 import {
 	API_KEY,
 	CASHBOX,
+	cashboxRL,
 	err,
 	LOGIN,
 	ok,
 	PASSWORD,
 	reply,
 	runWebkassa,
+	sale,
 	STORED_TOKEN,
 	webkassaContext,
 	webkassaCredentials,
@@ -34,7 +36,6 @@ jest.mock('n8n-workflow', () => {
 });
 
 const NEW_TOKEN = 'b'.repeat(32);
-const cashboxRL = { __rl: true, mode: 'id', value: CASHBOX };
 
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
@@ -82,20 +83,21 @@ const printLines = (fiscal: string) =>
 		],
 	});
 
-const sale = (extra: IDataObject = {}): IDataObject => ({
-	resource: 'receipt',
-	operation: 'createSale',
-	cashbox: cashboxRL,
-	externalCheckNumber: 'kaspi-1042-sale',
-	positionsSource: 'fields',
-	positions: {
-		position: [{ name: 'Мышь Logitech M185', code: 'AS-36291', count: 2, price: 4500, discount: 500, unitCode: 796, vatRate: 'receipt' }],
-	},
-	vatRate: '16',
-	paymentMethod: 'card',
-	options: {},
-	...extra,
+/** Code 14 as Webkassa answers it: the original receipt in Data, its fiscal number in the text. */
+const duplicate = () => ({
+	Data: checkData(),
+	Errors: [{ Code: 14, Text: 'Чек с внешним номером kaspi-1042-sale уже присутствует в системе: 1675760809473' }],
 });
+
+const oneShift = ok({ Total: 1, Skip: 0, Take: 1, Shifts: [{ ShiftNumber: 154, OpenDate: '22.11.2026 09:00:00' }] });
+
+/** Neither the direct lookup (v4 history API) nor the print form knows the external number. */
+function notFoundByExternalNumber() {
+	reply('/api/v4/Cashbox/ShiftHistory', [oneShift]);
+	reply('/api-history/v4/Ticket/GetTicketByExternalCheckNumber', [err(19, 'Чек не найден')]);
+	reply('/api/v4/Ticket/PrintFormat', [err(19, 'Чек не найден')]);
+}
+
 
 describe('Webkassa › VAT arithmetic (webkassa.md §4 worked examples)', () => {
 	it.each([
@@ -176,7 +178,7 @@ describe('Webkassa › Receipt › Create Sale', () => {
 			],
 			Payments: [{ Sum: 8500, PaymentType: 1 }],
 			Change: 0,
-			RoundType: 2,
+			RoundType: 0,
 			ExternalCheckNumber: 'kaspi-1042-sale',
 			CustomerEmail: 'buyer@example.kz',
 			CustomerPhone: '+77011234567',
@@ -228,20 +230,15 @@ describe('Webkassa › Receipt › Create Sale', () => {
 	});
 
 	it('returns the existing receipt with duplicate: true on code 14', async () => {
-		reply('/api/v4/Check', [err(14, 'Дублирующийся код системы-источника')]);
-		const print = reply('/api/v4/Ticket/PrintFormat', [printLines('1675760809473')]);
-		reply('/api/v4/Cashbox/ShiftHistory', [ok({ Total: 2, Skip: 0, Take: 3, Shifts: [{ ShiftNumber: 153, OpenDate: '21.11.2026 09:00:00', CloseDate: '21.11.2026 21:00:00' }, { ShiftNumber: 154, OpenDate: '22.11.2026 09:00:00' }] })]);
-		const history = reply('/api/v4/Check/HistoryByNumber', [ok(historyReceipt())]);
+		reply('/api/v4/Check', [duplicate()]);
 		const { output } = await runWebkassa({ parameters: sale() });
-		expect(print[0]).toMatchObject({ CashboxUniqueNumber: CASHBOX, ExternalCheckNumber: 'kaspi-1042-sale' });
-		expect(history[0]).toMatchObject({ Number: '1675760809473', ShiftNumber: 154 });
 		expect(output[0].json).toMatchObject({
 			operation: 'sale',
 			duplicate: true,
 			fiscalNumber: '1675760809473',
 			shiftNumber: 154,
 			externalCheckNumber: 'kaspi-1042-sale',
-			ticketPrintUrl: historyReceipt().TicketPrintUrl,
+			ticketPrintUrl: checkData().TicketPrintUrl,
 			offline: false,
 		});
 	});
@@ -254,10 +251,7 @@ describe('Webkassa › Receipt › Create Sale', () => {
 		],
 	])('repeats a receipt after %s and returns the stored one as a duplicate, never a second receipt', async (_case, lostAnswer) => {
 		lostAnswer();
-		reply('/api/v4/Check', [err(14, 'Дублирующийся код системы-источника')]);
-		reply('/api/v4/Ticket/PrintFormat', [printLines('1675760809473')]);
-		reply('/api/v4/Cashbox/ShiftHistory', [ok({ Total: 1, Skip: 0, Take: 3, Shifts: [{ ShiftNumber: 154, OpenDate: '22.11.2026 09:00:00' }] })]);
-		reply('/api/v4/Check/HistoryByNumber', [ok(historyReceipt())]);
+		reply('/api/v4/Check', [duplicate()]);
 		const { output } = await runWebkassa({ parameters: sale() });
 		expect(output[0].json).toMatchObject({ duplicate: true, fiscalNumber: '1675760809473' });
 	});
@@ -392,10 +386,11 @@ describe('Webkassa › Receipt › Create Sale', () => {
 
 describe('Webkassa › Receipt › Create Return', () => {
 	it('finds the original sale and sends its ReturnBasisDetails', async () => {
+		reply('/api/v4/Cashbox/ShiftHistory', [oneShift]);
+		reply('/api-history/v4/Ticket/GetTicketByExternalCheckNumber', [err(19, 'Чек не найден')]);
 		reply('/api/v4/Ticket/PrintFormat', [printLines('1675760809473')]);
-		reply('/api/v4/Cashbox/ShiftHistory', [ok({ Total: 1, Skip: 0, Take: 3, Shifts: [{ ShiftNumber: 154, OpenDate: '22.11.2026 09:00:00' }] })]);
-		reply('/api/v4/Check/HistoryByNumber', [ok(historyReceipt())]);
-		reply('/api/v4/Cashboxes', [ok({ List: [{ UniqueNumber: CASHBOX, RegistrationNumber: '660377756642', Name: 'Магазин', CurrentStatus: 1 }] })]);
+		reply('/api/v4/Cashbox/ShiftHistory', [oneShift]);
+		reply('/api/v4/Check/HistoryByNumber', [ok(historyReceipt({ CashboxRegistrationNumber: '660377756642' }))]);
 		const checks = reply('/api/v4/Check', [ok(checkData({ CheckNumber: '999' }))]);
 		const { output } = await runWebkassa({
 			parameters: sale({
@@ -417,7 +412,7 @@ describe('Webkassa › Receipt › Create Return', () => {
 	});
 
 	it('says so when the original sale is not found', async () => {
-		reply('/api/v4/Ticket/PrintFormat', [err(19, 'Чек не найден')]);
+		notFoundByExternalNumber();
 		await expect(
 			runWebkassa({
 				parameters: sale({ operation: 'createReturn', externalCheckNumber: 'kaspi-7-return', returnBasisSource: 'externalNumber', originalExternalNumber: 'kaspi-7-sale' }),
@@ -437,7 +432,7 @@ describe('Webkassa › Receipt › Get', () => {
 	});
 
 	it('answers found: false for an unknown external number', async () => {
-		reply('/api/v4/Ticket/PrintFormat', [err(19, 'Чек не найден')]);
+		notFoundByExternalNumber();
 		const { output } = await runWebkassa({
 			parameters: { resource: 'receipt', operation: 'get', cashbox: cashboxRL, findBy: 'externalNumber', externalCheckNumber: 'kaspi-0-sale' },
 		});
@@ -475,11 +470,14 @@ describe('Webkassa › Shift', () => {
 		const pad = (n: number) => String(n).padStart(2, '0');
 		const almaty = new Date(opened.getTime() + 5 * 3_600_000);
 		const openDate = `${pad(almaty.getUTCDate())}.${pad(almaty.getUTCMonth() + 1)}.${almaty.getUTCFullYear()} ${pad(almaty.getUTCHours())}:${pad(almaty.getUTCMinutes())}:${pad(almaty.getUTCSeconds())}`;
+		// Oldest first, as Webkassa lists them; the node reads the total, then pages from the end.
+		const older = { ShiftNumber: 154, OpenDate: '22.11.2026 09:00:00', CloseDate: '22.11.2026 21:00:00' };
 		const bodies = reply('/api/v4/Cashbox/ShiftHistory', [
-			ok({ Total: 2, Skip: 0, Take: 50, Shifts: [{ ShiftNumber: 155, OpenDate: openDate }, { ShiftNumber: 154, OpenDate: '22.11.2026 09:00:00', CloseDate: '22.11.2026 21:00:00' }] }),
+			ok({ Total: 2, Skip: 0, Take: 1, Shifts: [older] }),
+			ok({ Total: 2, Skip: 0, Take: 2, Shifts: [older, { ShiftNumber: 155, OpenDate: openDate }] }),
 		]);
 		const { output } = await runWebkassa({ parameters: { resource: 'shift', operation: 'history', cashbox: cashboxRL, returnAll: true } });
-		expect(bodies[0]).toMatchObject({ Skip: 0, Take: 50 });
+		expect(bodies.map((body) => [body.Skip, body.Take])).toEqual([[0, 1], [0, 2]]);
 		expect(output.map((item) => [item.json.shiftNumber, item.json.open])).toEqual([[155, true], [154, false]]);
 		expect(output[0].json.openHours).toBeCloseTo(21, 0);
 		expect(output[1].json.openHours).toBeNull();

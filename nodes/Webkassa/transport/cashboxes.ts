@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiContext } from '../../shared/http';
-import { webkassaRequest, type WebkassaCallOptions } from './index';
+import { webkassaRequest, WEBKASSA_CREDENTIAL, type WebkassaCallOptions } from './index';
+import { connectionOf } from './session';
 import type { WebkassaCashboxListItem } from './types';
 
 /** `CurrentStatus` labels (webkassa.md §7, DOC numbering). */
@@ -39,4 +40,32 @@ export async function listCashboxes(
 		...options,
 	});
 	return (data.List ?? []).map(cashboxOutput);
+}
+
+/** RNMs already read, by host and cashbox: a cashbox's registration number does not change. */
+const registrationNumbers = new Map<string, string>();
+
+/**
+ * The cashbox's registration number (RNM), read from `Cashboxes` once per process. Webkassa's
+ * support asks integrators not to call `Cashboxes` routinely (docs/services/webkassa.md), so this
+ * is only the fallback when the receipt history did not carry the RNM.
+ */
+export async function registrationNumberOf(
+	context: ApiContext,
+	cashbox: string,
+	itemIndex?: number,
+): Promise<string | undefined> {
+	const { baseUrl } = connectionOf(await context.getCredentials(WEBKASSA_CREDENTIAL, itemIndex));
+	const key = `${baseUrl}|${cashbox}`;
+	if (!registrationNumbers.has(key)) {
+		for (const entry of await listCashboxes(context, itemIndex)) {
+			registrationNumbers.set(`${baseUrl}|${String(entry.uniqueNumber)}`, String(entry.registrationNumber));
+		}
+	}
+	return registrationNumbers.get(key);
+}
+
+/** Tests only: forget the RNMs read. */
+export function resetRegistrationNumbers(): void {
+	registrationNumbers.clear();
 }

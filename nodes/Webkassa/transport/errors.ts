@@ -1,14 +1,18 @@
 import type { WebkassaError } from './types';
 
-/** Codes the node acts on (webkassa.md §3). */
+/** Codes the node acts on (docs/services/webkassa.md, "Error codes"). */
 export const CODE_WRONG_CREDENTIALS = 1;
 export const CODE_TOKEN_EXPIRED = 2;
 export const CODE_NOT_AUTHORIZED = 3;
 export const CODE_NOT_ENOUGH_MONEY = 8;
 export const CODE_VALIDATION = 9;
 export const CODE_SHIFT_OVER_24H = 11;
+export const CODE_SHIFT_ALREADY_CLOSED = 12;
+export const CODE_NO_SHIFT = 13;
 export const CODE_DUPLICATE_EXTERNAL_NUMBER = 14;
 export const CODE_EXTERNAL_NUMBER_NOT_FOUND = 19;
+/** The service is out of order on this host; the `AlternativeDomainNames` header names others. */
+export const CODE_OTHER_HOST = 505;
 
 /** A message in English per code, and what the operator should do. */
 const CODES: Record<number, { message: string; hint?: string }> = {
@@ -30,8 +34,8 @@ const CODES: Record<number, { message: string; hint?: string }> = {
 		message: 'the shift has been open for more than 24 hours',
 		hint: 'Close the shift (Shift → Z-Report), or enable the option "Close Shift and Retry After 24 Hours".',
 	},
-	12: { message: 'the shift is already closed' },
-	13: { message: 'no open shift found' },
+	12: { message: 'the shift is already closed', hint: 'Nothing to close: the last shift was closed and no sale has opened a new one.' },
+	13: { message: 'no open shift found', hint: 'Nothing to close: the cashbox has never had a shift.' },
 	14: { message: 'this external number was already used (duplicate receipt)' },
 	15: { message: 'the shift does not exist', hint: 'Check the shift number.' },
 	16: { message: 'receipt not found' },
@@ -39,7 +43,21 @@ const CODES: Record<number, { message: string; hint?: string }> = {
 	18: { message: 'the cashbox has been offline for more than 72 hours', hint: 'Restore the cashbox’s connection to the OFD; receipts are blocked until then.' },
 	19: { message: 'no receipt with this external number' },
 	20: { message: 'the date is earlier than the cashbox’s connection date' },
+	505: {
+		message: 'Webkassa is temporarily unavailable on this host',
+		hint: 'Retry later, or point the credential’s base URL (Environment: Custom URL) at the host Webkassa names.',
+	},
 };
+
+/**
+ * Webkassa's text for a VAT rate the organisation is not registered for ("…неподдерживаемое вашей
+ * организацией значение налоговой ставки"), and for payment type 4 on an OFD protocol below 2.0.2
+ * ("Тип платежа 'Мобильные' недоступен…"). Both come as code 9 (docs/services/webkassa.md).
+ */
+export const REFUSED_TAX_RATE = /налогов\S* ставк/i;
+export const REFUSED_MOBILE_PAYMENT = /мобильн/i;
+const MOBILE_HINT =
+	'Payment type 4 (mobile) needs the cashbox on OFD protocol 2.0.2 or newer: choose Bank Card, or ask Webkassa or your OFD to update the cashbox.';
 
 export interface DescribedError {
 	code: number;
@@ -55,10 +73,13 @@ export function describeWebkassaError(error: WebkassaError): DescribedError {
 	const code = Number(error.Code);
 	const known = CODES[code];
 	const text = typeof error.Text === 'string' ? error.Text.trim().slice(0, 300) : '';
-	const message = `Webkassa error ${code}: ${known?.message ?? 'unexpected error'}`;
-	const description = [text ? `Webkassa said: «${text}».` : '', known?.hint ?? '']
-		.filter(Boolean)
-		.join(' ');
+	let message = `Webkassa error ${code}: ${known?.message ?? 'unexpected error'}`;
+	let hint = known?.hint ?? '';
+	if (code === CODE_OTHER_HOST && error.alternativeHosts) {
+		message += `; use ${error.alternativeHosts}`;
+	}
+	if (code === CODE_VALIDATION && REFUSED_MOBILE_PAYMENT.test(text)) hint = MOBILE_HINT;
+	const description = [text ? `Webkassa said: «${text}».` : '', hint].filter(Boolean).join(' ');
 	return { code, message, description };
 }
 

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { apiRequest, type ApiContext, type ServiceProfile } from '../../shared/http';
-import { describeWebkassaError, firstError, isTokenError } from './errors';
+import { CODE_OTHER_HOST, describeWebkassaError, firstError, isTokenError } from './errors';
 import {
 	connectionOf,
 	findLoginError,
@@ -11,7 +11,13 @@ import {
 	TOKEN_FIELD,
 	WEBKASSA_CREDENTIAL,
 } from './session';
-import { WEBKASSA_METHODS, type WebkassaEnvelope, type WebkassaError, type WebkassaMethod } from './types';
+import {
+	TICKET_BY_EXTERNAL_NUMBER_PATH,
+	WEBKASSA_METHODS,
+	type WebkassaEnvelope,
+	type WebkassaError,
+	type WebkassaMethod,
+} from './types';
 
 export { WEBKASSA_CREDENTIAL } from './session';
 
@@ -62,7 +68,17 @@ export interface WebkassaCallOptions {
 	forceLogin?: boolean;
 }
 
-export type WebkassaOutcome<T> = { ok: true; data: T } | { ok: false; error: WebkassaError };
+/**
+ * A refusal may still carry `Data`: a repeated external number answers code 14 together with the
+ * original receipt (docs/services/webkassa.md, "Duplicates").
+ */
+export type WebkassaOutcome<T> = { ok: true; data: T } | { ok: false; error: WebkassaError; data?: T };
+
+function pathOf(apiPrefix: string, method: WebkassaMethod): string {
+	return method === 'ticketByExternalNumber'
+		? TICKET_BY_EXTERNAL_NUMBER_PATH
+		: `${apiPrefix}/${WEBKASSA_METHODS[method]}`;
+}
 
 /**
  * One Webkassa call: the token goes in the JSON body (added by the credential), business errors
@@ -79,11 +95,10 @@ export async function tryWebkassa<T>(
 	const credentials = await context.getCredentials(WEBKASSA_CREDENTIAL, options.itemIndex);
 	const connection = connectionOf(credentials);
 	const key = sessionKey(connection);
-	const path = `${connection.apiPrefix}/${WEBKASSA_METHODS[method]}`;
+	const path = pathOf(connection.apiPrefix, method);
 
-	const send = async (token?: string) =>
-		(
-			await apiRequest<WebkassaEnvelope<T>>(context, webkassaProfile, connection.baseUrl, {
+	const send = async (token?: string) => {
+		const response = await apiRequest<WebkassaEnvelope<T>>(context, webkassaProfile, connection.baseUrl, {
 				method: 'POST',
 				path,
 				body,
@@ -102,8 +117,16 @@ export async function tryWebkassa<T>(
 									data: { ...credentials, [TOKEN_FIELD]: token },
 								},
 							},
-			})
-		).body ?? {};
+		});
+		const envelope = response.body ?? {};
+		const error = firstError(envelope.Errors);
+		// Code 505: this host is out of service for now; its header names the ones to use instead.
+		if (error?.Code === CODE_OTHER_HOST) {
+			const hosts = response.headers?.alternativedomainnames ?? response.headers?.AlternativeDomainNames;
+			if (hosts) error.alternativeHosts = String(hosts).slice(0, 200);
+		}
+		return envelope;
+	};
 
 	const storedToken = String(credentials[TOKEN_FIELD] ?? '');
 	let answer = await send(options.forceLogin ? '' : undefined);
@@ -116,7 +139,7 @@ export async function tryWebkassa<T>(
 		answer = await send(newer && newer !== usedToken ? newer : '');
 	}
 	const error = firstError(answer.Errors);
-	if (error) return { ok: false, error };
+	if (error) return answer.Data === undefined ? { ok: false, error } : { ok: false, error, data: answer.Data };
 	if (answer.Data === undefined) {
 		throw new NodeApiError(
 			node,
@@ -143,7 +166,7 @@ export function webkassaApiError(
 		context.getNode(),
 		{
 			service: 'Webkassa',
-			method: WEBKASSA_METHODS[method],
+			method: method === 'ticketByExternalNumber' ? TICKET_BY_EXTERNAL_NUMBER_PATH : WEBKASSA_METHODS[method],
 			code: described.code,
 			message: described.message,
 		},

@@ -150,6 +150,13 @@ async function login(httpRequest: HttpRequest, connection: WebkassaConnection): 
 			'Fill in the cashier e-mail and password in the Webkassa API credential.',
 		);
 	}
+	if (connection.apiPrefix === API_PREFIXES.v4 && !connection.apiKey) {
+		// v4 refuses every call without the key; saying so beats an HTTP 401 from Webkassa.
+		throw new WebkassaLoginError(
+			'Webkassa login failed: the API key (X-API-KEY) is empty',
+			'The v4 API needs the API key Webkassa issues to integrators: ask Webkassa support or your Webkassa manager for it and enter it in the Webkassa API credential.',
+		);
+	}
 	const headers: IDataObject = {
 		'User-Agent': USER_AGENT,
 		Accept: 'application/json',

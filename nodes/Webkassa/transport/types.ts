@@ -1,11 +1,13 @@
 /**
- * Webkassa wire types (webkassa.md §3–§7), shared by the node's transport and the sandbox
- * emulator. Webkassa answers HTTP 200 with either `Data` or `Errors`.
+ * Webkassa wire types (docs/services/webkassa.md). Webkassa answers HTTP 200 with `Data`, `Errors`,
+ * or both: a repeated external number carries the original receipt in `Data` beside code 14.
  */
 
 export interface WebkassaError {
 	Code: number;
 	Text?: string;
+	/** Code 505 only: the hosts Webkassa's `AlternativeDomainNames` header names instead. */
+	alternativeHosts?: string;
 }
 
 export interface WebkassaEnvelope<T> {
@@ -19,11 +21,19 @@ export const OPERATION_SALE_RETURN = 3;
 /** `TaxType`: 100 = VAT, 0 = no VAT (LS `TaxTypeEnum`; the Postman comment saying 1 is wrong). */
 export const TAX_TYPE_VAT = 100;
 export const TAX_TYPE_NONE = 0;
-/** `PaymentType`: 0 cash, 1 bank card, 4 mobile payment. */
+/**
+ * `PaymentType`: 0 cash, 1 bank card, 4 mobile payment. Webkassa refuses 4 on cashboxes whose OFD
+ * protocol is older than 2.0.2 (docs/services/webkassa.md, "Payment types").
+ */
 export const PAYMENT_TYPES = { cash: 0, card: 1, mobile: 4 } as const;
 export type PaymentMethod = keyof typeof PAYMENT_TYPES;
-/** `UnitCode` 796 = piece (шт). */
+/** `UnitCode` 796 = piece (шт), Webkassa's reference `references/RefUnits`; 0 is not in it. */
 export const UNIT_PIECE = 796;
+/**
+ * `RoundType` 0: every sum to two decimals, away from zero, which is the pack's own tiyn arithmetic.
+ * Webkassa's default 2 rounds each position to whole tenge (docs/services/webkassa.md, "RoundType").
+ */
+export const ROUND_TYPE_NONE = 0;
 /** `MoneyOperation` `OperationType`: 0 money in, 1 money out. */
 export const MONEY_IN = 0;
 export const MONEY_OUT = 1;
@@ -97,6 +107,8 @@ export interface WebkassaHistoryReceipt {
 	OrderNumber?: number;
 	ExternalOrderNumber?: string;
 	ExternalCheckNumber?: string;
+	/** The RNM of the cashbox that printed it, which a return's basis must name. */
+	CashboxRegistrationNumber?: string;
 	RegistratedOn: string;
 	ShiftNumber: number;
 	OperationType: number;
@@ -140,7 +152,8 @@ export interface WebkassaCashboxListItem {
 	Description?: string;
 	IsOffline?: boolean;
 	CurrentStatus?: number;
-	Shift?: unknown;
+	/** The cashbox's current or last shift number. */
+	Shift?: number;
 }
 
 export interface WebkassaMoneyOperationResponse {
@@ -162,6 +175,12 @@ export const WEBKASSA_METHODS = {
 	cashboxes: 'Cashboxes',
 	moneyOperation: 'MoneyOperation',
 } as const;
-export type WebkassaMethod = keyof typeof WEBKASSA_METHODS;
+export type WebkassaMethod = keyof typeof WEBKASSA_METHODS | 'ticketByExternalNumber';
 
 export const API_PREFIXES = { v4: '/api/v4', legacy: '/api' } as const;
+
+/**
+ * The v4 history API's direct lookup by external number; it has no legacy twin, so it is a full
+ * path rather than a method below the family prefix.
+ */
+export const TICKET_BY_EXTERNAL_NUMBER_PATH = '/api-history/v4/Ticket/GetTicketByExternalCheckNumber';

@@ -1,12 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
-import { tryWebkassa, webkassaApiError, webkassaRequest } from '../../transport';
-import type {
-	WebkassaCashboxListItem,
-	WebkassaHistoryReceipt,
-	WebkassaPrintLine,
-	WebkassaShiftHistory,
-} from '../../transport/types';
+import { tryWebkassa, webkassaApiError, WEBKASSA_CREDENTIAL } from '../../transport';
+import { latestShifts } from '../../transport/shifts';
+import type { WebkassaHistoryReceipt, WebkassaPrintLine } from '../../transport/types';
 
 /** How many recent shifts a lookup without a shift number searches. */
 const SHIFTS_SEARCHED = 3;
@@ -50,21 +47,13 @@ export function receiptFromHistory(receipt: WebkassaHistoryReceipt, cashbox: str
 		ticketPrintUrl: receipt.TicketPrintUrl ?? null,
 		offline: receipt.IsOffline === true,
 		cashboxUniqueNumber: cashbox,
+		registrationNumber: receipt.CashboxRegistrationNumber ?? null,
 	};
 }
 
 /** Shift numbers to search, newest first. */
 async function recentShifts(context: IExecuteFunctions, cashbox: string, itemIndex: number): Promise<number[]> {
-	const history = await webkassaRequest<WebkassaShiftHistory>(
-		context,
-		'shiftHistory',
-		{ CashboxUniqueNumber: cashbox, Skip: 0, Take: SHIFTS_SEARCHED },
-		{ itemIndex, idempotent: true },
-	);
-	return (history.Shifts ?? [])
-		.map((shift) => shift.ShiftNumber)
-		.sort((a, b) => b - a)
-		.slice(0, SHIFTS_SEARCHED);
+	return (await latestShifts(context, cashbox, SHIFTS_SEARCHED, itemIndex)).map((shift) => shift.ShiftNumber);
 }
 
 /** A receipt by its fiscal number, in the given shift or in the last few shifts. */
@@ -77,24 +66,76 @@ export async function findByFiscalNumber(
 ): Promise<WebkassaHistoryReceipt | undefined> {
 	const shifts = shiftNumber ? [shiftNumber] : await recentShifts(context, cashbox, itemIndex);
 	for (const shift of shifts) {
-		const outcome = await tryWebkassa<WebkassaHistoryReceipt>(
-			context,
-			'historyByNumber',
-			{ CashboxUniqueNumber: cashbox, Number: fiscalNumber, ShiftNumber: shift },
-			{ itemIndex, idempotent: true },
-		);
-		if (outcome.ok) return outcome.data;
-		if (!NOT_FOUND_CODES.has(outcome.error.Code)) {
-			throw webkassaApiError(context, 'historyByNumber', outcome.error, itemIndex);
+		const receipt = await historyByNumber(context, cashbox, fiscalNumber, shift, itemIndex);
+		if (receipt) return receipt;
+	}
+	return undefined;
+}
+
+async function historyByNumber(
+	context: IExecuteFunctions,
+	cashbox: string,
+	fiscalNumber: string,
+	shift: number,
+	itemIndex: number,
+): Promise<WebkassaHistoryReceipt | undefined> {
+	const outcome = await tryWebkassa<WebkassaHistoryReceipt>(
+		context,
+		'historyByNumber',
+		{ CashboxUniqueNumber: cashbox, Number: fiscalNumber, ShiftNumber: shift },
+		{ itemIndex, idempotent: true },
+	);
+	if (outcome.ok) return outcome.data;
+	if (NOT_FOUND_CODES.has(outcome.error.Code)) return undefined;
+	throw webkassaApiError(context, 'historyByNumber', outcome.error, itemIndex);
+}
+
+/** The fiscal number in a direct lookup's answer (its field name is not documented: both seen). */
+function fiscalNumberOf(ticket: IDataObject): string | undefined {
+	const value = ticket.CheckNumber ?? ticket.Number;
+	return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+/**
+ * The v4 history API's direct lookup, shift by shift (it needs the shift number). `undefined` when
+ * the account has no such route (HTTP 404) or the receipt is in none of the last shifts; the
+ * caller then falls back to the printable form.
+ */
+async function findByDirectLookup(
+	context: IExecuteFunctions,
+	cashbox: string,
+	externalNumber: string,
+	itemIndex: number,
+): Promise<WebkassaHistoryReceipt | undefined> {
+	for (const shift of await recentShifts(context, cashbox, itemIndex)) {
+		let outcome;
+		try {
+			outcome = await tryWebkassa<IDataObject>(
+				context,
+				'ticketByExternalNumber',
+				{ CashboxUniqueNumber: cashbox, ExternalCheckNumber: externalNumber, ShiftNumber: shift },
+				{ itemIndex, idempotent: true },
+			);
+		} catch (error) {
+			// No history API on this account or host: the print-form route still works.
+			if (error instanceof NodeApiError && String(error.httpCode) === '404') return undefined;
+			throw error instanceof NodeApiError ? error : new NodeApiError(context.getNode(), { message: String(error) }, { itemIndex });
 		}
+		if (!outcome.ok) {
+			if (NOT_FOUND_CODES.has(outcome.error.Code)) continue;
+			throw webkassaApiError(context, 'ticketByExternalNumber', outcome.error, itemIndex);
+		}
+		const fiscalNumber = fiscalNumberOf(outcome.data);
+		if (fiscalNumber) return await historyByNumber(context, cashbox, fiscalNumber, shift, itemIndex);
 	}
 	return undefined;
 }
 
 /**
- * A receipt by its external number. Webkassa has no direct lookup, so: the printable form (keyed by
- * external number) carries the QR code with the fiscal number, which then finds the receipt in the
- * shift history. Returns undefined when Webkassa knows no such external number.
+ * A receipt by its external number. On v4 the history API's direct lookup is tried first; then
+ * the printable form (keyed by external number), whose QR code carries the fiscal number, which
+ * finds the receipt in the shift history (docs/services/webkassa.md, "Lookup by external number").
+ * Returns undefined when Webkassa knows no such external number.
  */
 export async function findByExternalNumber(
 	context: IExecuteFunctions,
@@ -102,10 +143,16 @@ export async function findByExternalNumber(
 	externalNumber: string,
 	itemIndex: number,
 ): Promise<IDataObject | undefined> {
+	const credentials = await context.getCredentials(WEBKASSA_CREDENTIAL, itemIndex);
+	if (credentials.apiFamily !== 'legacy') {
+		const direct = await findByDirectLookup(context, cashbox, externalNumber, itemIndex);
+		if (direct) return { ...receiptFromHistory(direct, cashbox), externalCheckNumber: externalNumber };
+	}
 	const outcome = await tryWebkassa<{ Lines?: WebkassaPrintLine[] } | WebkassaPrintLine[]>(
 		context,
 		'printFormat',
-		{ CashboxUniqueNumber: cashbox, ExternalCheckNumber: externalNumber, PaperKind: 0 },
+		// PrintFormat declares IsDuplicate as required; false asks for the receipt itself.
+		{ CashboxUniqueNumber: cashbox, ExternalCheckNumber: externalNumber, PaperKind: 0, IsDuplicate: false },
 		{ itemIndex, idempotent: true },
 	);
 	if (!outcome.ok) {
@@ -128,17 +175,4 @@ export async function findByExternalNumber(
 		};
 	}
 	return { ...receiptFromHistory(receipt, cashbox), externalCheckNumber: externalNumber };
-}
-
-/** The cashbox's registration number (РНМ), needed for a return's basis. */
-export async function registrationNumberOf(
-	context: IExecuteFunctions,
-	cashbox: string,
-	itemIndex: number,
-): Promise<string | undefined> {
-	const list = await webkassaRequest<{ List?: WebkassaCashboxListItem[] }>(context, 'cashboxes', {}, {
-		itemIndex,
-		idempotent: true,
-	});
-	return list.List?.find((entry) => entry.UniqueNumber === cashbox)?.RegistrationNumber;
 }

@@ -2,25 +2,33 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { normalisePhone } from '../../../shared/phone';
-import { CODE_DUPLICATE_EXTERNAL_NUMBER, CODE_SHIFT_OVER_24H } from '../../transport/errors';
-import { tryWebkassa, webkassaApiError, webkassaRequest } from '../../transport';
+import {
+	CODE_DUPLICATE_EXTERNAL_NUMBER,
+	CODE_SHIFT_OVER_24H,
+	CODE_VALIDATION,
+	REFUSED_TAX_RATE,
+} from '../../transport/errors';
+import { tryWebkassa, webkassaApiError, webkassaRequest, type WebkassaOutcome } from '../../transport';
+import { registrationNumberOf } from '../../transport/cashboxes';
 import {
 	OPERATION_SALE,
 	OPERATION_SALE_RETURN,
 	PAYMENT_TYPES,
+	ROUND_TYPE_NONE,
 	TAX_TYPE_NONE,
 	TAX_TYPE_VAT,
 	UNIT_PIECE,
 	type PaymentMethod,
 	type WebkassaCheckRequest,
 	type WebkassaCheckResponse,
+	type WebkassaError,
 	type WebkassaPayment,
 	type WebkassaPosition,
 	type WebkassaReturnBasis,
 } from '../../transport/types';
 import { fromTiyn, positionSum, toThousandths, toTiyn, vatIncluded } from '../../transport/vat';
 import { cashboxRLC, readCashbox, readExternalNumber } from '../common.descriptions';
-import { findByExternalNumber, registrationNumberOf, toIsoDate } from './lookup';
+import { findByExternalNumber, toIsoDate } from './lookup';
 
 export type ReceiptKind = 'sale' | 'return';
 
@@ -32,10 +40,17 @@ const VAT_OPTIONS = [
 	{ name: '16% (Standard From 2026)', value: '16' },
 ];
 
+/** Webkassa refuses payment type 4 on cashboxes with an OFD protocol below 2.0.2. */
+const MOBILE_OPTION = {
+	name: 'Mobile Payment (e.g. Kaspi QR)',
+	value: 'mobile',
+	description: 'Needs the cashbox on OFD protocol 2.0.2 or newer; older cashboxes refuse it',
+};
+
 const PAYMENT_OPTIONS = [
 	{ name: 'Bank Card', value: 'card' },
 	{ name: 'Cash', value: 'cash' },
-	{ name: 'Mobile Payment (e.g. Kaspi QR)', value: 'mobile' },
+	MOBILE_OPTION,
 ];
 
 /** The fields of Create Sale and Create Return; `kind` only changes the examples and the basis. */
@@ -106,8 +121,8 @@ export function receiptProperties(kind: ReceiptKind): INodeProperties[] {
 							displayName: 'Unit Code',
 							name: 'unitCode',
 							type: 'number',
-							default: 0,
-							description: 'Unit of measure code (796	=	piece, 166	=	kilogram)',
+							default: 796,
+							description: 'Code from Webkassa’s unit reference: 796 = piece, 166 = kilogram. 0 or empty means piece.',
 						},
 						{
 							displayName: 'Unit Price',
@@ -139,7 +154,7 @@ export function receiptProperties(kind: ReceiptKind): INodeProperties[] {
 			default: '[\n  {\n    "name": "Товар",\n    "code": "SKU-1",\n    "count": 1,\n    "price": 1000,\n    "discount": 0\n  }\n]',
 			displayOptions: { show: { positionsSource: ['json'] } },
 			description:
-				'An array of positions with name, code, count, price (unit price, VAT included), and optionally discount, unitCode (796 by default) and vatRate (a number; 0 for no VAT; empty for the receipt rate)',
+				'An array of positions with name, code, count, price (unit price, VAT included), and optionally discount, unitCode (796 = piece by default, 166 = kilogram) and vatRate (a number; 0 for no VAT; empty for the receipt rate)',
 		},
 		{
 			displayName: 'VAT Rate',
@@ -148,7 +163,7 @@ export function receiptProperties(kind: ReceiptKind): INodeProperties[] {
 			default: '16',
 			options: VAT_OPTIONS,
 			description:
-				'VAT included in the prices, for every position without its own rate. 16% since 1 January 2026, 12% before.',
+				'VAT included in the prices, for every position without its own rate. Choose a rate your organisation is registered for in Webkassa: Webkassa refuses any other (code 9). No VAT if you are not a VAT payer.',
 		},
 		{
 			displayName: 'Payment',
@@ -158,7 +173,7 @@ export function receiptProperties(kind: ReceiptKind): INodeProperties[] {
 			options: [
 				{ name: 'Bank Card', value: 'card' },
 				{ name: 'Cash', value: 'cash' },
-				{ name: 'Mobile Payment (e.g. Kaspi QR)', value: 'mobile' },
+				MOBILE_OPTION,
 				{ name: 'Split Between Several Methods', value: 'split' },
 			],
 		},
@@ -217,6 +232,15 @@ export function receiptProperties(kind: ReceiptKind): INodeProperties[] {
 				name: 'originalFiscalNumber',
 				type: 'string',
 				default: '',
+				displayOptions: { show: { returnBasisSource: ['manual'] } },
+			},
+			{
+				displayName: 'Original Cashbox Registration Number',
+				name: 'originalRegistrationNumber',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 660377756642',
+				description: 'The RNM of the cashbox that printed the original receipt (it is on that receipt), which may be another cashbox than this one',
 				displayOptions: { show: { returnBasisSource: ['manual'] } },
 			},
 			{
@@ -370,7 +394,8 @@ function readPositionInputs(context: IExecuteFunctions, itemIndex: number): Posi
 			count,
 			price,
 			discount,
-			unitCode: number('unitCode', UNIT_PIECE),
+			// 0 is not in Webkassa's unit reference: it means "not set", as an empty value does.
+			unitCode: number('unitCode', UNIT_PIECE) || UNIT_PIECE,
 			vatRate,
 		};
 	});
@@ -462,14 +487,22 @@ async function readReturnBasis(
 ): Promise<WebkassaReturnBasis> {
 	if (context.getNodeParameter('returnBasisSource', itemIndex, 'externalNumber') === 'manual') {
 		const fiscalNumber = String(context.getNodeParameter('originalFiscalNumber', itemIndex, '')).trim();
+		const registrationNumber = String(context.getNodeParameter('originalRegistrationNumber', itemIndex, '')).trim();
 		const dateTime = toIsoDate(String(context.getNodeParameter('originalDateTime', itemIndex, '')));
 		if (!fiscalNumber) fail(context, itemIndex, 'Original Fiscal Number is empty');
+		if (!/^\d{1,20}$/.test(registrationNumber)) {
+			fail(
+				context,
+				itemIndex,
+				'Original Cashbox Registration Number is empty or not a number',
+				'Give the RNM printed on the original receipt: Webkassa matches the return to the cashbox that made the sale.',
+			);
+		}
 		if (!dateTime) fail(context, itemIndex, 'Original Date and Time is empty or not a date');
-		const registrationNumber = await registrationNumberOf(context, cashbox, itemIndex);
 		return {
 			CheckNumber: fiscalNumber,
 			DateTime: dateTime,
-			RegistrationNumber: registrationNumber ?? '',
+			RegistrationNumber: registrationNumber,
 			Total: Number(context.getNodeParameter('originalTotal', itemIndex, 0)),
 			IsOffline: context.getNodeParameter('originalOffline', itemIndex, false) as boolean,
 		};
@@ -484,7 +517,10 @@ async function readReturnBasis(
 			'Check the original external number and the cashbox, or enter the original receipt’s details.',
 		);
 	}
-	const registrationNumber = await registrationNumberOf(context, cashbox, itemIndex);
+	// The history names the RNM of the cashbox that printed the original; Cashboxes is the fallback.
+	const registrationNumber =
+		(found.registrationNumber ? String(found.registrationNumber) : undefined) ??
+		(await registrationNumberOf(context, cashbox, itemIndex));
 	return {
 		CheckNumber: String(found.fiscalNumber),
 		DateTime: String(found.dateTime),
@@ -521,7 +557,16 @@ export async function createReceipt(
 ): Promise<IDataObject> {
 	const cashbox = readCashbox(context, itemIndex);
 	const externalNumber = readExternalNumber(context, itemIndex, 'externalCheckNumber', 'External Number');
-	const receiptRate = parseRate(context.getNodeParameter('vatRate', itemIndex, '16')) ?? 0;
+	const receiptRate = parseRate(context.getNodeParameter('vatRate', itemIndex, ''));
+	// No silent default: a rate the organisation is not registered for fails every receipt.
+	if (receiptRate === undefined || Number.isNaN(receiptRate)) {
+		fail(
+			context,
+			itemIndex,
+			'VAT Rate is empty or not a rate',
+			'Choose the VAT rate your organisation is registered for in Webkassa (none, 5, 10, 12 or 16); in the receipts workflow, set vatRate in Settings.',
+		);
+	}
 	const { positions, total } = buildPositions(readPositionInputs(context, itemIndex), receiptRate);
 	const { payments, change } = readPayments(context, itemIndex, total);
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -532,7 +577,7 @@ export async function createReceipt(
 		Positions: positions,
 		Payments: payments,
 		Change: change,
-		RoundType: 2,
+		RoundType: ROUND_TYPE_NONE,
 		ExternalCheckNumber: externalNumber,
 	};
 	const email = String(options.customerEmail ?? '').trim();
@@ -565,13 +610,47 @@ export async function createReceipt(
 		outcome = await send();
 	}
 	if (outcome.ok) return checkOutput(kind, request, total, outcome.data);
-	if (outcome.error.Code === CODE_DUPLICATE_EXTERNAL_NUMBER) {
-		const existing = await findByExternalNumber(context, cashbox, externalNumber, itemIndex);
-		return {
-			operation: kind,
-			duplicate: true,
-			...(existing ?? { externalCheckNumber: externalNumber, fiscalNumber: null }),
-		};
+	if (outcome.error.Code === CODE_DUPLICATE_EXTERNAL_NUMBER) return duplicateOutput(kind, request, total, outcome);
+	if (outcome.error.Code === CODE_VALIDATION) {
+		const refused = refusedRate(request, outcome.error);
+		if (refused !== undefined) {
+			const error = webkassaApiError(context, 'check', outcome.error, itemIndex);
+			error.message = `Webkassa error 9: the cashbox's organisation is not registered for VAT rate ${refused}`;
+			error.description = `${error.description ?? ''} Choose a VAT rate the organisation is registered for in Webkassa (VAT Rate, or vatRate in the receipts workflow's Settings).`.trim();
+			throw error;
+		}
 	}
 	throw webkassaApiError(context, 'check', outcome.error, itemIndex);
+}
+
+/**
+ * A repeated external number: Webkassa answers code 14 with the original receipt in `Data`, and
+ * its text ends with the original's fiscal number, the fallback when `Data` is missing
+ * (docs/services/webkassa.md, "Duplicates"). No further lookup is needed.
+ */
+function duplicateOutput(
+	kind: ReceiptKind,
+	request: WebkassaCheckRequest,
+	total: number,
+	outcome: Extract<WebkassaOutcome<WebkassaCheckResponse>, { ok: false }>,
+): IDataObject {
+	if (outcome.data?.CheckNumber) return { ...checkOutput(kind, request, total, outcome.data), duplicate: true };
+	const fiscalNumber = /(\d{6,})\s*\.?\s*$/.exec(String(outcome.error.Text ?? ''))?.[1] ?? null;
+	return {
+		operation: kind,
+		duplicate: true,
+		externalCheckNumber: request.ExternalCheckNumber,
+		fiscalNumber,
+		cashboxUniqueNumber: request.CashboxUniqueNumber,
+	};
+}
+
+/** The rate Webkassa refused, as "16%" or "no VAT", when code 9 is about a position's VAT rate. */
+function refusedRate(request: WebkassaCheckRequest, error: WebkassaError): string | undefined {
+	const text = String(error.Text ?? '');
+	if (!REFUSED_TAX_RATE.test(text)) return undefined;
+	// Webkassa names the position: "Позиция '<name>' содержит неподдерживаемое … значение налоговой ставки".
+	const named = /'([^']+)'/.exec(text)?.[1];
+	const position = request.Positions.find((entry) => entry.PositionName === named) ?? request.Positions[0];
+	return position?.TaxPercent ? `${position.TaxPercent}%` : 'no VAT';
 }

@@ -1,12 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { webkassaRequest } from '../../transport';
-import type { WebkassaShift, WebkassaShiftHistory } from '../../transport/types';
+import { latestShifts } from '../../transport/shifts';
+import type { WebkassaShift } from '../../transport/types';
 import { toIsoDate } from '../receipt/lookup';
 import { cashboxRLC, listControls, readCashbox } from '../common.descriptions';
-
-const PAGE = 50;
 
 const properties: INodeProperties[] = [cashboxRLC, ...listControls('shift', 'history')];
 
@@ -34,17 +32,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const cashbox = readCashbox(this, itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const shifts: WebkassaShift[] = [];
-	for (let skip = 0; shifts.length < limit; skip += PAGE) {
-		const page = await webkassaRequest<WebkassaShiftHistory>(
-			this,
-			'shiftHistory',
-			{ CashboxUniqueNumber: cashbox, Skip: skip, Take: Math.min(PAGE, limit - shifts.length) },
-			{ itemIndex, idempotent: true },
-		);
-		const batch = page.Shifts ?? [];
-		shifts.push(...batch);
-		if (batch.length === 0 || skip + batch.length >= Number(page.Total ?? 0)) break;
-	}
-	return shifts.slice(0, limit).map((shift) => shiftOutput(shift, cashbox));
+	// Newest first, so "limit 1" is the current shift (the token-rotation workflow's check).
+	const shifts = await latestShifts(this, cashbox, limit, itemIndex);
+	return shifts.map((shift) => shiftOutput(shift, cashbox));
 }
