@@ -4,10 +4,18 @@
  * `/webkassa/api/...`. Everything is HTTP POST with the token in the JSON body, and business errors
  * are HTTP 200 with `Errors[]`, as the real service does.
  *
+ * Written from Webkassa's own sources (docs/services/webkassa.md gives each one), never from the
+ * node's code: it imports nothing from `nodes/` or `dist/`.
+ *
  * What it enforces: a login invalidates the cashier's previous token (code 2 for it afterwards),
- * the Check fields of webkassa.md §4 with VAT recomputed by `round(sum × p / (100 + p), 2)` (code
- * 9 on a mismatch), a unique `ExternalCheckNumber` (code 14), a shift open for more than 24 h
- * (code 11), cash in the drawer for a withdrawal (code 8).
+ * the partner key on every v4 call (and on legacy calls when the profile says so), the Check
+ * fields with each position rounded as its `RoundType` says and VAT recomputed by
+ * `round(sum × p / (100 + p), 2)` (code 9 on a mismatch), only the VAT rates the organisation is
+ * registered for (code 9), unit codes from Webkassa's unit reference, payment type 4 only on OFD
+ * protocol 2.0.2 or newer, a return's basis matching its original receipt, a unique
+ * `ExternalCheckNumber` (code 14 with the original receipt in `Data`), a shift open for more than
+ * 24 h (code 11), code 12 for a Z-report after the last shift was closed and 13 when none was ever
+ * opened, cash in the drawer for a withdrawal (code 8). Shift history lists shifts oldest first.
  *
  * Control routes (`/_control/webkassa/...`): state and receipts, expire every token, change the
  * password, age a shift, and the fault the real world makes dangerous: answer HTTP 5xx or hang
@@ -17,7 +25,6 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Router, controlError, isObject, json } from '../lib/http.mjs';
-import { webkassaWire } from '../lib/wire.mjs';
 
 const PREFIX = '/webkassa';
 export const WEBKASSA_DEFAULT_LOGIN = 'cashier@sandbox.kz';
@@ -27,17 +34,34 @@ const HOUR = 3_600_000;
 const SHIFT_MAX_MS = 24 * HOUR;
 const ALMATY_OFFSET_MS = 5 * HOUR;
 
-const {
-	API_PREFIXES,
-	WEBKASSA_METHODS,
-	EXTERNAL_NUMBER_MAX,
-	OPERATION_SALE,
-	OPERATION_SALE_RETURN,
-	TAX_TYPE_VAT,
-	TAX_TYPE_NONE,
-	MONEY_IN,
-	MONEY_OUT,
-} = webkassaWire;
+/** Path families: v4 for integrators, and the older `/api` (Postman collection; WebkassaClient.pas). */
+const API_PREFIXES = { v4: '/api/v4', legacy: '/api' };
+/** The v4 history API (Postman collection; the iiko adapter's client). */
+const HISTORY_PREFIX = '/api-history/v4';
+/** LocalServer's limit on `ExternalCheckNumber`. */
+const EXTERNAL_NUMBER_MAX = 50;
+/** `OperationType`: 0 buy, 1 buy return, 2 sale, 3 sale return (Postman collection; LS `OperationTypeEnum`). */
+const OPERATION_BUY_RETURN = 1;
+const OPERATION_SALE = 2;
+const OPERATION_SALE_RETURN = 3;
+/** `TaxType`: 0 none, 100 VAT (LS `TaxTypeEnum`; every Postman example sends 100). */
+const TAX_TYPE_NONE = 0;
+const TAX_TYPE_VAT = 100;
+/** `MoneyOperation` `OperationType`: 0 in, 1 out (Postman collection). */
+const MONEY_IN = 0;
+const MONEY_OUT = 1;
+/** `PaymentType`: 0 cash, 1 card, 2 credit, 3 tare, 4 mobile (LS `PaymentTypeEnum`). */
+const PAYMENT_MOBILE = 4;
+/** `RoundType`: 0 none, 1 total (legacy), 2 every position (the default), 3 total only (LS `RoundTypeEnum`; Postman). */
+const ROUND_DEFAULT = 2;
+/** Webkassa's unit reference, `references/RefUnits` as the Postman collection lists it. */
+const UNIT_CODES = new Set([
+	796, 166, 112, 6, 55, 113, 18, 168, 778, 5114, 356, 792, 5111, 111, 736, 625, 839, 8, 163, 51, 359, 362, 868, 872, 2,
+	881, 123, 383, 4, 841, 812, 643, 110, 245, 206, 5110, 5113, 5, 53, 715, 797, 122, 59, 469, 870, 8751, 876, 879, 704,
+]);
+/** The rates a VAT payer registered for every rate may use; a profile narrows them per organisation. */
+const DEFAULT_ALLOWED_TAX_PERCENTS = [5, 10, 12, 16];
+const DEFAULT_OFD_PROTOCOL = '2.0.3';
 
 /** Russian texts as Webkassa words them (webkassa.md §3). */
 const TEXTS = /** @type {Record<number, string>} */ ({
@@ -47,6 +71,7 @@ const TEXTS = /** @type {Record<number, string>} */ ({
 	6: 'Касса не найдена',
 	8: 'Недостаточно средств в кассе',
 	11: 'Продолжительность смены превышает 24 часа',
+	12: 'Смена уже закрыта',
 	13: 'Не найдена открытая смена',
 	14: 'Дублирующийся код системы-источника',
 	15: 'Смена не существует',
@@ -70,6 +95,7 @@ const TEXTS = /** @type {Record<number, string>} */ ({
  * @typedef {object} Receipt
  * @property {string} Number Fiscal number.
  * @property {string} cashbox
+ * @property {string} registrationNumber The RNM of the cashbox that printed it.
  * @property {number} ShiftNumber
  * @property {number} OrderNumber
  * @property {number} OperationType
@@ -86,6 +112,7 @@ const TEXTS = /** @type {Record<number, string>} */ ({
  * @property {string} [CustomerPhone]
  * @property {string} TicketUrl
  * @property {string} TicketPrintUrl
+ * @property {any} response The Check answer's `Data`, repeated with code 14 on a duplicate.
  */
 
 /**
@@ -94,6 +121,7 @@ const TEXTS = /** @type {Record<number, string>} */ ({
  * @property {string} RegistrationNumber
  * @property {string} Name
  * @property {number} CurrentStatus
+ * @property {string} ofdProtocol e.g. "2.0.3"; payment type 4 needs 2.0.2 or newer.
  * @property {Shift[]} shifts Oldest first.
  */
 
@@ -117,6 +145,9 @@ const TEXTS = /** @type {Record<number, string>} */ ({
  * @property {AfterStoreFault[]} afterStore
  * @property {number | null} expireAfterCalls The current token expires after this many more calls.
  * @property {number} nextFiscal
+ * @property {number[]} allowedTaxPercents VAT rates the organisation is registered for (no VAT is always allowed).
+ * @property {boolean} legacyNeedsKey Whether legacy `/api` calls need the partner key too (unconfirmed either way).
+ * @property {'second' | 'minute'} basisTimeMatch How exactly a return basis's time must match its original.
  */
 
 /** @param {number} code */
@@ -143,8 +174,8 @@ export function expectedTax(/** @type {number} */ sum, /** @type {number} */ per
 function seedCashboxes(seed) {
 	if (!seed) return [];
 	return [
-		{ UniqueNumber: 'SWK00000001', RegistrationNumber: '600000000001', Name: 'Sandbox shop', CurrentStatus: 1, shifts: [] },
-		{ UniqueNumber: 'SWK00000002', RegistrationNumber: '600000000002', Name: 'Sandbox warehouse', CurrentStatus: 1, shifts: [] },
+		{ UniqueNumber: 'SWK00000001', RegistrationNumber: '600000000001', Name: 'Sandbox shop', CurrentStatus: 1, ofdProtocol: DEFAULT_OFD_PROTOCOL, shifts: [] },
+		{ UniqueNumber: 'SWK00000002', RegistrationNumber: '600000000002', Name: 'Sandbox warehouse', CurrentStatus: 1, ofdProtocol: DEFAULT_OFD_PROTOCOL, shifts: [] },
 	];
 }
 
@@ -163,6 +194,9 @@ export const webkassaService = {
 			afterStore: [],
 			expireAfterCalls: null,
 			nextFiscal: 1_000_000_001,
+			allowedTaxPercents: [...DEFAULT_ALLOWED_TAX_PERCENTS],
+			legacyNeedsKey: false,
+			basisTimeMatch: 'second',
 		};
 		const reset = (/** @type {boolean} */ withSeed) => {
 			state.cashier = { login: WEBKASSA_DEFAULT_LOGIN, password: WEBKASSA_DEFAULT_PASSWORD, token: null, issued: new Set(), logins: 0 };
@@ -173,6 +207,9 @@ export const webkassaService = {
 			state.afterStore = [];
 			state.expireAfterCalls = null;
 			state.nextFiscal = 1_000_000_001;
+			state.allowedTaxPercents = [...DEFAULT_ALLOWED_TAX_PERCENTS];
+			state.legacyNeedsKey = false;
+			state.basisTimeMatch = 'second';
 		};
 		reset(seed);
 		const shutdown = new AbortController();
@@ -235,11 +272,37 @@ function currentShift(cashbox) {
 }
 
 /**
- * The VAT and money rules of webkassa.md §4; returns Webkassa's validation text or undefined.
+ * `Price × Count` in tiyn, rounded as the receipt's `RoundType` says, away from zero: every
+ * position to whole tenge for 2 (LS `RoundersFactory`: `Math.Round(item, 0, AwayFromZero)`;
+ * OposWebkassa `ReceiptItem.pas`), to the tiyn otherwise.
+ * @param {number} price @param {number} count @param {number} roundType
+ */
+export function positionGrossTiyn(price, count, roundType) {
+	const exact = (tiyn(price) * Math.round(count * 1000)) / 1000;
+	return roundType === ROUND_DEFAULT ? Math.round(exact / 100) * 100 : Math.round(exact);
+}
+
+/**
+ * Whether a cashbox's OFD protocol is at least `minimum` ("2.0.2" < "2.0.3").
+ * @param {string} protocol @param {string} minimum
+ */
+function protocolAtLeast(protocol, minimum) {
+	const a = protocol.split('.').map(Number);
+	const b = minimum.split('.').map(Number);
+	for (let index = 0; index < Math.max(a.length, b.length); index++) {
+		if ((a[index] ?? 0) !== (b[index] ?? 0)) return (a[index] ?? 0) > (b[index] ?? 0);
+	}
+	return true;
+}
+
+/**
+ * The Check rules (docs/services/webkassa.md, "Receipt"); returns Webkassa's validation text, or
+ * the receipt's total and VAT.
  * @param {any} body
+ * @param {{ allowedTaxPercents: number[], ofdProtocol: string }} rules the organisation's VAT rates and the cashbox's OFD protocol
  * @returns {{ error: string } | { total: number, tax: number }}
  */
-export function validateCheck(body) {
+export function validateCheck(body, rules) {
 	const fail = (/** @type {string} */ error) => ({ error });
 	if (![0, 1, OPERATION_SALE, OPERATION_SALE_RETURN].includes(body.OperationType)) {
 		return fail('OperationType: Недопустимое значение');
@@ -255,7 +318,8 @@ export function validateCheck(body) {
 	if (body.CustomerPhone !== undefined && (typeof body.CustomerPhone !== 'string' || body.CustomerPhone.length > 20)) {
 		return fail('CustomerPhone: Максимальная длина 20');
 	}
-	if (body.RoundType !== undefined && ![0, 1, 2, 3].includes(body.RoundType)) return fail('RoundType: Недопустимое значение');
+	if (body.RoundType !== undefined && body.RoundType !== null && ![0, 1, 2, 3].includes(body.RoundType)) return fail('RoundType: Недопустимое значение');
+	const roundType = body.RoundType ?? ROUND_DEFAULT;
 	let total = 0;
 	let tax = 0;
 	for (const [index, position] of body.Positions.entries()) {
@@ -267,13 +331,17 @@ export function validateCheck(body) {
 		if (typeof Tax !== 'number' || Tax < 0) return fail(`${at}.Tax: Недопустимое значение`);
 		if (![TAX_TYPE_NONE, TAX_TYPE_VAT].includes(TaxType)) return fail(`${at}.TaxType: Недопустимое значение`);
 		if (typeof PositionName !== 'string' || PositionName === '' || PositionName.length > 255) return fail(`${at}.PositionName: Поле обязательно`);
-		if (!Number.isInteger(UnitCode)) return fail(`${at}.UnitCode: Поле обязательно`);
+		if (!Number.isInteger(UnitCode) || !UNIT_CODES.has(UnitCode)) return fail(`${at}.UnitCode: Единица измерения не найдена в справочнике`);
 		const discount = Number(/** @type {any} */ (position).Discount ?? 0);
 		const markup = Number(/** @type {any} */ (position).Markup ?? 0);
-		const sum = (Math.round(tiyn(Price) * Count) - tiyn(discount) + tiyn(markup)) / 100;
+		const sum = (positionGrossTiyn(Price, Count, roundType) - tiyn(discount) + tiyn(markup)) / 100;
 		if (sum < 0) return fail(`${at}.Discount: Скидка больше суммы позиции`);
 		if (TaxType === TAX_TYPE_VAT) {
 			if (!Number.isInteger(TaxPercent) || TaxPercent <= 0 || TaxPercent >= 100) return fail(`${at}.TaxPercent: Недопустимое значение`);
+			// LS: a rate outside the organisation's AllowedTaxValues is refused with code 9.
+			if (!rules.allowedTaxPercents.includes(TaxPercent)) {
+				return fail(`Позиция '${PositionName}' содержит неподдерживаемое вашей организацией значение налоговой ставки`);
+			}
 			const expected = expectedTax(sum, TaxPercent);
 			if (Math.abs(tiyn(Tax) - tiyn(expected)) > 1) {
 				return fail(`${at}.Tax: Неверная сумма налога (ожидается ${expected.toFixed(2)})`);
@@ -289,17 +357,22 @@ export function validateCheck(body) {
 	for (const [index, payment] of body.Payments.entries()) {
 		const { Sum, PaymentType } = /** @type {any} */ (payment ?? {});
 		if (![0, 1, 2, 3, 4].includes(PaymentType)) return fail(`Payments[${index}].PaymentType: Недопустимое значение`);
+		if (PaymentType === PAYMENT_MOBILE && !protocolAtLeast(rules.ofdProtocol, '2.0.2')) {
+			return fail(`Тип платежа 'Мобильные' недоступен для касс с версией протокола ОФД ниже 2.0.2`);
+		}
 		if (types.has(PaymentType)) return fail(`Payments[${index}].PaymentType: Тип оплаты указан дважды`);
 		types.add(PaymentType);
 		if (typeof Sum !== 'number' || Sum < 0) return fail(`Payments[${index}].Sum: Недопустимое значение`);
 		paid += tiyn(Sum);
 	}
+	// RoundType 1 and 3 round the receipt's total to whole tenge (LS `RoundTypeEnum`: Total, TotalOnly).
+	if (roundType === 1 || roundType === 3) total = Math.round(total / 100) * 100;
 	const change = tiyn(Number(body.Change ?? 0));
 	if (change < 0) return fail('Change: Недопустимое значение');
 	if (paid - change !== total) {
 		return fail(`Payments: Сумма оплат за вычетом сдачи (${(paid - change) / 100}) не равна итогу чека (${total / 100})`);
 	}
-	if (body.OperationType === OPERATION_SALE_RETURN || body.OperationType === 1) {
+	if (body.OperationType === OPERATION_SALE_RETURN || body.OperationType === OPERATION_BUY_RETURN) {
 		const basis = body.ReturnBasisDetails;
 		if (!isObject(basis) || typeof basis.CheckNumber !== 'string' || typeof basis.DateTime !== 'string' || typeof basis.RegistrationNumber !== 'string' || typeof basis.Total !== 'number') {
 			return fail('ReturnBasisDetails: Поле обязательно для возврата');
@@ -360,6 +433,8 @@ function report(state, cashbox, shift) {
 function historyView(receipt) {
 	return {
 		Number: receipt.Number,
+		CashboxUniqueNumber: receipt.cashbox,
+		CashboxRegistrationNumber: receipt.registrationNumber,
 		OrderNumber: receipt.OrderNumber,
 		ExternalOrderNumber: receipt.ExternalOrderNumber ?? null,
 		ExternalCheckNumber: receipt.ExternalCheckNumber,
@@ -383,6 +458,31 @@ function historyView(receipt) {
  */
 function apiRoutes(state, shutdown) {
 	const router = new Router();
+	/**
+	 * v4 and the history API always need the partner key (Postman collection: "ВАЖНО!! В Headers
+	 * необходимо указать ваш API KEY"); legacy `/api` only when the profile says so.
+	 * @param {import('../lib/http.mjs').RequestContext} ctx
+	 */
+	const needsKey = (ctx) => !ctx.path.startsWith(`${API_PREFIXES.legacy}/`) || ctx.path.startsWith(`${API_PREFIXES.v4}/`) || state.legacyNeedsKey;
+
+	/**
+	 * A return's basis against the original receipt: OFD protocol 2.0.3 matches it to the receipt
+	 * of the cashbox that printed it (Webkassa's print-module note on returns). Webkassa's text.
+	 * @param {any} basis
+	 * @returns {string | undefined}
+	 */
+	const basisError = (basis) => {
+		const original = state.receipts.find((receipt) => receipt.Number === basis.CheckNumber);
+		if (!original) return 'ReturnBasisDetails.CheckNumber: Исходный чек не найден';
+		if (basis.RegistrationNumber !== original.registrationNumber) return 'ReturnBasisDetails.RegistrationNumber: РНМ не совпадает с кассой исходного чека';
+		if (tiyn(basis.Total) !== tiyn(original.Total)) return 'ReturnBasisDetails.Total: Сумма не совпадает с исходным чеком';
+		const unit = state.basisTimeMatch === 'minute' ? 60_000 : 1000;
+		const at = Date.parse(basis.DateTime);
+		if (Number.isNaN(at) || Math.floor(at / unit) !== Math.floor(original.registeredAt / unit)) {
+			return 'ReturnBasisDetails.DateTime: Дата не совпадает с исходным чеком';
+		}
+		return undefined;
+	};
 
 	/**
 	 * Token and partner key checks, then the handler; `after` faults apply once it stored its work.
@@ -390,8 +490,7 @@ function apiRoutes(state, shutdown) {
 	 * @param {(body: any, ctx: import('../lib/http.mjs').RequestContext) => import('../lib/http.mjs').Reply} handler
 	 */
 	const authed = (method, handler) => async (/** @type {import('../lib/http.mjs').RequestContext} */ ctx) => {
-		const v4 = ctx.path.startsWith(`${API_PREFIXES.v4}/`);
-		if (v4 && !ctx.headers['x-api-key']) return json({ Errors: [{ Code: -1, Text: 'X-API-KEY header is required' }] }, 401);
+		if (needsKey(ctx) && !ctx.headers['x-api-key']) return json({ Errors: [{ Code: -1, Text: 'X-API-KEY header is required' }] }, 401);
 		const body = isObject(ctx.body) ? /** @type {any} */ (ctx.body) : {};
 		const token = typeof body.Token === 'string' ? body.Token : '';
 		if (token === '' || !state.cashier.issued.has(token)) return failure(3);
@@ -404,7 +503,7 @@ function apiRoutes(state, shutdown) {
 		if (token !== state.cashier.token) return failure(2);
 		const reply = handler(body, ctx);
 		const fault = state.afterStore.find((candidate) => candidate.method === undefined || candidate.method === method);
-		if (!fault || reply.status !== 200 || !isObject(reply.body) || !('Data' in reply.body)) return reply;
+		if (!fault || reply.status !== 200 || !isObject(reply.body) || !('Data' in reply.body) || 'Errors' in reply.body) return reply;
 		fault.remaining -= 1;
 		if (fault.remaining <= 0) state.afterStore = state.afterStore.filter((candidate) => candidate !== fault);
 		if (fault.kind === 'http5xx') return json({ Errors: [{ Code: -1, Text: 'Internal server error (sandbox fault after store)' }] }, fault.status);
@@ -416,11 +515,12 @@ function apiRoutes(state, shutdown) {
 		return reply;
 	};
 
+	/** Methods below each path family's prefix (Postman collection; WebkassaClient.pas for legacy). */
 	/** @type {Record<string, (ctx: import('../lib/http.mjs').RequestContext) => any>} */
 	const methods = {
-		[WEBKASSA_METHODS.authorize]: (ctx) => {
+		Authorize: (ctx) => {
 			const body = isObject(ctx.body) ? /** @type {any} */ (ctx.body) : {};
-			if (ctx.path.startsWith(`${API_PREFIXES.v4}/`) && !ctx.headers['x-api-key']) {
+			if (needsKey(ctx) && !ctx.headers['x-api-key']) {
 				return json({ Errors: [{ Code: -1, Text: 'X-API-KEY header is required' }] }, 401);
 			}
 			if (String(body.Login ?? '').toLowerCase() !== state.cashier.login || body.Password !== state.cashier.password) return failure(1);
@@ -430,13 +530,23 @@ function apiRoutes(state, shutdown) {
 			state.cashier.logins += 1;
 			return success({ Token: token });
 		},
-		[WEBKASSA_METHODS.check]: authed('Check', (body, ctx) => {
+		Check: authed('Check', (body, ctx) => {
 			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
 			if (!cashbox) return failure(6);
-			const valid = validateCheck(body);
-			if ('error' in valid) return failure(9, valid.error);
 			const external = String(body.ExternalCheckNumber ?? '');
+			// A repeat answers the original receipt in Data beside code 14, whose text ends with its
+			// fiscal number (LS CheckController; elefanto-webkassa reads Data first).
+			const original = external ? state.receipts.find((receipt) => receipt.ExternalCheckNumber === external) : undefined;
+			if (original) {
+				return json({ Data: original.response, Errors: [{ Code: 14, Text: `Чек с внешним номером ${external} уже присутствует в системе: ${original.Number}` }] });
+			}
 			if (external && state.externalNumbers.has(external)) return failure(14);
+			const valid = validateCheck(body, { allowedTaxPercents: state.allowedTaxPercents, ofdProtocol: cashbox.ofdProtocol });
+			if ('error' in valid) return failure(9, valid.error);
+			if (body.OperationType === OPERATION_SALE_RETURN) {
+				const refused = basisError(body.ReturnBasisDetails);
+				if (refused) return failure(9, refused);
+			}
 			const open = openShift(cashbox);
 			if (open && Date.now() - open.openedAt > SHIFT_MAX_MS) return failure(11);
 			const shift = currentShift(cashbox);
@@ -451,6 +561,7 @@ function apiRoutes(state, shutdown) {
 			const receipt = {
 				Number: number,
 				cashbox: cashbox.UniqueNumber,
+				registrationNumber: cashbox.RegistrationNumber,
 				ShiftNumber: shift.ShiftNumber,
 				OrderNumber: shift.documents,
 				OperationType: body.OperationType,
@@ -467,10 +578,9 @@ function apiRoutes(state, shutdown) {
 				CustomerPhone: body.CustomerPhone,
 				TicketUrl: `${ctx.baseUrl}/consumer?i=${number}&f=${cashbox.RegistrationNumber}&s=${valid.total.toFixed(2)}&t=${d}`,
 				TicketPrintUrl: `${ctx.baseUrl}/spa-ui/ticket?chb=${cashbox.UniqueNumber}&sh=${shift.ShiftNumber}&extnum=${encodeURIComponent(external)}`,
+				response: undefined,
 			};
-			state.receipts.push(receipt);
-			if (external) state.externalNumbers.add(external);
-			return success({
+			receipt.response = {
 				CheckNumber: number,
 				DateTime: webkassaDate(now),
 				DateTimeUTC: `${webkassaDate(now)} +05:00`,
@@ -483,18 +593,23 @@ function apiRoutes(state, shutdown) {
 				TicketUrl: receipt.TicketUrl,
 				TicketPrintUrl: receipt.TicketPrintUrl,
 				TicketPrintFormat: [],
-			});
+			};
+			state.receipts.push(receipt);
+			if (external) state.externalNumbers.add(external);
+			return success(receipt.response);
 		}),
-		[WEBKASSA_METHODS.historyByNumber]: authed('Check/HistoryByNumber', (body) => {
+		'Check/HistoryByNumber': authed('Check/HistoryByNumber', (body) => {
 			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
 			if (!cashbox) return failure(6);
 			if (!cashbox.shifts.some((shift) => shift.ShiftNumber === Number(body.ShiftNumber))) return failure(15);
 			const receipt = state.receipts.find((candidate) => candidate.cashbox === cashbox.UniqueNumber && candidate.Number === String(body.Number) && candidate.ShiftNumber === Number(body.ShiftNumber));
 			return receipt ? success(historyView(receipt)) : failure(16);
 		}),
-		[WEBKASSA_METHODS.printFormat]: authed('Ticket/PrintFormat', (body) => {
+		'Ticket/PrintFormat': authed('Ticket/PrintFormat', (body) => {
 			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
 			if (!cashbox) return failure(6);
+			// LS TicketPrintFormatRequest: IsDuplicate is Required.Always (property names are case-insensitive).
+			if (typeof (body.IsDuplicate ?? body.isDuplicate) !== 'boolean') return failure(9, 'IsDuplicate: Поле обязательно');
 			const receipt = state.receipts.find((candidate) => candidate.cashbox === cashbox.UniqueNumber && candidate.ExternalCheckNumber === String(body.ExternalCheckNumber ?? ''));
 			if (!receipt) return failure(19);
 			const lines = [
@@ -507,43 +622,43 @@ function apiRoutes(state, shutdown) {
 			];
 			return success({ Lines: lines });
 		}),
-		[WEBKASSA_METHODS.zReport]: authed('ZReport', (body) => {
+		ZReport: authed('ZReport', (body) => {
 			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
 			if (!cashbox) return failure(6);
 			const shift = openShift(cashbox);
-			if (!shift) return failure(13);
+			// LS ZReportDescription: 12 when the last shift is already closed, 13 when none was ever opened.
+			if (!shift) return failure(cashbox.shifts.length > 0 ? 12 : 13);
 			shift.closedAt = Date.now();
 			return success(report(state, cashbox, shift));
 		}),
-		[WEBKASSA_METHODS.xReport]: authed('XReport', (body) => {
+		XReport: authed('XReport', (body) => {
 			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
 			if (!cashbox) return failure(6);
 			const shift = openShift(cashbox);
 			if (!shift) return failure(13);
 			return success(report(state, cashbox, shift));
 		}),
-		[WEBKASSA_METHODS.shiftHistory]: authed('Cashbox/ShiftHistory', (body) => {
+		'Cashbox/ShiftHistory': authed('Cashbox/ShiftHistory', (body) => {
 			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
 			if (!cashbox) return failure(6);
 			const skip = Math.max(0, Number(body.Skip ?? 0));
 			const take = Math.max(1, Math.min(100, Number(body.Take ?? 50)));
-			const newestFirst = [...cashbox.shifts].reverse();
+			// Oldest first, the open shift last (Postman collection's sample: Skip 0 gives shifts 1…4).
 			return success({
 				CashboxUniqueNumber: cashbox.UniqueNumber,
 				Skip: skip,
 				Take: take,
-				Total: newestFirst.length,
-				Shifts: newestFirst.slice(skip, skip + take).map((shift) => ({
+				Total: cashbox.shifts.length,
+				Shifts: cashbox.shifts.slice(skip, skip + take).map((shift) => ({
 					ShiftNumber: shift.ShiftNumber,
 					OpenDate: webkassaDate(shift.openedAt),
 					...(shift.closedAt === null ? {} : { CloseDate: webkassaDate(shift.closedAt) }),
 				})),
 			});
 		}),
-		[WEBKASSA_METHODS.cashboxes]: authed('Cashboxes', () =>
+		Cashboxes: authed('Cashboxes', () =>
 			success({
 				List: state.cashboxes.map((cashbox) => {
-					const open = openShift(cashbox);
 					return {
 						UniqueNumber: cashbox.UniqueNumber,
 						RegistrationNumber: cashbox.RegistrationNumber,
@@ -552,12 +667,13 @@ function apiRoutes(state, shutdown) {
 						Description: '',
 						IsOffline: false,
 						CurrentStatus: cashbox.CurrentStatus,
-						Shift: open ? { ShiftNumber: open.ShiftNumber, OpenDate: webkassaDate(open.openedAt) } : null,
+						// The current or last shift's number (Postman collection).
+						Shift: cashbox.shifts.at(-1)?.ShiftNumber ?? 0,
 					};
 				}),
 			}),
 		),
-		[WEBKASSA_METHODS.moneyOperation]: authed('MoneyOperation', (body) => {
+		MoneyOperation: authed('MoneyOperation', (body) => {
 			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
 			if (!cashbox) return failure(6);
 			if (![MONEY_IN, MONEY_OUT].includes(body.OperationType)) return failure(9, 'OperationType: Недопустимое значение');
@@ -581,6 +697,20 @@ function apiRoutes(state, shutdown) {
 	for (const prefix of Object.values(API_PREFIXES)) {
 		for (const [method, handler] of Object.entries(methods)) router.on('POST', `${prefix}/${method}`, handler);
 	}
+	// The v4 history API's lookup by external number; it needs the shift number (the iiko adapter's notes).
+	router.on(
+		'POST',
+		`${HISTORY_PREFIX}/Ticket/GetTicketByExternalCheckNumber`,
+		authed('GetTicketByExternalCheckNumber', (body) => {
+			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
+			if (!cashbox) return failure(6);
+			if (!Number.isInteger(body.ShiftNumber)) return failure(9, 'ShiftNumber: Поле обязательно');
+			const receipt = state.receipts.find(
+				(candidate) => candidate.cashbox === cashbox.UniqueNumber && candidate.ExternalCheckNumber === String(body.ExternalCheckNumber ?? '') && candidate.ShiftNumber === body.ShiftNumber,
+			);
+			return receipt ? success({ CheckNumber: receipt.Number, ...historyView(receipt) }) : failure(19);
+		}),
+	);
 	// The buyer's links: plain pages, enough for a WhatsApp message to point at something real.
 	const ticketPage = (/** @type {Receipt | undefined} */ receipt) =>
 		receipt
@@ -638,7 +768,7 @@ function controlRoutes(state) {
 		.on('POST', '/cashboxes', (ctx) => {
 			const body = ctx.body;
 			if (!isObject(body) || typeof body.uniqueNumber !== 'string' || !/^[A-Z0-9]+$/.test(body.uniqueNumber)) {
-				throw controlError('Body must be {"uniqueNumber": "SWK…", "registrationNumber"?, "name"?, "currentStatus"?}');
+				throw controlError('Body must be {"uniqueNumber": "SWK…", "registrationNumber"?, "name"?, "currentStatus"?, "ofdProtocol"?: "2.0.1"}');
 			}
 			if (findCashbox(state, body.uniqueNumber)) throw controlError(`Cashbox ${body.uniqueNumber} exists`, 409);
 			/** @type {Cashbox} */
@@ -647,10 +777,29 @@ function controlRoutes(state) {
 				RegistrationNumber: typeof body.registrationNumber === 'string' ? body.registrationNumber : `6${String(state.cashboxes.length + 1).padStart(11, '0')}`,
 				Name: typeof body.name === 'string' ? body.name : body.uniqueNumber,
 				CurrentStatus: typeof body.currentStatus === 'number' ? body.currentStatus : 1,
+				ofdProtocol: typeof body.ofdProtocol === 'string' && /^\d+(\.\d+)*$/.test(body.ofdProtocol) ? body.ofdProtocol : DEFAULT_OFD_PROTOCOL,
 				shifts: [],
 			};
 			state.cashboxes.push(cashbox);
 			return json({ uniqueNumber: cashbox.UniqueNumber, registrationNumber: cashbox.RegistrationNumber }, 201);
+		})
+		// Where Webkassa varies by account: the organisation's VAT rates, whether legacy calls need
+		// the partner key, how exactly a return basis's time must match (docs/services/webkassa.md).
+		.on('POST', '/profile', (ctx) => {
+			const body = ctx.body;
+			const rates = isObject(body) ? body.allowedTaxPercents : undefined;
+			if (
+				!isObject(body) ||
+				(rates !== undefined && !(Array.isArray(rates) && rates.every((rate) => Number.isInteger(rate) && rate > 0 && rate < 100))) ||
+				(body.legacyNeedsKey !== undefined && typeof body.legacyNeedsKey !== 'boolean') ||
+				(body.basisTimeMatch !== undefined && !['second', 'minute'].includes(/** @type {string} */ (body.basisTimeMatch)))
+			) {
+				throw controlError('Body must be {"allowedTaxPercents"?: [16], "legacyNeedsKey"?: boolean, "basisTimeMatch"?: "second" | "minute"}');
+			}
+			if (Array.isArray(rates)) state.allowedTaxPercents = /** @type {number[]} */ (rates);
+			if (typeof body.legacyNeedsKey === 'boolean') state.legacyNeedsKey = body.legacyNeedsKey;
+			if (body.basisTimeMatch === 'second' || body.basisTimeMatch === 'minute') state.basisTimeMatch = body.basisTimeMatch;
+			return json({ allowedTaxPercents: state.allowedTaxPercents, legacyNeedsKey: state.legacyNeedsKey, basisTimeMatch: state.basisTimeMatch });
 		})
 		.on('POST', '/cashier', (ctx) => {
 			const body = ctx.body;
