@@ -79,7 +79,7 @@ export function errorAlertsForTest({ telegramChat, email }) {
 }
 
 /**
- * Kaspi → Webkassa receipts, every few seconds, on the sandbox cashbox, with WhatsApp links on.
+ * Kaspi → Webkassa receipts, every few seconds, on the sandbox cashbox at VAT 16 %, with WhatsApp links on.
  * @param {{ everySeconds: number, cashbox: string }} options
  */
 export function receiptsForTest({ everySeconds: seconds, cashbox }) {
@@ -90,6 +90,8 @@ export function receiptsForTest({ everySeconds: seconds, cashbox }) {
 			for (const field of node.parameters.assignments.assignments) {
 				if (field.name === 'cashbox') field.value = cashbox;
 				if (field.name === 'sendWhatsApp') field.value = true;
+				// Shipped empty on purpose: the operator must choose the organisation's VAT rate.
+				if (field.name === 'vatRate') field.value = '16';
 			}
 		}
 	}
