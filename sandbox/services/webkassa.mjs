@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Webkassa.kz emulator (webkassa.md): the cashier API under `/webkassa/api/v4/...` and the legacy
+ * Webkassa.kz emulator (docs/services/webkassa.md): the cashier API under `/webkassa/api/v4/...` and the legacy
  * `/webkassa/api/...`. Everything is HTTP POST with the token in the JSON body, and business errors
  * are HTTP 200 with `Errors[]`, as the real service does.
  *
@@ -63,7 +63,7 @@ const UNIT_CODES = new Set([
 const DEFAULT_ALLOWED_TAX_PERCENTS = [5, 10, 12, 16];
 const DEFAULT_OFD_PROTOCOL = '2.0.3';
 
-/** Russian texts as Webkassa words them (webkassa.md §3). */
+/** Russian texts as Webkassa words them (docs/services/webkassa.md, "Error codes"). */
 const TEXTS = /** @type {Record<number, string>} */ ({
 	1: 'Неверный логин и/или пароль',
 	2: 'Срок действия сессии истек',

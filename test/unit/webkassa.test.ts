@@ -99,7 +99,7 @@ function notFoundByExternalNumber() {
 }
 
 
-describe('Webkassa › VAT arithmetic (webkassa.md §4 worked examples)', () => {
+describe('Webkassa › VAT arithmetic (docs/services/webkassa.md, "VAT")', () => {
 	it.each([
 		[500, 12, 53.57],
 		[19000, 12, 2035.71],

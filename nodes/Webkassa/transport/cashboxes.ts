@@ -5,7 +5,7 @@ import { webkassaRequest, WEBKASSA_CREDENTIAL, type WebkassaCallOptions } from '
 import { connectionOf } from './session';
 import type { WebkassaCashboxListItem } from './types';
 
-/** `CurrentStatus` labels (webkassa.md §7, DOC numbering). */
+/** `CurrentStatus` labels (docs/services/webkassa.md, "Cashbox status": DOC's numbering). */
 const STATUSES: Record<number, string> = {
 	0: 'created',
 	1: 'active',

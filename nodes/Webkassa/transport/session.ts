@@ -2,7 +2,7 @@
  * The Webkassa cashier session, shared by the credential (its `preAuthentication`) and the node's
  * transport, so both log in through the one `authorize` below.
  *
- * How executions share one token (webkassa.md §2: "the token is valid until the next Authorize",
+ * How executions share one token (docs/services/webkassa.md, "Session token": "the token is valid until the next Authorize",
  * so a login invalidates the previous token of that cashier):
  * 1. The token is the credential's hidden `expirable` field. n8n fills it by calling
  *    `preAuthentication` when it is empty and **stores it in the database**, so every execution

@@ -1,5 +1,5 @@
 /**
- * Money arithmetic of a receipt. VAT is inside the price (webkassa.md §4):
+ * Money arithmetic of a receipt. VAT is inside the price (docs/services/webkassa.md, "VAT"):
  * `Tax = round(sum × p / (100 + p), 2)`, with the rate an input (16 % since 2026, 12 % before).
  * Amounts are handled in tiyn (1/100 tenge) so that 0.1 + 0.2 never reaches Webkassa.
  */

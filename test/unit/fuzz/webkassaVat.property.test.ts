@@ -4,7 +4,7 @@
 /**
  * Fuzzing the Webkassa receipt arithmetic (nodes/Webkassa/transport/vat.ts and the positions and
  * payments of actions/receipt/receipt.ts) against exact integer arithmetic (BigInt) as the oracle.
- * The formulas are the ones the code documents (webkassa.md §4):
+ * The formulas are the ones the code documents (docs/services/webkassa.md, "VAT"):
  *   position sum = Price × Count − Discount, rounded half-up to the tiyn;
  *   Tax = round(sum × p / (100 + p), 2), VAT inside the price, half-up;
  *   total = Σ position sums; Σ Payments.Sum − Change = total, change from cash only.

@@ -11,7 +11,7 @@ const NOT_FOUND_CODES = new Set([15, 16, 19]);
 
 /**
  * Webkassa dates come as "dd.MM.yyyy HH:mm:ss" (Almaty time unless an offset follows) or ISO.
- * `ReturnBasisDetails.DateTime` wants ISO (webkassa.md §1).
+ * `ReturnBasisDetails.DateTime` wants ISO (docs/services/webkassa.md, "Dates" and "Return basis").
  */
 export function toIsoDate(value: unknown): string | undefined {
 	if (typeof value !== 'string' || value.trim() === '') return undefined;

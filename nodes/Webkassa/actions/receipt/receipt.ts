@@ -332,7 +332,7 @@ function parseRate(value: unknown): number | undefined {
 	return Number.isInteger(rate) && rate >= 0 && rate < 100 ? rate : Number.NaN;
 }
 
-/** Webkassa's limits on a position (webkassa.md §4): `Price` up to 999 999 999, `Count` up to 4 294 967.295. */
+/** Webkassa's limits on a position (docs/services/webkassa.md, "Limits"): `Price` up to 999 999 999, `Count` up to 4 294 967.295. */
 const MAX_PRICE = 999_999_999;
 const MAX_COUNT = 4_294_967.295;
 /**
