@@ -5,7 +5,7 @@ import * as brand from './actions/brand/Brand.resource';
 import * as category from './actions/category/Category.resource';
 import * as product from './actions/product/Product.resource';
 import { router } from './actions/router';
-import { loadOptions } from './methods';
+import { credentialTest, loadOptions } from './methods';
 
 /**
  * Al-Style (al-style.kz) dealer API: products, stock and prices, categories and brands. Al-Style
@@ -24,7 +24,8 @@ export class AlStyle implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'alStyleApi', required: true }],
+		// Tested by the node, not the credential, so the test waits in the per-token queue.
+		credentials: [{ name: 'alStyleApi', required: true, testedBy: 'alStyleApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -44,7 +45,7 @@ export class AlStyle implements INodeType {
 		],
 	};
 
-	methods = { loadOptions };
+	methods = { credentialTest, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
