@@ -176,6 +176,17 @@ describe('Webkassa daily Z-report in a real n8n', { timeout: 10 * 60_000 }, () =
 		await smtp?.close();
 	});
 
+	it('0. a new cashbox that never had a shift: Webkassa answers 13, nothing is closed and nothing is e-mailed', { timeout: 3 * 60_000 }, async () => {
+		assert.deepEqual(await shifts(), []);
+		const run = await runTheNight();
+		assert.equal(run.status, 'success', 'no shift is not a failure');
+		assert.ok(run.runData['Nothing to close'], 'the run took the "nothing to close" branch');
+		const refusal = run.runData['Close shift (Z-report)']?.[0]?.data?.main?.[1]?.[0]?.json;
+		assert.match(String(refusal?.error), /Webkassa error 13/, 'Webkassa answered "no shift found"');
+		assert.equal(smtp.mails.length, 0, 'no e-mail');
+		assert.equal((await n8n.executions(ALERTS_ID)).length, 0, 'no alert');
+	});
+
 	it('1. a day with sales: the shift is closed with a Z-report and its figures are e-mailed', { timeout: 3 * 60_000 }, async () => {
 		// The day: a cash sale (VAT 16 %), a card sale without VAT, and cash put into the drawer.
 		const { Token } = await webkassaCall('Authorize', { Login: WEBKASSA_DEFAULT_LOGIN, Password: WEBKASSA_DEFAULT_PASSWORD });
@@ -211,9 +222,9 @@ describe('Webkassa daily Z-report in a real n8n', { timeout: 10 * 60_000 }, () =
 		assert.ok(run.runData['E-mail the Z-report'], 'the e-mail node ran');
 		assert.equal(run.runData['No shift open today?'], undefined, 'the error branch did not run');
 
-		// Webkassa: n8n logs in (its first call ever), then exactly one ZReport, for the cashbox.
+		// Webkassa: n8n logs in again (the cashier's direct login above ended its token), then one ZReport.
 		const seen = await sandbox.requests('webkassa', undefined, run.sinceSeq);
-		assert.deepEqual(seen.map((request) => request.path), ['/api/v4/Authorize', '/api/v4/ZReport'], 'a login, then one ZReport');
+		assert.deepEqual(seen.map((request) => request.path), ['/api/v4/ZReport', '/api/v4/Authorize', '/api/v4/ZReport'], 'a refused ZReport, a login, then the ZReport');
 		const calls = seen.filter((request) => request.path.endsWith('/ZReport'));
 		assert.equal(calls[0].body?.CashboxUniqueNumber, CASHBOX);
 		assert.equal(calls[0].status, 200);
@@ -245,7 +256,7 @@ describe('Webkassa daily Z-report in a real n8n', { timeout: 10 * 60_000 }, () =
 		assert.equal((await n8n.executions(ALERTS_ID)).length, 0, 'no alert');
 	});
 
-	it('2. the next day without sales has no open shift: nothing is closed and nothing is e-mailed', { timeout: 3 * 60_000 }, async () => {
+	it('2. the next day without sales: the last shift is already closed (code 12), nothing is closed and nothing is e-mailed', { timeout: 3 * 60_000 }, async () => {
 		// The shift test 1 closed stays closed: no sale today opened a new one.
 		const before = await shifts();
 		assert.equal(before.length, 1);
@@ -257,13 +268,13 @@ describe('Webkassa daily Z-report in a real n8n', { timeout: 10 * 60_000 }, () =
 		assert.equal(run.runData['E-mail the Z-report'], undefined, 'the e-mail node did not run');
 		assert.equal(run.runData['Z-report failed'], undefined, 'the failure branch did not run');
 		const refusal = run.runData['Close shift (Z-report)']?.[0]?.data?.main?.[1]?.[0]?.json;
-		assert.match(String(refusal?.error), /Webkassa error 13/, 'Webkassa answered "no open shift"');
-		// The workflow learns that there is no shift from the Z-report's own answer (code 13), so
+		assert.match(String(refusal?.error), /Webkassa error 12/, 'Webkassa answered "the shift is already closed"');
+		// The workflow learns that there is no shift from the Z-report's own answer (code 12), so
 		// exactly one ZReport reaches Webkassa, and it closes nothing.
 		const calls = await sandbox.requests('webkassa', undefined, run.sinceSeq);
 		assert.deepEqual(calls.map((request) => request.path), ['/api/v4/ZReport'], 'one ZReport call, nothing else');
 		assert.equal(calls[0].body?.CashboxUniqueNumber, CASHBOX);
-		assert.equal(calls[0].status, 200, 'refused the Webkassa way: HTTP 200 with code 13');
+		assert.equal(calls[0].status, 200, 'refused the Webkassa way: HTTP 200 with code 12');
 		assert.deepEqual(await shifts(), before, 'no shift opened or closed');
 		assert.equal(smtp.mails.length, mailsBefore, 'no e-mail');
 		assert.equal((await n8n.executions(ALERTS_ID)).length, 0, 'no alert');

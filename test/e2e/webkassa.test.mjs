@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { startSandbox } from '../../sandbox/server.mjs';
+import { WEBKASSA_DEFAULT_LOGIN, WEBKASSA_DEFAULT_PASSWORD } from '../../sandbox/services/webkassa.mjs';
 import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
 import { Sandbox, sandboxCredentials, webkassaSandboxCredential } from './sandbox-client.mjs';
 import { receiptsForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
@@ -222,13 +223,98 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 		assert.equal((await alerts()).length, alertsBefore, 'a healthy rotation raises no alert');
 	});
 
+	/**
+	 * A cashier's call straight to the sandbox's Webkassa (not through n8n), on the legacy path.
+	 * @param {string} method
+	 * @param {object} body
+	 */
+	async function webkassaCall(method, body) {
+		const response = await fetch(`${sandboxServer.url}/webkassa/api/${method}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		const answer = /** @type {any} */ (await response.json());
+		assert.ok(answer.Data && !answer.Errors, `${method} answered ${JSON.stringify(answer)}`);
+		return answer.Data;
+	}
+
+	/** Runs the rotation until one new run has finished, then stops it; returns the new finished runs. */
+	async function rotateOnce() {
+		const before = new Set((await n8n.executions(ROTATION_ID)).map((execution) => execution.id));
+		await n8n.api('POST', `/workflows/${ROTATION_ID}/activate`);
+		const finished = async () =>
+			(await n8n.executions(ROTATION_ID)).filter((execution) => !before.has(execution.id) && execution.status !== 'running' && execution.status !== 'new');
+		await waitFor(async () => ((await finished()).length > 0 ? true : undefined), { timeoutMs: 90_000, what: 'a rotation run' });
+		await n8n.api('POST', `/workflows/${ROTATION_ID}/deactivate`);
+		await waitFor(
+			async () => (await n8n.executions(ROTATION_ID)).every((execution) => execution.status !== 'running' && execution.status !== 'new'),
+			{ what: 'rotation runs to finish' },
+		);
+		return await finished();
+	}
+
+	it('5a. after several shifts, a returned order finds its sale in the newest shifts and gets a return receipt', { timeout: 5 * 60_000 }, async () => {
+		// Webkassa lists shifts oldest first: with four closed shifts behind it, the sale is in shift 5.
+		const { Token } = await webkassaCall('Authorize', { Login: WEBKASSA_DEFAULT_LOGIN, Password: WEBKASSA_DEFAULT_PASSWORD });
+		await webkassaCall('ZReport', { Token, CashboxUniqueNumber: CASHBOX });
+		for (const shift of [2, 3, 4]) {
+			await webkassaCall('Check', {
+				Token,
+				CashboxUniqueNumber: CASHBOX,
+				OperationType: 2,
+				Positions: [{ Count: 1, Price: 1000, Tax: 0, TaxType: 0, PositionName: 'Пакет', UnitCode: 796 }],
+				Payments: [{ Sum: 1000, PaymentType: 0 }],
+				Change: 0,
+				RoundType: 0,
+				ExternalCheckNumber: `e2e-shift-${shift}`,
+			});
+			await webkassaCall('ZReport', { Token, CashboxUniqueNumber: CASHBOX });
+		}
+		const alertsBefore = (await alerts()).length;
+		await sandbox.createOrders([order('700000021', { status: 'RETURNED' })]);
+		const made = await waitFor(async () => {
+			const list = (await receipts()).filter((receipt) => receipt.ExternalCheckNumber.startsWith('kaspi-700000021-'));
+			return list.length === 2 ? list : undefined;
+		}, { timeoutMs: 120_000, what: 'the sale and the return receipt' }).catch(async (error) => {
+			console.log(JSON.stringify(await failures()).slice(0, 2000));
+			throw error;
+		});
+		const sale = made.find((receipt) => receipt.OperationType === 2);
+		const refund = made.find((receipt) => receipt.OperationType === 3);
+		assert.equal(sale.ShiftNumber, 5);
+		assert.deepEqual(refund.ReturnBasisDetails, {
+			CheckNumber: sale.Number,
+			DateTime: new Date(Math.floor(Date.parse(sale.registeredAt) / 1000) * 1000).toISOString(),
+			RegistrationNumber: '600000000001',
+			Total: sale.Total,
+			IsOffline: false,
+		});
+		assert.equal((await alerts()).length, alertsBefore, 'no alert');
+	});
+
+	it('5b. the rotation alerts on a shift open for over 20 hours, though older shifts are closed', { timeout: 4 * 60_000 }, async () => {
+		const alertsBefore = (await alerts()).length;
+		await sandbox.http.post(`/webkassa/cashboxes/${CASHBOX}/shift`, { openedHoursAgo: 21 });
+		const runs = await rotateOnce();
+		assert.ok(runs.length >= 1 && runs.every((execution) => execution.status === 'error'), 'the rotation runs failed');
+		const alerted = await waitFor(async () => {
+			const list = (await alerts()).slice(alertsBefore);
+			return list.length > 0 ? list : undefined;
+		}, { timeoutMs: 60_000, what: 'the alert' });
+		assert.match(alerted[0].text ?? '', /shift 5 has been open for 2\d(\.\d)? h/);
+		await sandbox.http.post(`/webkassa/cashboxes/${CASHBOX}/shift`, { openedHoursAgo: 0 });
+	});
+
 	it('6. a wrong password yields an alert, not a crash loop', { timeout: 5 * 60_000 }, async () => {
 		const loginsBefore = await sandbox.requests('webkassa', '/Authorize');
+		const receiptsBefore = (await receipts()).length;
+		const alertsBefore = (await alerts()).length;
 		await sandbox.http.post('/webkassa/cashier', { password: 'changed-in-the-cabinet' });
 		await sandbox.http.post('/webkassa/tokens/expire', {});
 		await sandbox.createOrders([order('700000019'), order('700000020')]);
 		const alerted = await waitFor(async () => {
-			const list = await alerts();
+			const list = (await alerts()).slice(alertsBefore);
 			return list.length > 0 ? list : undefined;
 		}, { timeoutMs: 120_000, what: 'an alert' }).catch(async (error) => {
 			const runs = await n8n.executions(RECEIPTS_ID);
@@ -242,7 +328,7 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 		await moreRuns(3);
 		const attempts = (await sandbox.requests('webkassa', '/Authorize')).slice(loginsBefore.length);
 		assert.equal(attempts.length, 1, 'the refused password is not tried again on every item and run');
-		assert.equal((await receipts()).length, 18);
+		assert.equal((await receipts()).length, receiptsBefore);
 		const failed = (await n8n.executions(RECEIPTS_ID)).filter((execution) => execution.status === 'error');
 		assert.ok(failed.length >= 1, 'the runs fail visibly');
 		assert.ok(n8n.process && n8n.process.exitCode === null, 'n8n keeps running');
