@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SANDBOX = join(ROOT, 'sandbox');
 const FORBIDDEN_DIRS = ['nodes', 'dist'].map((dir) => join(ROOT, dir));
-/** The loader that handed the nodes' compiled constants to the emulators (issue 12 removes it). */
+/** The loader that once handed the nodes' compiled constants to the emulators; it stays gone. */
 const WIRE_LOADER = join(SANDBOX, 'lib', 'wire.mjs');
 const OWN_PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).name;
 /**
