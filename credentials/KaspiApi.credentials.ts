@@ -45,7 +45,7 @@ export class KaspiApi implements ICredentialType {
 	};
 
 	// The cheapest real call: one order from the last day. Kaspi requires the date range and the
-	// page parameters on every list call (kaspi.md A.3).
+	// page parameters on every list call (docs/services/kaspi.md).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl}}',

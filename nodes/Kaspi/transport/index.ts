@@ -115,7 +115,7 @@ export interface OrderListQuery {
 	to: number;
 	/**
 	 * States to query, one request series per state: the guide calls the state filter mandatory
-	 * and comma lists are unverified (kaspi.md A.3), so we never rely on either.
+	 * and comma lists are unverified (docs/services/kaspi.md), so we never rely on either.
 	 */
 	states: OrderState[];
 	/** Always kept client-side too; the API takes one status value, and only the guide's. */
