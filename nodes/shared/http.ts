@@ -26,7 +26,8 @@ export type ApiContext =
 
 /**
  * A product string in a browser-compatible envelope: Kaspi is reported to stall requests without a
- * browser-like User-Agent (kaspi.md A.10), and the product part tells the API owner who is calling.
+ * browser-like User-Agent (docs/services/kaspi.md, Connection), and the product part tells the API
+ * owner who is calling.
  */
 export const USER_AGENT = `Mozilla/5.0 (compatible; n8n-nodes-kz-commerce/${PACKAGE_VERSION}; +https://github.com/kz-commerce/n8n-nodes-kz-commerce)`;
 

@@ -7,7 +7,7 @@ import { checkMappingOptions, mapItem } from '../../xml/mapping';
 import { checkSimpleValue } from '../../xml/validator';
 import { PriceListWriter, stripNonXml } from '../../xml/writer';
 
-/** Main cities (kaspi.md B.4); any other 9-digit KATO code can be typed as an expression. */
+/** Main cities, by the 9-digit KATO code Kaspi uses as cityId; any other code can be typed as an expression. */
 const CITIES: Array<[string, string]> = [
 	['Almaty', '750000000'],
 	['Astana', '710000000'],

@@ -56,7 +56,7 @@ export function decodeUtf8(bytes: Buffer): string | undefined {
 	return text;
 }
 
-/** Rules XSD 1.0 cannot say (kaspi.md B.3.1); reported as warnings, never as schema errors. */
+/** Rules XSD 1.0 cannot say (schemas/kaspishopping.xsd names them); reported as warnings, never as schema errors. */
 export function businessWarnings(xml: string, limit: number): XmlProblem[] {
 	const warnings: XmlProblem[] = [];
 	const tag = /<availability\b[^>]*>/g;
