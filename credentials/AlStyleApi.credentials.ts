@@ -1,6 +1,7 @@
 import type {
 	IAuthenticateGeneric,
 	Icon,
+	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -23,7 +24,7 @@ export class AlStyleApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'The dealer API token from the Al-Style cabinet, section API. It is sent as the access-token query parameter and never shown in errors. Testing the connection asks Al-Style for one catalogue item, in the queue the Al-Style nodes share. If a sync runs on a queue-mode worker at the same time, the test may still get 403 ("too fast"): that is harmless, the sync waits and repeats its call, and a test a few seconds later passes.',
+				'The dealer API token from the Al-Style cabinet, section API. It is sent as the access-token query parameter and never shown in errors. Testing the connection asks Al-Style for one catalogue item, outside the queue the Al-Style nodes share: during a running sync the test may get 403 ("too fast"). That is harmless: the sync waits and repeats its call, and a test a few seconds later passes.',
 		},
 		{
 			displayName: 'Base URL',
@@ -46,5 +47,14 @@ export class AlStyleApi implements ICredentialType {
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: { qs: { 'access-token': '={{$credentials.accessToken}}' } },
+	};
+
+	/**
+	 * One catalogue item, which surely needs a valid token (whether `/api/date` checks it is
+	 * unknown). n8n sends this request itself, so it cannot wait in the nodes' per-token queue
+	 * (docs/services/alstyle.md, "Connection").
+	 */
+	test: ICredentialTestRequest = {
+		request: { baseURL: '={{$credentials.baseUrl}}', url: '/api/elements-pagination', qs: { limit: 1 } },
 	};
 }

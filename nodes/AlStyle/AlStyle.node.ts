@@ -5,7 +5,7 @@ import * as brand from './actions/brand/Brand.resource';
 import * as category from './actions/category/Category.resource';
 import * as product from './actions/product/Product.resource';
 import { router } from './actions/router';
-import { credentialTest, loadOptions } from './methods';
+import { loadOptions } from './methods';
 
 /**
  * Al-Style (al-style.kz) dealer API: products, stock and prices, categories and brands. Al-Style
@@ -24,8 +24,7 @@ export class AlStyle implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		// Tested by the node, not the credential, so the test waits in the per-token queue.
-		credentials: [{ name: 'alStyleApi', required: true, testedBy: 'alStyleApiTest' }],
+		credentials: [{ name: 'alStyleApi', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -45,7 +44,7 @@ export class AlStyle implements INodeType {
 		],
 	};
 
-	methods = { credentialTest, loadOptions };
+	methods = { loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

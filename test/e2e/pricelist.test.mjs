@@ -214,27 +214,4 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 		const recent = (await n8n.executions(WORKFLOW_ID)).slice(0, 3);
 		assert.deepEqual(recent.map((e) => e.status), ['success', 'success', 'success']);
 	});
-
-	it('5. the credential test asks for one catalogue item, waiting its turn while a refresh runs', async () => {
-		const credential = alStyleSandboxCredential(sandboxServer.url, { minIntervalSeconds: INTERVAL_MS / 1000 });
-		const test = async (/** @type {string} */ accessToken) =>
-			(await n8n.rest('POST', '/rest/credentials/test', { credentials: { ...credential, data: { ...credential.data, accessToken } } })).data;
-		const seqBefore = await sandbox.lastSeq();
-		const { tooFast } = (await sandbox.http.get('/alstyle/state')).data;
-		const [, during] = await Promise.all([
-			runRefresh('test-nightly'),
-			(async () => {
-				await new Promise((resolve) => setTimeout(resolve, 3 * INTERVAL_MS));
-				return await test(credential.data.accessToken);
-			})(),
-		]);
-		assert.equal(during.status, 'OK', JSON.stringify(during));
-		const calls = await sandbox.requests('alstyle', '/api/elements-pagination', seqBefore);
-		assert.ok(calls.some((/** @type {any} */ c) => c.query.limit === '1'), 'the test asked for one item');
-		assert.equal((await sandbox.http.get('/alstyle/state')).data.tooFast, tooFast, 'neither the test nor the refresh was too fast');
-		const wrong = await test('not-the-token');
-		assert.equal(wrong.status, 'Error');
-		assert.match(wrong.message, /401/);
-		assert.doesNotMatch(wrong.message, /not-the-token/);
-	});
 });

@@ -336,9 +336,10 @@ describe('Al-Style node', () => {
 });
 
 describe('Al-Style API credential', () => {
-	it('sends the token as a query parameter', () => {
+	it('sends the token as a query parameter and tests against the base URL', () => {
 		const credential = new AlStyleApi();
 		expect(credential.authenticate.properties.qs).toEqual({ 'access-token': '={{$credentials.accessToken}}' });
+		expect(credential.test.request.baseURL).toBe('={{$credentials.baseUrl}}');
 		const token = credential.properties.find((p) => p.name === 'accessToken');
 		expect(token?.typeOptions?.password).toBe(true);
 		expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('https://api.al-style.kz');

@@ -1,2 +1,1 @@
-export * as credentialTest from './credentialTest';
 export * as loadOptions from './loadOptions';

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { ICredentialDataDecryptedObject, IDataObject, JsonObject } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { apiRequest, type ApiContext, type ServiceProfile } from '../../shared/http';
@@ -72,15 +72,15 @@ export function resetQueues(): void {
 	queues.clear();
 }
 
-export interface Connection {
+interface Connection {
 	baseUrl: string;
 	intervalMs: number;
 	queueKey: string;
 	token: string;
 }
 
-/** The base URL, pace, queue and token of one Al-Style credential. */
-export function connectionOf(credentials: ICredentialDataDecryptedObject): Connection {
+async function connection(context: ApiContext): Promise<Connection> {
+	const credentials = await context.getCredentials(ALSTYLE_CREDENTIAL);
 	const token = String(credentials.accessToken ?? '');
 	const baseUrl = String(credentials.baseUrl ?? 'https://api.al-style.kz').replace(/\/+$/, '');
 	const seconds = Number(credentials.minIntervalSeconds ?? 5);
@@ -90,10 +90,6 @@ export function connectionOf(credentials: ICredentialDataDecryptedObject): Conne
 	// The queue is keyed by a hash, so the token itself is never kept in the process-wide map.
 	const queueKey = createHash('sha256').update(`${baseUrl}\n${token}`).digest('hex');
 	return { baseUrl, intervalMs, queueKey, token };
-}
-
-async function connection(context: ApiContext): Promise<Connection> {
-	return connectionOf(await context.getCredentials(ALSTYLE_CREDENTIAL));
 }
 
 function bodyText(body: unknown): string {
