@@ -39,7 +39,7 @@ step "end-to-end tests (real n8n, single process and queue mode)" node --test --
 # The same single-process suites on n8n 2.x with Node 24 (queue mode and the fault matrix run on 1.x).
 step "end-to-end on n8n 2.x (every single-process suite)" env KZ_N8N_LINE=2 node --test --test-concurrency=1 \
 	test/e2e/order-whatsapp.test.mjs test/e2e/amocrm.test.mjs test/e2e/webkassa.test.mjs \
-	test/e2e/webkassa-zreport.test.mjs test/e2e/waha-trigger.test.mjs test/e2e/pricelist.test.mjs test/e2e/ai-agent.test.mjs
+	test/e2e/webkassa-zreport.test.mjs test/e2e/kaspi-receipts.test.mjs test/e2e/waha-trigger.test.mjs test/e2e/pricelist.test.mjs test/e2e/ai-agent.test.mjs
 step "install Chromium (Debian's package)" bash test/browser/install-chromium.sh
 step "browser tests of the n8n editor (Playwright, Chromium)" node --test --test-concurrency=1 test/browser/
 step "secrets scan of the end-to-end logs and execution data" node --test test/secrets/
