@@ -313,7 +313,8 @@ export class N8n {
 		if (existsSync(join(nodesDir, 'node_modules/n8n-workflow'))) {
 			throw new Error('the peer n8n-workflow was installed next to the pack; n8n strips peers');
 		}
-		// Every worker needs the pack too: it runs the executions (n8n.md §3.3).
+		// Every worker needs the pack too: workers run the executions
+		// (https://docs.n8n.io/hosting/scaling/queue-mode/).
 		for (let index = 0; index < this.workerCount; index++) {
 			const workerN8nDir = join(this.home, `worker-${index}`, '.n8n');
 			mkdirSync(workerN8nDir, { recursive: true });
