@@ -16,13 +16,15 @@ import { obtainTokens } from '../nodes/AmoCrm/transport/oauth';
 
 /**
  * amoCRM's authorization-code flow with the refresh amoCRM documents: a JSON body with
- * `redirect_uri`, and a refresh token that rotates on every use (amocrm.md §2.1).
+ * `redirect_uri`, and a refresh token that rotates on every use (docs/services/amocrm.md,
+ * "OAuth2").
  *
  * Not built on n8n's generic `oAuth2Api`: its refresh never sends `redirect_uri`, and n8n 1.x
- * refreshes only on a thrown 401 with no lock (n8n.md §2.5). Here `preAuthentication` exchanges
- * the code or spends the refresh token, and n8n stores what it returns (the rotated pair) in the
- * credential. Inside one n8n process the exchange is single-flight and remembered, so two
- * executions never spend the same refresh token; across queue-mode workers nothing coordinates it.
+ * refreshes only on a thrown 401 with no lock (docs/services/amocrm.md, "OAuth2"). Here
+ * `preAuthentication` exchanges the code or spends the refresh token, and n8n stores what it
+ * returns (the rotated pair) in the credential. Inside one n8n process the exchange is
+ * single-flight and remembered, so two executions never spend the same refresh token; across
+ * queue-mode workers nothing coordinates it.
  */
 export class AmoCrmOAuth2Api implements ICredentialType {
 	name = 'amoCrmOAuth2Api';

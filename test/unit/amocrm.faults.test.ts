@@ -3,9 +3,10 @@
  *
  * A refresh token already spent by another worker: two n8n workers hold the same stored pair; the
  * other one refreshed first and n8n stored the rotated pair, so amoCRM refuses the refresh token
- * this one spends (401 "Token has been revoked", amocrm.md §2.1). The transport reads the
- * credential again — n8n reads it from the database on every `getCredentials` — and goes on with
- * the stored pair, or says clearly that the credential must be re-authorised.
+ * this one spends (401 "Token has been revoked", docs/services/amocrm.md, "OAuth2"). The
+ * transport reads the credential again — n8n reads it from the database on every
+ * `getCredentials` — and goes on with the stored pair, or says clearly that the credential must
+ * be re-authorised.
  *
  * A storm of 429s (the sandbox's `{service: "amocrm", fault: "http429", times: 10}`): every call
  * waits the `retry_after` amoCRM asks for, none is dropped, and Sync Orders still creates every

@@ -14,7 +14,8 @@ export function phoneDigits(raw: unknown): string | undefined {
 
 /**
  * What to send as `query`: the national part of a +7 number (amoCRM's full-text search treats
- * +7…, 8… and 7… as different strings, amocrm.md §5.1), the full number otherwise.
+ * +7…, 8… and 7… as different strings: docs/services/amocrm.md, "Contacts and phone search"),
+ * the full number otherwise.
  */
 export function phoneQuery(digits: string): string {
 	return digits.length === 11 && digits.startsWith('7') ? digits.slice(1) : digits;

@@ -2,7 +2,10 @@ import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workfl
 
 import { REQUESTS_PER_SECOND } from './limiter';
 
-/** The account-host fields both amoCRM credentials start with (amocrm.md §1). */
+/**
+ * The account-host fields both amoCRM credentials start with (docs/services/amocrm.md,
+ * "Account hosts").
+ */
 export const accountProperties: INodeProperties[] = [
 	{
 		displayName: 'Platform',

@@ -1,6 +1,9 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-/** The account host an amoCRM credential points at; every call goes to it (amocrm.md §1). */
+/**
+ * The account host an amoCRM credential points at; every call goes to it
+ * (docs/services/amocrm.md, "Account hosts").
+ */
 export type AmoPlatform = 'amocrm.ru' | 'kommo.com' | 'custom';
 
 /**

@@ -61,7 +61,10 @@ function problemText(body: unknown): string | undefined {
 	return typeof text === 'string' && text ? maskPhonesInText(text).slice(0, 300) : undefined;
 }
 
-/** The `retry_after` of a 429 body (Kommo puts it in the body, not a header: amocrm.md §3.1). */
+/**
+ * The `retry_after` of a 429 body (Kommo puts it in the body, not a header:
+ * docs/services/amocrm.md, "Rate limit and blocking").
+ */
 export function retryAfterSeconds(body: unknown): number {
 	const value = Number((body as AmoProblem | undefined)?.retry_after);
 	return Number.isFinite(value) && value >= 0 ? value : DEFAULT_RETRY_AFTER;
@@ -113,15 +116,16 @@ export function amoProfile(
 			}
 			// Blocked: every further call would only prolong the block.
 			if (statusCode === 403) return { retry: false };
-			// Too many entities at once: the caller halves the batch (amocrm.md §3.2).
+			// Too many entities at once: the caller halves the batch (docs/services/amocrm.md,
+			// "Sizes and paging").
 			if (statusCode === 504) return { retry: false };
 			return undefined;
 		},
 		describeThrown(error) {
 			const said = tokenEndpointText(error);
 			if (said === undefined) return undefined;
-			// A used refresh token is 401 "Token has been revoked" (amocrm.md §2.1); OAuth servers
-			// in general say invalid_grant.
+			// A used refresh token is 401 "Token has been revoked" (docs/services/amocrm.md,
+			// "OAuth2"); OAuth servers in general say invalid_grant.
 			if (/^HTTP 40[01]\b.*(revoked|invalid_grant)/i.test(said)) {
 				return {
 					message: REFRESH_SPENT_MESSAGE,
@@ -344,7 +348,10 @@ export async function amoRequest<T>(
 	return response.statusCode === 204 || response.body === '' ? undefined : response.body;
 }
 
-/** Every element of a list, page by page, `limit` 250; 204 ends the list (amocrm.md §3.4). */
+/**
+ * Every element of a list, page by page, `limit` 250; 204 ends the list
+ * (docs/services/amocrm.md, "Sizes and paging").
+ */
 export async function amoGetAll<T>(
 	context: ApiContext,
 	path: string,

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-/** amoCRM's documented ceiling (amocrm.md §3.1). */
+/** amoCRM's documented ceiling (docs/services/amocrm.md, "Rate limit and blocking"). */
 export const REQUESTS_PER_SECOND = 7;
 /**
  * amoCRM counts a call when it arrives, somewhere between when it left and when its answer came

@@ -16,10 +16,11 @@ export type TokenPost = (url: string, body: IDataObject) => Promise<unknown>;
 /**
  * Tokens already obtained in this process, keyed by the grant that produced them: the
  * authorization code, or the refresh token that was spent. amoCRM refresh tokens are single-use
- * (amocrm.md §2.1), so a second caller holding the same code or refresh token — a credential test
- * whose result n8n discards, or a parallel execution that read the credential before it was
- * rotated — must get the pair already issued instead of spending the grant again. Entries are
- * promises, so concurrent callers share one in-flight request (single flight per process).
+ * (docs/services/amocrm.md, "OAuth2"), so a second caller holding the same code or refresh
+ * token — a credential test whose result n8n discards, or a parallel execution that read the
+ * credential before it was rotated — must get the pair already issued instead of spending the
+ * grant again. Entries are promises, so concurrent callers share one in-flight request (single
+ * flight per process).
  */
 const issued = new Map<string, Promise<AmoTokenSet>>();
 
@@ -62,7 +63,8 @@ function toTokenSet(body: unknown): AmoTokenSet {
 
 /**
  * Exchanges the authorization code (first use) or spends the refresh token, with the body amoCRM
- * documents: JSON, client id and secret, and `redirect_uri` on both grants (amocrm.md §2.1, §11.5).
+ * documents: JSON, client id and secret, and `redirect_uri` on both grants
+ * (docs/services/amocrm.md, "OAuth2").
  */
 export async function obtainTokens(
 	post: TokenPost,

@@ -1,15 +1,18 @@
 /**
- * amoCRM API v4 wire types, limits and names the node and the sandbox share (amocrm.md §3–§8).
- * Only the fields this pack reads or writes.
+ * amoCRM API v4 wire types, limits and names the node and the sandbox share. Only the fields this
+ * pack reads or writes. Sections named below are those of docs/services/amocrm.md.
  */
 
-/** `limit` above this is ignored by the API (§3.2). */
+/** `limit` above this is ignored by the API ("Sizes and paging"). */
 export const MAX_PAGE_SIZE = 250;
-/** Leads per `POST /api/v4/leads/complex` (§4.5). */
+/** Leads per `POST /api/v4/leads/complex` ("Sizes and paging"). */
 export const MAX_COMPLEX_BATCH = 50;
-/** Entities per add/update request the docs recommend (§3.2). */
+/** Entities per add/update request the docs recommend ("Sizes and paging"). */
 export const BATCH_SIZE = 50;
-/** Custom-field codes of a contact's phone and a product's SKU (§5.2, §7). */
+/**
+ * Custom-field codes of a contact's phone and a product's SKU ("Custom fields", "Catalogs and
+ * products").
+ */
 export const PHONE_FIELD_CODE = 'PHONE';
 export const SKU_FIELD_CODE = 'SKU';
 /** Tag on every deal the sync creates; the state tag is `STATE_TAG_PREFIX + state`. */
@@ -100,14 +103,14 @@ export interface AmoUser {
 	email: string;
 }
 
-/** A HAL list: `_embedded.<entity>[]`, `_links.next` while pages remain (§3.4). */
+/** A HAL list: `_embedded.<entity>[]`, `_links.next` while pages remain ("Sizes and paging"). */
 export interface AmoList<K extends string, T> {
 	_page?: number;
 	_links?: { self?: { href: string }; next?: { href: string } };
 	_embedded: Record<K, T[]>;
 }
 
-/** One element of `POST /api/v4/leads/complex`'s bare array answer (§4.5). */
+/** One element of `POST /api/v4/leads/complex`'s bare array answer ("Deals and `/leads/complex`"). */
 export interface AmoComplexResult {
 	id: number;
 	contact_id: number | null;
@@ -116,7 +119,7 @@ export interface AmoComplexResult {
 	merged: boolean;
 }
 
-/** `application/problem+json` (§3.3); `retry_after` on 429, in seconds. */
+/** `application/problem+json` ("Errors"); `retry_after` on 429, in seconds. */
 export interface AmoProblem {
 	title?: string;
 	type?: string;

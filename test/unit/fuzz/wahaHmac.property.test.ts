@@ -6,8 +6,9 @@
  * webhook method with generated bodies, keys and signatures: the right signature is accepted; a
  * wrong one, a missing header, a body with any one byte changed and a signature made with another
  * key are refused with 401; nothing throws; a refusal never carries the key. WAHA signs the body
- * only (waha.md §5), but the event's own timestamp is inside the body: a replay after the trigger's
- * window (10 minutes) is refused; within it, a replay is accepted (README, WAHA Trigger).
+ * only (docs/services/waha.md, "Webhooks"), but the event's own timestamp is inside the body: a
+ * replay after the trigger's window (10 minutes) is refused; within it, a replay is accepted
+ * (README, WAHA Trigger).
  */
 import { createHash } from 'crypto';
 import fc from 'fast-check';
