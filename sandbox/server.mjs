@@ -52,6 +52,8 @@ const CLI_DEFAULT_PORT = 4010;
  * @property {boolean} [seed] Start with seed data (default) or empty.
  * @property {string} [kaspiToken] Expected `X-Auth-Token`; default `sandbox-kaspi-token`.
  * @property {string} [wahaApiKey] Expected `X-Api-Key`; default `sandbox-waha-key`.
+ * @property {string} [wahaOpenApi] Path of WAHA's OpenAPI document: WAHA then checks every
+ *   request against it and refuses what its strict mode would, with 400.
  */
 
 /**
@@ -73,6 +75,7 @@ export async function startSandbox({
 	seed = true,
 	kaspiToken,
 	wahaApiKey,
+	wahaOpenApi,
 } = {}) {
 	if (!LOOPBACK_HOSTS.includes(host)) {
 		throw new Error(`The sandbox binds to loopback only, not ${host}`);
@@ -80,8 +83,10 @@ export async function startSandbox({
 
 	/** @type {Record<string, string | undefined>} */
 	const secrets = { kaspi: kaspiToken, waha: wahaApiKey };
+	/** @type {Record<string, string | undefined>} */
+	const openApiDocuments = { waha: wahaOpenApi };
 	const services = SERVICE_MODULES.map((module) =>
-		module.create({ secret: secrets[module.name], seed }),
+		module.create({ secret: secrets[module.name], seed, openApiDocument: openApiDocuments[module.name] }),
 	);
 	const faults = createFaultRegistry(
 		Object.fromEntries(

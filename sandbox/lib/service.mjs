@@ -14,6 +14,8 @@ import { timingSafeEqual } from 'node:crypto';
  * @typedef {object} ServiceOptions
  * @property {string} [secret] Overrides the service's default credential (token, API key).
  * @property {boolean} seed Whether to start with seed data or empty.
+ * @property {string} [openApiDocument] Path of the service's OpenAPI document: when given, every
+ *   request is checked against it, as a server in strict mode does (only WAHA has one).
  */
 
 /**

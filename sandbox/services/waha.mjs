@@ -1,13 +1,18 @@
 // @ts-check
 /**
- * WAHA emulator (https://waha.devlike.pro/docs/), WEBJS flavour: sessions, sending, check-exists,
- * chat history, and webhooks signed like the real server, so a trigger's HMAC check is exercised
- * for real.
+ * WAHA emulator (https://waha.devlike.pro/docs/): sessions, sending, check-exists, chat history,
+ * and webhooks signed and retried like the real server, so a trigger's HMAC check is exercised
+ * for real. A profile picks the engine, tier and version, each with the behaviours the sources
+ * describe (docs/services/waha.md); the default is WAHA Core 2026.7.1 on WEBJS. With an OpenAPI
+ * document (`openApiDocument`), every request is checked against it as WAHA's strict mode does.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { HttpError, Router, controlError, isObject, json } from '../lib/http.mjs';
+import { createOpenApiCheck } from '../lib/openapi.mjs';
 import { postRaw } from '../lib/outbound.mjs';
 import { qrLikePng } from '../lib/png.mjs';
 import { headerSecretAuth } from '../lib/service.mjs';
@@ -49,6 +54,8 @@ const HMAC_ALGORITHM_HEADER = 'x-webhook-hmac-algorithm';
  * @property {string[]} events
  * @property {{ key?: string } | null} [hmac] OAS `HmacConfiguration`.
  * @property {Array<{ name: string, value: string }> | null} [customHeaders] OAS `CustomHeader`.
+ * @property {{ policy?: 'constant' | 'linear' | 'exponential', delaySeconds?: number,
+ *   attempts?: number } | null} [retries] OAS `RetriesConfiguration`.
  */
 
 /**
@@ -75,8 +82,8 @@ const HMAC_ALGORITHM_HEADER = 'x-webhook-hmac-algorithm';
 
 /**
  * @typedef {object} WebhookEnvelope The common part of OAS `WAHAWebhook*` (every webhook body).
- * @property {string} id Lower-case ULID with an `evt_` prefix.
- * @property {number} timestamp Milliseconds.
+ * @property {string} [id] Lower-case ULID with an `evt_` prefix; since 2025.3.1.
+ * @property {number} [timestamp] Milliseconds; since 2025.3.1.
  * @property {string} event
  * @property {string} session
  * @property {Record<string, string>} [metadata]
@@ -122,14 +129,71 @@ const HMAC_ALGORITHM_HEADER = 'x-webhook-hmac-algorithm';
 
 export const WAHA_DEFAULT_API_KEY = 'sandbox-waha-key';
 const PREFIX = '/waha';
-const WAHA_VERSION = '2026.7.1';
-const ENGINE = 'WEBJS';
-const ENVIRONMENT = {
-	version: WAHA_VERSION,
-	engine: ENGINE,
-	tier: 'CORE',
-	browser: '/usr/bin/chromium',
-};
+const ENGINES = /** @type {const} */ (['WEBJS', 'NOWEB', 'GOWS']);
+const TIERS = /** @type {const} */ (['CORE', 'PLUS']);
+
+/**
+ * Which WAHA the sandbox plays. `nowebStore` is NOWEB's `config.noweb.store.enabled`, off by
+ * default in WAHA ("These endpoints doesn't work by default in NOWEB",
+ * https://waha.devlike.pro/docs/engines/noweb/).
+ * @typedef {{ engine: typeof ENGINES[number], nowebStore: boolean, tier: typeof TIERS[number],
+ *   version: string }} WahaProfile
+ */
+
+/** @type {WahaProfile} */
+const DEFAULT_PROFILE = { engine: 'WEBJS', nowebStore: false, tier: 'CORE', version: '2026.7.1' };
+
+/**
+ * @param {string} version `YYYY.M.P`
+ * @param {string} minimum
+ */
+function versionAtLeast(version, minimum) {
+	const [a, b] = [version, minimum].map((text) => text.split('.').map(Number));
+	for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+	return true;
+}
+
+/**
+ * What a profile can do; each line names its public source (docs/services/waha.md, "Versions,
+ * tiers and engines", has the matrix).
+ * @param {WahaProfile} profile
+ */
+function featuresOf(profile) {
+	const since = (/** @type {string} */ minimum) => versionAtLeast(profile.version, minimum);
+	const plus = profile.tier === 'PLUS';
+	return {
+		// Core threw `AvailableInPlusVersion` (422) for media until Plus merged into Core in 2026.6.1
+		// (devlikeapro/waha `src/core/exceptions.ts`; https://waha.devlike.pro/docs/overview/changelog/).
+		media: plus || since('2026.6.1'),
+		// Core allowed only `default` (`OnlyDefaultSessionIsAllowed`, devlikeapro/waha
+		// `src/core/manager.core.ts`) until "Unlimited Sessions" reached Core in 2026.6.1
+		// (https://waha.devlike.pro/blog/waha-2026-6/).
+		anySession: plus || since('2026.6.1'),
+		// HMAC, retries and custom headers came to Core in 2024.11.5 (changelog: "All Webhooks
+		// features in WAHA Core version now"); before, Core posted the bare body
+		// (devlikeapro/waha `src/core/webhooks.core.ts`, 2024). The `X-Webhook-Request-Id` and
+		// `X-Webhook-Timestamp` headers belong to that same sender
+		// (https://waha.devlike.pro/docs/how-to/events/), so older Core sends neither.
+		webhookFeatures: plus || since('2024.11.5'),
+		// The envelope's `id` and `timestamp`: changelog 2025.3.1, "Add event.timestamp" (#755).
+		eventIdAndTimestamp: since('2025.3.1'),
+		// `message.edited`: changelog 2025.6.3; `WebhookConfig.events` is validated against the
+		// server's own list (devlikeapro/waha `src/structures/webhooks.config.dto.ts`).
+		messageEdited: since('2025.6.3'),
+		// `sortBy`, `sortOrder` and `filter.*` on the messages list: changelog 2025.10.5.
+		historyQuery: since('2025.10.5'),
+	};
+}
+
+/** @param {WahaProfile} profile */
+function environmentOf(profile) {
+	return {
+		version: profile.version,
+		engine: profile.engine,
+		tier: profile.tier,
+		...(profile.engine === 'WEBJS' && { browser: '/usr/bin/chromium' }),
+	};
+}
 const DEFAULT_SESSION = 'default';
 const DEFAULT_ME = { id: '77770000000@c.us', pushName: 'Sandbox Shop' };
 /** Numbers ending in this are not on WhatsApp unless overridden through the control API. */
@@ -165,12 +229,13 @@ const CROCKFORD_BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
 
 /**
  * @typedef {object} WebhookDelivery
- * @property {string} eventId
+ * @property {string} [eventId] Absent before 2025.3.1, whose envelope has no `id`.
  * @property {string} event
  * @property {string} session
  * @property {string} url
  * @property {number | null} status
  * @property {string} [error]
+ * @property {number} attempts
  * @property {string} at
  */
 
@@ -181,12 +246,13 @@ const CROCKFORD_BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
  * @property {Map<string, boolean>} numberOverrides Digits → whether the number is on WhatsApp.
  * @property {WebhookDelivery[]} deliveries
  * @property {number} nextMessageSeq
+ * @property {WahaProfile} profile
  */
 
 /** @type {import('../lib/service.mjs').ServiceModule} */
 export const wahaService = {
 	name: 'waha',
-	create({ secret = WAHA_DEFAULT_API_KEY, seed }) {
+	create({ secret = WAHA_DEFAULT_API_KEY, seed, openApiDocument }) {
 		/** @type {WahaState} */
 		const state = {
 			sessions: new Map(),
@@ -194,6 +260,7 @@ export const wahaService = {
 			numberOverrides: new Map(),
 			deliveries: [],
 			nextMessageSeq: 1,
+			profile: { ...DEFAULT_PROFILE },
 		};
 		const reset = (/** @type {boolean} */ withSeed) => {
 			state.sessions = new Map();
@@ -201,6 +268,7 @@ export const wahaService = {
 			state.numberOverrides = new Map();
 			state.deliveries = [];
 			state.nextMessageSeq = 1;
+			state.profile = { ...DEFAULT_PROFILE };
 			if (withSeed) {
 				state.sessions.set(
 					DEFAULT_SESSION,
@@ -219,7 +287,13 @@ export const wahaService = {
 			authenticate: headerSecretAuth('x-api-key', secret),
 			errorBody: nestError,
 			unauthorized: () => json({ message: 'Unauthorized', statusCode: 401 }, 401),
-			api: apiRoutes(state, webhooks),
+			api: apiRoutes(
+				state,
+				webhooks,
+				openApiDocument === undefined
+					? undefined
+					: createOpenApiCheck(JSON.parse(readFileSync(openApiDocument, 'utf8'))),
+			),
 			control: controlRoutes(state, webhooks),
 			reset,
 			close: webhooks.close,
@@ -256,13 +330,13 @@ function newSession(name, status, config, me) {
  * @param {SessionRecord} session
  * @returns {SessionInfo}
  */
-function sessionInfo(session) {
+function sessionInfo(session, /** @type {WahaProfile} */ profile) {
 	return {
 		name: session.name,
 		status: session.status,
 		config: structuredClone(session.config),
 		me: session.me && { ...session.me },
-		engine: { engine: ENGINE },
+		engine: { engine: profile.engine },
 		presence: null,
 		timestamps: { activity: session.statuses[session.statuses.length - 1].timestamp },
 	};
@@ -281,6 +355,7 @@ function sessionDto(session) {
  * @param {string} name
  */
 function findSession(state, name) {
+	coreSessionName(state, name);
 	const session = state.sessions.get(name);
 	if (session === undefined) {
 		// The wording of WAHA's session manager (github.com/devlikeapro/waha src/core/manager.core.ts).
@@ -293,6 +368,24 @@ function findSession(state, name) {
 		);
 	}
 	return session;
+}
+
+/**
+ * Core before 2026.6.1 refuses any session but `default` (`OnlyDefaultSessionIsAllowed`,
+ * devlikeapro/waha `src/core/manager.core.ts`), before looking it up.
+ * @param {WahaState} state
+ * @param {unknown} name
+ */
+function coreSessionName(state, name) {
+	if (name !== DEFAULT_SESSION && !featuresOf(state.profile).anySession) {
+		throw new HttpError(
+			422,
+			nestError(
+				422,
+				"WAHA Core support only 'default' session. If you want to run more then one WhatsApp account - please get WAHA PLUS version. Check this out: https://waha.devlike.pro/docs/how-to/plus-version/",
+			),
+		);
+	}
 }
 
 /**
@@ -350,8 +443,8 @@ function messageKey() {
 /**
  * Delivers events to the session's `config.webhooks` the way WAHA does
  * (https://waha.devlike.pro/docs/how-to/events/): one POST per subscribed webhook, the HMAC over
- * the exact body bytes. One attempt, no retries. Deliveries started by API calls run in the
- * background and are awaited by `close()`.
+ * the exact body bytes, retried per the webhook's `retries` on versions that retry. Deliveries
+ * started by API calls run in the background and are awaited by `close()`.
  * @param {WahaState} state
  */
 function createWebhookEmitter(state) {
@@ -368,15 +461,17 @@ function createWebhookEmitter(state) {
 	const emit = (session, event, payload) => {
 		/** @type {WebhookEnvelope} */
 		const envelope = {
-			id: `evt_${ulid()}`,
-			timestamp: Date.now(),
+			...(featuresOf(state.profile).eventIdAndTimestamp && {
+				id: `evt_${ulid()}`,
+				timestamp: Date.now(),
+			}),
 			event,
 			session: session.name,
 			...(session.config.metadata && { metadata: session.config.metadata }),
 			...(session.me && { me: { ...session.me } }),
 			payload,
-			engine: ENGINE,
-			environment: ENVIRONMENT,
+			engine: state.profile.engine,
+			environment: environmentOf(state.profile),
 		};
 		const targets = (session.config.webhooks ?? []).filter(
 			(webhook) => webhook.events.includes(event) || webhook.events.includes('*'),
@@ -400,20 +495,39 @@ function createWebhookEmitter(state) {
 	 * @returns {Promise<WebhookDelivery>}
 	 */
 	const deliver = async (webhook, envelope, raw) => {
+		const { webhookFeatures } = featuresOf(state.profile);
 		/** @type {Record<string, string>} */
 		const headers = {
 			'content-type': 'application/json',
-			'user-agent': `WAHA/${WAHA_VERSION}`,
-			'x-webhook-request-id': ulid(),
-			'x-webhook-timestamp': String(Date.now()),
+			'user-agent': `WAHA/${state.profile.version}`,
 		};
-		if (webhook.hmac?.key) {
+		if (webhookFeatures && webhook.hmac?.key) {
 			headers[HMAC_HEADER] = webhookSignature(raw, webhook.hmac.key);
 			headers[HMAC_ALGORITHM_HEADER] = 'sha512';
 		}
-		for (const { name, value } of webhook.customHeaders ?? []) headers[name.toLowerCase()] = value;
-
-		const result = await postRaw(webhook.url, raw, headers, shutdown.signal);
+		if (webhookFeatures) {
+			for (const { name, value } of webhook.customHeaders ?? [])
+				headers[name.toLowerCase()] = value;
+		}
+		const attempts = webhookFeatures ? Math.max(1, webhook.retries?.attempts ?? 1) : 1;
+		/** @type {Awaited<ReturnType<typeof postRaw>>} */
+		let result = { status: null };
+		let attempt = 0;
+		while (attempt < attempts && !shutdown.signal.aborted) {
+			if (attempt > 0) {
+				await sleep(retryDelayMs(webhook.retries ?? {}, attempt), undefined, {
+					signal: shutdown.signal,
+				}).catch(() => undefined);
+				if (shutdown.signal.aborted) break;
+			}
+			attempt++;
+			// Set per attempt: "when the webhook was sent" (https://waha.devlike.pro/docs/how-to/events/).
+			const attemptHeaders = webhookFeatures
+				? { ...headers, 'x-webhook-request-id': ulid(), 'x-webhook-timestamp': String(Date.now()) }
+				: headers;
+			result = await postRaw(webhook.url, raw, attemptHeaders, shutdown.signal);
+			if (result.status !== null && result.status >= 200 && result.status < 300) break;
+		}
 		/** @type {WebhookDelivery} */
 		const record = {
 			eventId: envelope.id,
@@ -421,6 +535,7 @@ function createWebhookEmitter(state) {
 			session: envelope.session,
 			url: webhook.url,
 			...result,
+			attempts: attempt,
 			at: new Date().toISOString(),
 		};
 		state.deliveries.push(record);
@@ -467,6 +582,22 @@ function createWebhookEmitter(state) {
 /** @typedef {ReturnType<typeof createWebhookEmitter>} WebhookEmitter */
 
 /**
+ * The wait before retry number `retry` (1 for the first), per WAHA's policies: constant 2, 2, 2…;
+ * linear 2, 4, 6…; exponential 2, 4.1, 8.4, 16.3… with 20 % jitter
+ * (https://waha.devlike.pro/docs/how-to/events/, "Retries"). What counts as a failure is not
+ * documented; the sandbox retries on no answer or a non-2xx one.
+ * @param {NonNullable<WebhookConfig['retries']>} retries
+ * @param {number} retry
+ */
+function retryDelayMs(retries, retry) {
+	const base = (retries.delaySeconds ?? 2) * 1000;
+	if (retries.policy === 'linear') return base * retry;
+	if (retries.policy === 'exponential')
+		return base * 2 ** (retry - 1) * (0.8 + Math.random() * 0.4);
+	return base;
+}
+
+/**
  * `X-Webhook-Hmac`: hex HMAC-SHA512 of the exact body bytes
  * (https://waha.devlike.pro/docs/how-to/events/).
  * @param {Buffer | string} body
@@ -480,28 +611,57 @@ export function webhookSignature(body, key) {
 // API routes
 
 /**
+ * A router whose handlers run only for requests the OpenAPI document allows: WAHA under
+ * `WAHA_HTTP_STRICT_MODE` refuses unknown and missing fields and wrong types with 400 before any
+ * handler (devlikeapro/waha `src/nestjs/pipes/WAHAValidationPipe.ts`).
+ */
+class StrictRouter extends Router {
+	/** @param {ReturnType<typeof createOpenApiCheck>} requestProblems */
+	constructor(requestProblems) {
+		super();
+		this.requestProblems = requestProblems;
+	}
+
+	/**
+	 * @param {string} method
+	 * @param {string} pattern
+	 * @param {import('../lib/http.mjs').Handler} handler
+	 */
+	on(method, pattern, handler) {
+		return super.on(method, pattern, (ctx) => {
+			const problems = this.requestProblems(ctx.method, ctx.path, ctx.query, ctx.body);
+			if (problems.length > 0) throw validationError(problems);
+			return handler(ctx);
+		});
+	}
+}
+
+/**
  * @param {WahaState} state
  * @param {WebhookEmitter} webhooks
+ * @param {ReturnType<typeof createOpenApiCheck>} [requestProblems] Strict mode, when given.
  */
-function apiRoutes(state, webhooks) {
+function apiRoutes(state, webhooks, requestProblems) {
 	const isRunning = (/** @type {SessionRecord} */ session) => session.status !== 'STOPPED';
 	return (
-		new Router()
-			.on('GET', '/api/server/version', () =>
-				json({ version: WAHA_VERSION, engine: ENGINE, tier: 'CORE', browser: ENVIRONMENT.browser }),
-			)
+		(requestProblems ? new StrictRouter(requestProblems) : new Router())
+			.on('GET', '/api/server/version', () => json(environmentOf(state.profile)))
 			.on('GET', '/api/sessions', (ctx) => {
 				const all = ctx.query.all === 'true';
 				return json(
 					[...state.sessions.values()]
 						.filter((session) => all || isRunning(session))
-						.map(sessionInfo),
+						.map((session) => sessionInfo(session, state.profile)),
 				);
 			})
 			.on('POST', '/api/sessions', (ctx) => {
 				const body = isObject(ctx.body) ? ctx.body : {};
 				const name = body.name ?? `session_${randomBytes(4).toString('hex')}`;
-				const problems = [...sessionNameProblems(name), ...configProblems(body.config)];
+				coreSessionName(state, name);
+				const problems = [
+					...sessionNameProblems(name),
+					...configProblems(body.config, state.profile),
+				];
 				if (body.start !== undefined && typeof body.start !== 'boolean')
 					problems.push('start must be a boolean value');
 				if (problems.length > 0) throw validationError(problems);
@@ -517,12 +677,12 @@ function apiRoutes(state, webhooks) {
 				return json(sessionDto(session), 201);
 			})
 			.on('GET', '/api/sessions/:session', (ctx) =>
-				json(sessionInfo(findSession(state, ctx.params.session))),
+				json(sessionInfo(findSession(state, ctx.params.session), state.profile)),
 			)
 			.on('PUT', '/api/sessions/:session', (ctx) => {
 				const session = findSession(state, ctx.params.session);
 				const body = isObject(ctx.body) ? ctx.body : {};
-				const problems = configProblems(body.config);
+				const problems = configProblems(body.config, state.profile);
 				if (problems.length > 0) throw validationError(problems);
 				// PUT takes the full config: what is left out is removed
 				// (https://waha.devlike.pro/docs/how-to/sessions/).
@@ -587,9 +747,10 @@ function sessionNameProblems(name) {
 
 /**
  * @param {unknown} config
+ * @param {WahaProfile} profile
  * @returns {string[]}
  */
-function configProblems(config) {
+function configProblems(config, profile) {
 	if (config === undefined || config === null) return [];
 	if (!isObject(config)) return ['config must be an object'];
 	const webhooks = config.webhooks;
@@ -607,6 +768,9 @@ function configProblems(config) {
 			!webhook.events.every((event) => typeof event === 'string')
 		) {
 			problems.push(`${where}.events must be an array of strings`);
+		} else if (webhook.events.includes('message.edited') && !featuresOf(profile).messageEdited) {
+			// class-validator's `@IsEnum(WAHAEvents, { each: true })` on a server without the event.
+			problems.push(`each value in ${where}.events must be a valid enum value`);
 		}
 		if (webhook.hmac != null && (!isObject(webhook.hmac) || typeof webhook.hmac.key !== 'string')) {
 			problems.push(`${where}.hmac.key must be a string`);
@@ -655,6 +819,17 @@ function send(state, webhooks, kind, rawBody) {
 
 	const request = /** @type {MessageTextRequest & Partial<MessageFileRequest>} */ (body);
 	const session = workingSession(state, request.session ?? DEFAULT_SESSION);
+	// The engine's sendImage/sendFile throw `AvailableInPlusVersion` on Core before 2026.6.1
+	// (devlikeapro/waha `src/core/exceptions.ts`, `src/core/engines/webjs/session.webjs.core.ts`).
+	if (kind !== 'text' && !featuresOf(state.profile).media) {
+		throw new HttpError(
+			422,
+			nestError(
+				422,
+				'The feature is available only in Plus version. Read more: https://waha.devlike.pro/docs/how-to/plus-version/',
+			),
+		);
+	}
 	const chatId = toChatId(request.chatId);
 	const text = kind === 'text' ? request.text : (request.caption ?? '');
 	const me = /** @type {NonNullable<SessionRecord['me']>} */ (session.me);
@@ -752,14 +927,15 @@ function checkExists(state, query) {
 
 /**
  * `GET /api/{session}/chats/{chatId}/messages`: what this sandbox sent to or received from the
- * chat, newest first.
+ * chat, as the profile's engine and version list it.
  * @param {WahaState} state
  * @param {RequestContext} ctx
  */
 function chatMessages(state, ctx) {
 	const session = workingSession(state, ctx.params.session);
 	const chatId = toChatId(ctx.params.chatId);
-	const { limit = String(DEFAULT_MESSAGES_LIMIT), offset = '0', fromMe } = ctx.query;
+	const { limit = String(DEFAULT_MESSAGES_LIMIT), offset = '0' } = ctx.query;
+	const fromMe = ctx.query['filter.fromMe'];
 	/** @type {string[]} */
 	const problems = [];
 	if (!/^\d+$/.test(limit))
@@ -767,19 +943,59 @@ function chatMessages(state, ctx) {
 	if (!/^\d+$/.test(offset))
 		problems.push('offset must be a number conforming to the specified constraints');
 	if (fromMe !== undefined && fromMe !== 'true' && fromMe !== 'false')
-		problems.push('fromMe must be a boolean value');
+		problems.push('filter.fromMe must be a boolean value');
 	if (problems.length > 0) throw validationError(problems);
 
-	return state.messages
-		.filter(
-			(stored) =>
-				stored.session === session.name &&
-				stored.chatId === chatId &&
-				(fromMe === undefined || String(stored.message.fromMe) === fromMe),
-		)
-		.reverse()
-		.slice(Number(offset), Number(offset) + Number(limit))
-		.map((stored) => structuredClone(stored.message));
+	const { engine, nowebStore } = state.profile;
+	if (engine === 'NOWEB' && !nowebStore) {
+		// NOWEB keeps no history unless its store is on, and it is off by default
+		// (https://waha.devlike.pro/docs/engines/noweb/; devlikeapro/waha
+		// `src/core/engines/noweb/store/NowebInMemoryStore.ts`).
+		throw new HttpError(
+			400,
+			nestError(
+				400,
+				'Enable NOWEB store "config.noweb.store.enabled=True" and "config.noweb.store.full_sync=True" when starting a new session. Read more: https://waha.devlike.pro/docs/engines/noweb#store',
+			),
+		);
+	}
+	const chat = state.messages.filter(
+		(stored) => stored.session === session.name && stored.chatId === chatId,
+	);
+	if (engine === 'WEBJS' && chat.length === 0) {
+		// WhatsApp Web has no chat object for a number never written to, and WAHA's WEBJS engine
+		// fails on it (https://github.com/devlikeapro/waha/issues/163, #2005, #2020); WAHA's
+		// catch-all filter answers 500 with the exception and the request.
+		throw new HttpError(500, {
+			statusCode: 500,
+			exception: {
+				message:
+					"Evaluation failed: TypeError: Cannot read properties of undefined (reading 'waitForChatLoading')",
+				name: 'Error',
+			},
+			request: {
+				path: `/api/${session.name}/chats/${chatId}/messages`,
+				method: 'GET',
+				query: ctx.query,
+			},
+		});
+	}
+
+	const { historyQuery } = featuresOf(state.profile);
+	const listed = historyQuery
+		? chat.filter((stored) => fromMe === undefined || String(stored.message.fromMe) === fromMe)
+		: chat;
+	const page = (/** @type {StoredMessage[]} */ list) =>
+		list.slice(Number(offset), Number(offset) + Number(limit));
+	// Since 2025.10.5 `sortOrder` decides; before, WEBJS gave the last N in time order and NOWEB's
+	// store and GOWS the newest first (docs/services/waha.md, "Chat history").
+	let result;
+	if (historyQuery && ctx.query.sortOrder === 'asc') result = page(listed);
+	else {
+		result = page([...listed].reverse());
+		if (!historyQuery && engine === 'WEBJS') result.reverse();
+	}
+	return result.map((stored) => structuredClone(stored.message));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -819,7 +1035,7 @@ function controlRoutes(state, webhooks) {
 			if (status === 'WORKING' && session.me === null)
 				session.me = { id: linkedNumberFor(session.name), pushName: DEFAULT_ME.pushName };
 			const { deliveries } = await webhooks.setStatus(session, status);
-			return json({ session: sessionInfo(session), deliveries });
+			return json({ session: sessionInfo(session, state.profile), deliveries });
 		})
 		.on('GET', '/numbers', () =>
 			json({
@@ -847,7 +1063,32 @@ function controlRoutes(state, webhooks) {
 			state.numberOverrides.clear();
 			return json({ notOnWhatsAppSuffix: NOT_ON_WHATSAPP_SUFFIX, overrides: {} });
 		})
-		.on('GET', '/webhook-deliveries', () => json(state.deliveries));
+		.on('GET', '/webhook-deliveries', () => json(state.deliveries))
+		.on('GET', '/profile', () => json(state.profile))
+		.on('POST', '/profile', (ctx) => {
+			const body = isObject(ctx.body) ? ctx.body : {};
+			const {
+				engine = state.profile.engine,
+				nowebStore = state.profile.nowebStore,
+				tier = state.profile.tier,
+				version = state.profile.version,
+			} = body;
+			const known = ['engine', 'nowebStore', 'tier', 'version'];
+			if (
+				Object.keys(body).some((key) => !known.includes(key)) ||
+				!ENGINES.includes(engine) ||
+				typeof nowebStore !== 'boolean' ||
+				!TIERS.includes(tier) ||
+				typeof version !== 'string' ||
+				!/^\d{4}\.\d{1,2}\.\d{1,2}$/.test(version)
+			) {
+				throw controlError(
+					`Body must be {engine?: ${ENGINES.join('|')}, nowebStore?: boolean, tier?: ${TIERS.join('|')}, version?: "YYYY.M.P"}`,
+				);
+			}
+			state.profile = { engine, nowebStore, tier, version };
+			return json(state.profile);
+		});
 }
 
 /**

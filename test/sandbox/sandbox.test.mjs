@@ -496,7 +496,7 @@ describe('WAHA', () => {
 		assert.deepEqual(nowAbsent.data, { numberExists: false });
 	});
 
-	test('chat messages: newest first, %40-escaped chat id, fromMe filter, limit', async () => {
+	test('chat messages: newest first, %40-escaped chat id, filter.fromMe (OAS), limit', async () => {
 		for (const text of ['first', 'second']) {
 			await waha.post('/api/sendText', { session: 'default', chatId: '77011234567@c.us', text });
 		}
@@ -525,7 +525,7 @@ describe('WAHA', () => {
 			],
 		);
 		const mine = await waha.get(
-			'/api/default/chats/77011234567%40c.us/messages?limit=1&fromMe=true',
+			'/api/default/chats/77011234567%40c.us/messages?limit=1&filter.fromMe=true',
 		);
 		assert.deepEqual(
 			mine.data.map((/** @type {any} */ message) => message.body),
