@@ -13,7 +13,7 @@ import { startSandbox } from '../../sandbox/server.mjs';
 import { SEED } from '../../sandbox/services/amocrm.mjs';
 import { N8n, packPackage } from './harness.mjs';
 import { callToolThenAnswer, startScriptedChatModel } from './scripted-chat-model.mjs';
-import { sandboxCredentials, Sandbox } from './sandbox-client.mjs';
+import { sandboxCredentials, Sandbox, WAHA_OPENAPI } from './sandbox-client.mjs';
 
 const WORKFLOW_ID = 'kzAiAgentTools01';
 const WEBHOOK_PATH = 'kz-agent';
@@ -145,7 +145,7 @@ describe('an AI Agent calls the pack’s nodes as tools, in a real n8n', { timeo
 	let dealId = 0;
 
 	before(async () => {
-		sandboxServer = await startSandbox({ seed: false });
+		sandboxServer = await startSandbox({ seed: false, wahaOpenApi: WAHA_OPENAPI });
 		sandbox = new Sandbox(sandboxServer.url);
 		await sandbox.linkWhatsAppSession();
 		const accessToken = await amoAccessToken(sandbox);

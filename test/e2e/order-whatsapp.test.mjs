@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { loadBuiltClass, manifest } from '../package/lib.mjs';
 import { N8n, PACKAGE_NAME, packPackage, waitFor } from './harness.mjs';
-import { sandboxCredentials, Sandbox } from './sandbox-client.mjs';
+import { sandboxCredentials, Sandbox, WAHA_OPENAPI } from './sandbox-client.mjs';
 import { orderWhatsAppForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
 
 const WORKFLOW_ID = WORKFLOW_IDS.orderWhatsApp;
@@ -49,7 +49,7 @@ describe('Kaspi order → WhatsApp in a real n8n', { timeout: 20 * 60_000 }, () 
 	let n8n;
 
 	before(async () => {
-		sandboxServer = await startSandbox({ seed: false });
+		sandboxServer = await startSandbox({ seed: false, wahaOpenApi: WAHA_OPENAPI });
 		sandbox = new Sandbox(sandboxServer.url);
 		await sandbox.linkWhatsAppSession();
 		const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
@@ -201,5 +201,43 @@ describe('Kaspi order → WhatsApp in a real n8n', { timeout: 20 * 60_000 }, () 
 		await sandbox.clearFaults();
 		await waitFor(async () => (await sandbox.messages()).length === before + 1, { timeoutMs: 150_000, intervalMs: 2000, what: 'the caught-up message' });
 		assert.equal((await sandbox.messages()).at(-1)?.chatId, '77017778899@c.us');
+	});
+
+	it('on NOWEB with its store off (its default), each order’s message goes out once, flagged unchecked', { timeout: 6 * 60_000 }, async () => {
+		// NOWEB answers the chat-history read with 400 (docs/services/waha.md, "Chat history").
+		await sandbox.wahaProfile({ engine: 'NOWEB', nowebStore: false });
+		try {
+			const before = (await sandbox.messages()).length;
+			const seq = await sandbox.lastSeq();
+			const chats = ['77015550011@c.us', '77015550012@c.us'];
+			await sandbox.createOrders([
+				order('600000011', { firstName: 'Асель', lastName: 'Бекова', cellPhone: '7015550011' }),
+				order('600000012', { firstName: 'Тимур', lastName: 'Жанов', cellPhone: '7015550012' }),
+			]);
+			await poll();
+			await waitFor(async () => (await sandbox.messages()).length >= before + 2, { timeoutMs: 150_000, what: 'the NOWEB sends' });
+			await poll();
+			await delay(5000);
+			await settled();
+
+			const sent = (await sandbox.messages()).slice(before);
+			assert.deepEqual(sent.map((message) => message.chatId).sort(), chats, 'each order’s message once, no more');
+			const reads = await sandbox.requests('waha', '/chats/', seq);
+			assert.ok(reads.length >= 2, 'the history was read before each send');
+			assert.ok(reads.every((request) => request.status === 400), 'NOWEB refused every history read');
+
+			const outputs = (await n8n.executions(WORKFLOW_ID, { includeData: true }))
+				.flatMap((execution) => execution.data?.resultData?.runData?.['Send WhatsApp message'] ?? [])
+				.flatMap((/** @type {any} */ run) => run.data?.main?.[0] ?? [])
+				.map((/** @type {any} */ item) => item.json)
+				.filter((/** @type {any} */ json) => json.sent && chats.includes(json.chatId));
+			assert.equal(outputs.length, 2);
+			for (const output of outputs) {
+				assert.equal(output.historyChecked, false);
+				assert.match(output.historyError, /NOWEB store/);
+			}
+		} finally {
+			await sandbox.wahaProfile({ engine: 'WEBJS' });
+		}
 	});
 });

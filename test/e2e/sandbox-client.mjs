@@ -1,6 +1,8 @@
 // @ts-check
 // The end-to-end tests' view of the sandbox: its control API, and the credentials that point the
 // pack's nodes at it.
+import { fileURLToPath } from 'node:url';
+
 import axios from 'axios';
 
 import { ALSTYLE_DEFAULT_TOKEN } from '../../sandbox/services/alstyle.mjs';
@@ -9,6 +11,12 @@ import {
 	WEBKASSA_DEFAULT_LOGIN,
 	WEBKASSA_DEFAULT_PASSWORD,
 } from '../../sandbox/services/webkassa.mjs';
+
+/**
+ * WAHA's published OpenAPI document: suites that start the sandbox with it as `wahaOpenApi` get
+ * WAHA's strict mode, so a request the document refuses fails the test (test/fixtures/README.md).
+ */
+export const WAHA_OPENAPI = fileURLToPath(new URL('../fixtures/waha-openapi-2026.7.1.json', import.meta.url));
 
 /** @param {string} sandboxUrl */
 export function sandboxCredentials(sandboxUrl) {
@@ -109,13 +117,21 @@ export class Sandbox {
 		await this.http.post(`/waha/sessions/${name}/status`, { status: 'WORKING' });
 	}
 
+	/**
+	 * Which WAHA the sandbox plays (sandbox/README.md, "WAHA profiles"); unnamed fields keep their value.
+	 * @param {{ engine?: 'WEBJS' | 'NOWEB' | 'GOWS', nowebStore?: boolean, tier?: 'CORE' | 'PLUS', version?: string }} profile
+	 */
+	async wahaProfile(profile) {
+		return (await this.http.post('/waha/profile', profile)).data;
+	}
+
 	/** @param {object[]} orders order specs, see sandbox/README.md */
 	async createOrders(orders) {
 		return (await this.http.post('/kaspi/orders', { orders })).data;
 	}
 
 	/** Messages the WAHA emulator accepted, oldest first. */
-	/** @returns {Promise<Array<{ chatId: string, text?: string, session: string }>>} */
+	/** @returns {Promise<Array<{ chatId: string, text?: string, session: string, kind: string }>>} */
 	async messages() {
 		const { data } = await this.http.get('/waha/messages');
 		return Array.isArray(data) ? data : data.messages;

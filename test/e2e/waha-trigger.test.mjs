@@ -14,10 +14,48 @@ import axios from 'axios';
 
 import { startSandbox } from '../../sandbox/server.mjs';
 import { N8n, packPackage, waitFor } from './harness.mjs';
-import { Sandbox, sandboxCredentials } from './sandbox-client.mjs';
+import { Sandbox, sandboxCredentials, WAHA_OPENAPI } from './sandbox-client.mjs';
 
 const WORKFLOW = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/waha-inbox.json'), 'utf8'));
 const SECRET = 'e2e-webhook-secret';
+const SEND_IMAGE_PATH = 'kz-send-image';
+
+/** Webhook → WAHA Send Image from a URL: what an operator builds to send a product photo. */
+const SEND_IMAGE_WORKFLOW = {
+	id: 'kzE2eWahaImage01',
+	name: 'E2E: send an image',
+	active: false,
+	settings: { executionOrder: 'v1' },
+	nodes: [
+		{
+			id: 'e2e-image-webhook',
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: '3c0d9a51-6b0e-4f7e-8f0a-5e2d7a1b0c01',
+			parameters: { httpMethod: 'POST', path: SEND_IMAGE_PATH, responseMode: 'lastNode', options: {} },
+		},
+		{
+			id: 'e2e-image-send',
+			name: 'Send product photo',
+			type: 'n8n-nodes-kz-commerce.waha',
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: {
+				resource: 'message',
+				operation: 'sendImage',
+				session: { __rl: true, value: 'default', mode: 'name' },
+				recipient: '77011234567',
+				fileSource: 'url',
+				fileUrl: 'https://example.com/photo.png',
+				caption: 'Ваш товар',
+			},
+			credentials: { wahaApi: { id: 'kzWahaSandbox001', name: 'WAHA API' } },
+		},
+	],
+	connections: { Webhook: { main: [[{ node: 'Send product photo', type: 'main', index: 0 }]] } },
+};
 
 describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_000 }, () => {
 	/** @type {Awaited<ReturnType<typeof startSandbox>>} */
@@ -37,7 +75,7 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 	const hookUrl = () => `${n8n.url}/webhook/${WORKFLOW.nodes[0].webhookId}/waha`;
 
 	before(async () => {
-		sandboxServer = await startSandbox({ seed: false });
+		sandboxServer = await startSandbox({ seed: false, wahaOpenApi: WAHA_OPENAPI });
 		sandbox = new Sandbox(sandboxServer.url);
 		await sandbox.linkWhatsAppSession();
 		// An unrelated webhook the operator set up by hand: activation must keep it.
@@ -55,7 +93,7 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 			waha,
 			{ ...waha, id: 'kzWahaSigned0001', name: 'WAHA API (signed webhooks)', data: { ...waha.data, webhookSecret: SECRET } },
 		]);
-		n8n.importWorkflows([WORKFLOW]);
+		n8n.importWorkflows([WORKFLOW, SEND_IMAGE_WORKFLOW]);
 		await n8n.start();
 	});
 
@@ -101,6 +139,57 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 		const item = run.data.resultData.runData['WhatsApp message received'][0].data.main[0][0].json;
 		assert.equal(item.event, 'message');
 		assert.equal(item.session, 'default');
+	});
+
+	it('receives signed events from a 2024 WAHA (no body timestamp) and a 2026 one', async () => {
+		// Core 2024.11.5 signs and sets X-Webhook-Timestamp, but its body has no timestamp before
+		// 2025.3.1 (docs/services/waha.md, "Webhooks").
+		try {
+			for (const version of ['2024.11.5', '2026.7.1']) {
+				await sandbox.wahaProfile({ version });
+				const text = `Заказ готов? (${version})`;
+				const { data } = await sandbox.http.post('/waha/inbound', { session: 'default', from: '77011234567@c.us', body: text });
+				const ours = data.deliveries.find((/** @type {{ url: string }} */ delivery) => delivery.url === hookUrl());
+				assert.equal(ours?.status, 200, `WAHA ${version}'s event is accepted`);
+				assert.equal(data.events[0].timestamp === undefined, version === '2024.11.5');
+				await waitFor(async () => ((await runsWithBody(text)).length ? true : undefined), { what: `the run for WAHA ${version}` });
+			}
+		} finally {
+			await sandbox.wahaProfile({ version: '2026.7.1' });
+		}
+	});
+
+	it('gets 401 from Core before 2024.11.5, which never signs, when a secret is set', async () => {
+		try {
+			await sandbox.wahaProfile({ version: '2024.10.1' });
+			const { data } = await sandbox.http.post('/waha/inbound', { session: 'default', from: '77011234567@c.us', body: 'unsigned 2024' });
+			assert.equal(data.deliveries.find((/** @type {{ url: string }} */ delivery) => delivery.url === hookUrl())?.status, 401);
+		} finally {
+			await sandbox.wahaProfile({ version: '2026.7.1' });
+		}
+	});
+
+	it('Send Image on WAHA Core before 2026.6.1 fails with the clear error, and sends on 2026.6.1', async () => {
+		const send = () => fetch(`${n8n.url}/webhook/${SEND_IMAGE_PATH}`, { method: 'POST' });
+		const failedRuns = async () =>
+			(await n8n.executions(SEND_IMAGE_WORKFLOW.id, { includeData: true })).filter((execution) => execution.status === 'error');
+		try {
+			await sandbox.wahaProfile({ version: '2025.12.1' });
+			const before = (await failedRuns()).length;
+			assert.notEqual((await send()).status, 200);
+			const [failed] = await waitFor(async () => {
+				const runs = await failedRuns();
+				return runs.length > before ? runs.slice(before) : undefined;
+			}, { what: 'the failed Send Image run' });
+			assert.equal(failed.data.resultData.error.message, 'This needs WAHA Plus, or WAHA 2026.6.1 or later');
+			assert.equal((await sandbox.messages()).filter((message) => message.chatId === '77011234567@c.us' && message.kind === 'image').length, 0);
+
+			await sandbox.wahaProfile({ version: '2026.6.1' });
+			assert.equal((await send()).status, 200);
+			assert.ok((await sandbox.messages()).some((message) => message.kind === 'image'));
+		} finally {
+			await sandbox.wahaProfile({ version: '2026.7.1' });
+		}
 	});
 
 	it('refuses an unsigned, a wrongly signed or a tampered event with 401 and runs nothing', async () => {
