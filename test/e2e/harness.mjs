@@ -538,11 +538,11 @@ export class N8n {
 		return text ? JSON.parse(text) : undefined;
 	}
 
-	/** Every execution of a workflow, newest first, with data when asked. */
 	/**
+	 * Every execution of a workflow, newest first, with data when asked.
 	 * @param {string} workflowId
 	 * @param {{ includeData?: boolean }} [options]
-	 * @returns {Promise<Array<{ id: string, status: string, finished: boolean, mode: string, data?: any }>>}
+	 * @returns {Promise<Array<{ id: string, status: string, finished: boolean, mode: string, startedAt: string, stoppedAt: string | null, data?: any }>>}
 	 */
 	async executions(workflowId, { includeData = false } = {}) {
 		/** @type {any[]} */

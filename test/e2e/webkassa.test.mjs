@@ -98,13 +98,13 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 
 	/** Waits for `runs` more runs of the receipts workflow to ask Kaspi, then for them to finish. */
 	async function moreRuns(runs = 1) {
-		// Counted as executions: one run reads Kaspi many times (states × 14-day windows of the look-back).
-		const before = (await n8n.executions(RECEIPTS_ID)).length;
+		// Counted as finished executions (n8n's public API leaves running ones out of its list): one
+		// run reads Kaspi many times (states × 14-day windows of the look-back).
+		const since = Date.now();
 		await waitFor(
-			async () => {
-				const executions = await n8n.executions(RECEIPTS_ID);
-				return executions.length >= before + runs && executions.every((execution) => execution.status !== 'running' && execution.status !== 'new');
-			},
+			async () =>
+				(await n8n.executions(RECEIPTS_ID)).filter((execution) => Date.parse(execution.startedAt) >= since && execution.stoppedAt)
+					.length >= runs,
 			{ timeoutMs: (runs + 2) * RUN_EVERY_SECONDS * 1000 + 120_000, what: `${runs} more runs, finished` },
 		);
 	}
