@@ -46,7 +46,8 @@ const SEND_IMAGE_WORKFLOW = {
 				resource: 'message',
 				operation: 'sendImage',
 				session: { __rl: true, value: 'default', mode: 'name' },
-				recipient: '77011234567',
+				// From the item, as an operator wires it: a literal phone would sit in every error's copy of the node.
+				recipient: '={{ $json.body.phone }}',
 				fileSource: 'url',
 				fileUrl: 'https://example.com/photo.png',
 				caption: 'Ваш товар',
@@ -170,7 +171,11 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 	});
 
 	it('Send Image on WAHA Core before 2026.6.1 fails with the clear error, and sends on 2026.6.1', async () => {
-		const send = () => fetch(`${n8n.url}/webhook/${SEND_IMAGE_PATH}`, { method: 'POST' });
+		const send = () => fetch(`${n8n.url}/webhook/${SEND_IMAGE_PATH}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ phone: '77011234567' }),
+			});
 		const failedRuns = async () =>
 			(await n8n.executions(SEND_IMAGE_WORKFLOW.id, { includeData: true })).filter((execution) => execution.status === 'error');
 		try {
