@@ -77,12 +77,7 @@ describe('Kaspi → amoCRM deals in a real n8n', { timeout: 25 * 60_000 }, () =>
 	}
 
 	/** @param {string} workflowId */
-	async function settled(workflowId) {
-		await waitFor(
-			async () => (await n8n.executions(workflowId)).every((execution) => execution.status !== 'running' && execution.status !== 'new'),
-			{ what: 'executions to finish' },
-		);
-	}
+	const settled = (workflowId) => n8n.settled([workflowId]);
 
 	/** Runs the reconcile workflow once (its schedule is shortened) and waits for that run. */
 	async function reconcileOnce() {

@@ -559,6 +559,34 @@ export class N8n {
 	}
 
 	/**
+	 * The workflow's executions that are queued or running. The public API leaves out the executions
+	 * n8n has in hand, so this asks the internal one behind the editor's execution list, which reads
+	 * them by status from the database (in queue mode too, where the workers write it).
+	 * @param {string} workflowId
+	 * @returns {Promise<Array<{ id: string, status: string }>>}
+	 */
+	async unfinishedExecutions(workflowId) {
+		const filter = JSON.stringify({ workflowId, status: ['new', 'running'] });
+		const page = await this.rest('GET', `/rest/executions?filter=${encodeURIComponent(filter)}&limit=100`);
+		return page.data.results;
+	}
+
+	/**
+	 * Waits until none of the workflows has an execution queued or running.
+	 * @param {string[]} workflowIds
+	 * @param {{ timeoutMs?: number }} [options]
+	 */
+	async settled(workflowIds, { timeoutMs = 60_000 } = {}) {
+		await waitFor(
+			async () => {
+				for (const id of workflowIds) if ((await this.unfinishedExecutions(id)).length > 0) return false;
+				return true;
+			},
+			{ timeoutMs, intervalMs: 500, what: `the executions of ${workflowIds.join(', ')} to finish` },
+		);
+	}
+
+	/**
 	 * Activates or deactivates a workflow on the running n8n (2.x: publishes or unpublishes it;
 	 * its activate/deactivate routes are deprecated aliases there).
 	 * @param {string} workflowId

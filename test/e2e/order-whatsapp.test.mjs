@@ -73,12 +73,7 @@ describe('Kaspi order → WhatsApp in a real n8n', { timeout: 20 * 60_000 }, () 
 		await waitFor(async () => (await sandbox.requests('kaspi', '/orders', before)).length > 0, { what: 'a poll' });
 	}
 
-	async function settled() {
-		await waitFor(
-			async () => (await n8n.executions(WORKFLOW_ID)).every((execution) => execution.finished || execution.status !== 'running'),
-			{ what: 'executions to finish' },
-		);
-	}
+	const settled = () => n8n.settled([WORKFLOW_ID]);
 
 	it('loads every node and credential of the installed tarball', async () => {
 		// What the editor loads: every type n8n registered, built-in and community.

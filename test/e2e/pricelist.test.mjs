@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import libxmljs from 'libxmljs2';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
+import { N8n, loadWorkflow, packPackage } from './harness.mjs';
 import { alStyleSandboxCredential, Sandbox } from './sandbox-client.mjs';
 
 /** @type {any} libxml2's DOM, read loosely */
@@ -110,7 +110,7 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 		const response = await fetch(`${n8n.url}/webhook/${path}`, { method: 'POST' });
 		const text = await response.text();
 		assert.equal(response.status, 200, `${path}: ${text.slice(0, 500)}`);
-		await waitFor(async () => (await n8n.executions(WORKFLOW_ID)).every((e) => e.status !== 'running'), { what: 'executions to finish' });
+		await n8n.settled([WORKFLOW_ID]);
 	}
 
 	async function served() {
@@ -193,7 +193,7 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 		const published = readFileSync(join(dir, 'kaspi-price-list.xml'), 'utf8');
 		const response = await fetch(`${n8n.url}/webhook/test-broken`, { method: 'POST' });
 		assert.notEqual(response.status, 200);
-		await waitFor(async () => (await n8n.executions(WORKFLOW_ID)).every((e) => e.status !== 'running'), { what: 'executions to finish' });
+		await n8n.settled([WORKFLOW_ID]);
 		const [latest] = await n8n.executions(WORKFLOW_ID, { includeData: true });
 		assert.equal(latest.status, 'error');
 		const error = JSON.stringify(latest.data?.resultData?.error ?? {});

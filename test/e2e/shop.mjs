@@ -195,16 +195,7 @@ export class Shop {
 	/** Waits until no execution of the workflows is queued or running. */
 	/** @param {string[]} workflowIds */
 	async settled(workflowIds = Object.values(WORKFLOW_IDS), { timeoutMs = 180_000 } = {}) {
-		await waitFor(
-			async () => {
-				for (const id of workflowIds) {
-					const executions = await this.n8n.executions(id);
-					if (executions.some((execution) => execution.status === 'running' || execution.status === 'new')) return false;
-				}
-				return true;
-			},
-			{ timeoutMs, intervalMs: 1000, what: 'executions to finish' },
-		);
+		await this.n8n.settled(workflowIds, { timeoutMs });
 	}
 
 	/**

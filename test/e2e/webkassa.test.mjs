@@ -208,10 +208,7 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 		await n8n.api('POST', `/workflows/${ROTATION_ID}/deactivate`);
 		assert.ok(rotation.length >= 1);
 		await delay(3000);
-		await waitFor(
-			async () => (await n8n.executions(ROTATION_ID)).every((execution) => execution.status !== 'running' && execution.status !== 'new'),
-			{ what: 'rotation runs to finish' },
-		);
+		await n8n.settled([ROTATION_ID]);
 		const loginsAfterRotation = (await webkassaState()).logins;
 		assert.ok(loginsAfterRotation > loginsBefore, 'the rotation logged in');
 		const alertsBefore = (await alerts()).length;
@@ -247,10 +244,7 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 			(await n8n.executions(ROTATION_ID)).filter((execution) => !before.has(execution.id) && execution.status !== 'running' && execution.status !== 'new');
 		await waitFor(async () => ((await finished()).length > 0 ? true : undefined), { timeoutMs: 90_000, what: 'a rotation run' });
 		await n8n.api('POST', `/workflows/${ROTATION_ID}/deactivate`);
-		await waitFor(
-			async () => (await n8n.executions(ROTATION_ID)).every((execution) => execution.status !== 'running' && execution.status !== 'new'),
-			{ what: 'rotation runs to finish' },
-		);
+		await n8n.settled([ROTATION_ID]);
 		return await finished();
 	}
 
