@@ -42,6 +42,15 @@ const MAX_BATCH = 250;
 /** Most leads one `POST /api/v4/leads/complex` takes. */
 const MAX_COMPLEX_BATCH = 50;
 const ACCESS_TOKEN_SECONDS = 86400;
+/**
+ * Most custom fields one `GET /api/v4/leads/custom_fields` page returns, whatever `limit` asks
+ * (https://www.amocrm.ru/developers/content/crm_platform/custom-fields: "returns up to 50 fields").
+ */
+const MAX_FIELDS_PAGE = 50;
+/** The main pipeline's system "incoming" (unsorted) stage, `type: 1` (leads_pipelines). */
+const INCOMING_STATUS = 7100000;
+/** The documented long `retry_after` (https://developers.kommo.com/docs/http-codes). */
+const LONG_RETRY_AFTER = 300;
 export const SEED = {
 	pipelineId: 7000001,
 	statusNew: 7100001,
@@ -52,10 +61,43 @@ export const SEED = {
 };
 
 /**
+ * What differs between real accounts, switched with `POST /_control/amocrm/profile` (the WAHA
+ * emulator's pattern). The defaults are the plain account most suites assume; each key names the
+ * behaviour it turns on and the public source it follows.
+ * @typedef {object} AmoProfile
+ * @property {number} searchDelayMs How long a new lead, contact or catalog element stays out of
+ *   `query` results. The search index is filled asynchronously; the audit could not confirm the
+ *   lag on a live account, so it is a setting (default 0) that tests raise.
+ * @property {boolean} admin The token's user is an account administrator. `GET /api/v4/users` is
+ *   admin-only: 403 "Не хватает прав для вызова данного метода"
+ *   (https://www.amocrm.ru/developers/content/crm_platform/users-api).
+ * @property {boolean} listRights The user may read lists: `/api/v4/catalogs` is "доступен
+ *   пользователем с правами доступа к спискам"
+ *   (https://www.amocrm.ru/developers/content/crm_platform/catalogs-api).
+ * @property {boolean} duplicateControl This integration is a source of the account's duplicate
+ *   control: `/leads/complex` data "participates in duplicate control if the option is enabled",
+ *   and a duplicate comes back as the existing lead's id with `merged: true`
+ *   (https://developers.kommo.com/reference/complex-leads).
+ * @property {'json' | 'html'} blockPage How the 403 of a blocked IP or account looks: problem JSON,
+ *   or nginx's bare HTML page (reported in amocrm-api-php's issues; the SDK handles non-JSON
+ *   bodies, amocrm/amocrm-api-php src/AmoCRM/Client/AmoCRMApiRequest.php).
+ */
+
+/** @type {AmoProfile} */
+const DEFAULT_PROFILE = {
+	searchDelayMs: 0,
+	admin: true,
+	listRights: true,
+	duplicateControl: false,
+	blockPage: 'json',
+};
+
+/**
  * @typedef {object} Limits
  * @property {number} rps Requests allowed in any one-second window.
  * @property {number} blockAfter Violations (429s) after which every call gets 403.
- * @property {number} retryAfter Seconds put in a 429's `retry_after`.
+ * @property {number | null} retryAfter Seconds put in a 429's `retry_after`; null leaves the
+ *   field out (the SDK handles a 429 without it, AmoCRMApiRequest.php).
  */
 
 /**
@@ -87,6 +129,8 @@ export const SEED = {
  * @property {number} rejectedRefreshes
  * @property {string} longLivedToken
  * @property {number | null} expireAfter API calls until every access token expires (a token that runs out mid-run).
+ * @property {AmoProfile} profile
+ * @property {Map<number, number>} searchableAt Entity id → time (ms) from which `query` finds it.
  */
 
 /** Both modules of this file share one state per sandbox: the first `create` makes it. */
@@ -138,6 +182,8 @@ function resetState(state, seed) {
 	state.refreshes = 0;
 	state.rejectedRefreshes = 0;
 	state.expireAfter = null;
+	state.profile = { ...DEFAULT_PROFILE };
+	state.searchableAt = new Map();
 	state.users = [{ id: SEED.userId, name: 'Sandbox Manager', email: 'manager@sandbox.test' }];
 	// The account's set-up (pipelines, deal fields, the products list) is there with or without
 	// seed data; `seed` only adds sample contacts.
@@ -148,11 +194,11 @@ function resetState(state, seed) {
 			is_main: true,
 			_embedded: {
 				statuses: [
-					{ id: 7100000, name: 'Incoming', pipeline_id: SEED.pipelineId },
-					{ id: SEED.statusNew, name: 'New order', pipeline_id: SEED.pipelineId },
-					{ id: SEED.statusPaid, name: 'Paid', pipeline_id: SEED.pipelineId },
-					{ id: 142, name: 'Won', pipeline_id: SEED.pipelineId },
-					{ id: 143, name: 'Lost', pipeline_id: SEED.pipelineId },
+					{ id: INCOMING_STATUS, name: 'Incoming', pipeline_id: SEED.pipelineId, type: 1 },
+					{ id: SEED.statusNew, name: 'New order', pipeline_id: SEED.pipelineId, type: 0 },
+					{ id: SEED.statusPaid, name: 'Paid', pipeline_id: SEED.pipelineId, type: 0 },
+					{ id: 142, name: 'Won', pipeline_id: SEED.pipelineId, type: 0 },
+					{ id: 143, name: 'Lost', pipeline_id: SEED.pipelineId, type: 0 },
 				],
 			},
 		},
@@ -162,9 +208,10 @@ function resetState(state, seed) {
 			is_main: false,
 			_embedded: {
 				statuses: [
-					{ id: 7200001, name: 'First contact', pipeline_id: 7000002 },
-					{ id: 142, name: 'Won', pipeline_id: 7000002 },
-					{ id: 143, name: 'Lost', pipeline_id: 7000002 },
+					{ id: 7200000, name: 'Incoming', pipeline_id: 7000002, type: 1 },
+					{ id: 7200001, name: 'First contact', pipeline_id: 7000002, type: 0 },
+					{ id: 142, name: 'Won', pipeline_id: 7000002, type: 0 },
+					{ id: 143, name: 'Lost', pipeline_id: 7000002, type: 0 },
 				],
 			},
 		},
@@ -172,7 +219,27 @@ function resetState(state, seed) {
 	state.leadFields = [
 		{ id: SEED.orderCodeFieldId, name: 'Kaspi order code', code: null, type: 'text' },
 		{ id: 900002, name: 'Delivery address', code: null, type: 'textarea' },
-		{ id: 900003, name: 'Source', code: null, type: 'select' },
+		{
+			id: 900003,
+			name: 'Source',
+			code: null,
+			type: 'select',
+			enums: [
+				{ id: 910001, value: 'Kaspi', sort: 1 },
+				{ id: 910002, value: 'Instagram', sort: 2 },
+			],
+		},
+		{ id: 900004, name: 'Items', code: null, type: 'numeric' },
+		{ id: 900005, name: 'Paid', code: null, type: 'checkbox' },
+		{ id: 900006, name: 'Delivery date', code: null, type: 'date' },
+		{ id: 900007, name: 'Order page', code: null, type: 'url' },
+		// Enough fields that the list spans two of amoCRM's 50-field pages.
+		...Array.from({ length: 50 }, (_, index) => ({
+			id: 901001 + index,
+			name: `Extra field ${index + 1}`,
+			code: null,
+			type: 'text',
+		})),
 	];
 	state.catalogs = [{ id: SEED.catalogId, name: 'Products', type: 'products' }];
 	if (seed) {
@@ -235,15 +302,81 @@ function fail(status, detail, extra) {
 	return new HttpError(reply.status, reply.body, reply.headers);
 }
 
-/** @param {Array<{ request_id: string, path: string, detail: string }>} errors */
+/**
+ * amoCRM's 400 for a body that fails validation: `validation-errors[]` per `request_id`
+ * (https://developers.kommo.com/docs/http-codes).
+ * @param {Array<{ request_id: string, path: string, detail: string, code?: string }>} errors
+ */
 function validationError(errors) {
 	return fail(400, 'Request validation failed', {
 		'validation-errors': errors.map((error) => ({
 			request_id: error.request_id,
-			errors: [{ code: 'InvalidValue', path: error.path, detail: error.detail }],
+			errors: [{ code: error.code ?? 'InvalidValue', path: error.path, detail: error.detail }],
 		})),
 	});
 }
+
+/**
+ * The JSON 403 of a user without the rights a method needs, not a block: "403 Не хватает прав для
+ * вызова данного метода" (https://www.amocrm.ru/developers/content/crm_platform/users-api).
+ */
+function rightsError() {
+	return fail(403, 'Не хватает прав для вызова данного метода');
+}
+
+/**
+ * nginx's own 403 page, which a blocked IP may get instead of problem JSON.
+ * @returns {Reply}
+ */
+function htmlBlockPage() {
+	return {
+		status: 403,
+		body: Buffer.from(
+			'<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
+		),
+		headers: { 'content-type': 'text/html' },
+	};
+}
+
+/**
+ * A 429: problem JSON with `retry_after` in the body, as Kommo documents it
+ * (https://developers.kommo.com/docs/http-codes), or without it when `retryAfter` is null.
+ * @param {number | null} retryAfter
+ * @param {Record<string, string>} [headers]
+ * @returns {Reply}
+ */
+function tooManyRequests(retryAfter, headers = {}) {
+	const reply = problem(
+		429,
+		'You have sent too many requests in a given amount of time. Please try again later.',
+		retryAfter === null ? {} : { retry_after: retryAfter },
+	);
+	return { ...reply, headers: { ...reply.headers, ...headers } };
+}
+
+/**
+ * The emulator's own fault kinds for `POST /_control/faults` (`{"service":"amocrm","fault":…}`),
+ * each the answer amoCRM gives instead of the normal one:
+ * - `http429NoRetryAfter`: problem JSON with no `retry_after`;
+ * - `http429LongRetryAfter`: `retry_after: 300`, the documented value;
+ * - `http429RetryAfterHeader`: no `retry_after` in the body, a `Retry-After: 5` header;
+ * - `http429Text`: a plain-text body (the SDK handles a non-JSON 429, AmoCRMApiRequest.php);
+ * - `http403Html`: nginx's HTML 403 page of a block;
+ * - `http403Rights`: the JSON rights 403.
+ * @type {Record<string, () => Reply>}
+ */
+const OWN_FAULTS = {
+	http429NoRetryAfter: () => tooManyRequests(null),
+	http429LongRetryAfter: () => tooManyRequests(LONG_RETRY_AFTER),
+	http429RetryAfterHeader: () => tooManyRequests(null, { 'retry-after': '5' }),
+	http429Text: () => ({
+		status: 429,
+		body: Buffer.from('Too Many Requests'),
+		headers: { 'content-type': 'text/plain' },
+	}),
+	http403Html: htmlBlockPage,
+	http403Rights: () => rightsError().reply,
+};
 
 /** @param {AmoState} state */
 function newId(state) {
@@ -255,29 +388,48 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const digitsOf = (value) => String(value ?? '').replace(/\D/g, '');
 
 /**
- * amoCRM's `query`: full-text over the name and every custom field value; digits also match
- * inside formatted phone values.
+ * The words `query` indexes in a text: runs of letters and digits, lower-cased.
+ * @param {unknown} text
+ */
+const wordsOf = (text) =>
+	String(text ?? '')
+		.toLowerCase()
+		.match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * amoCRM's `query` ("searches through the filled fields of the entity", leads-api, contacts-api):
+ * every word of the query must begin a word of the name or of a field value; a word inside a word
+ * does not match. A PHONE value is also indexed as all its digits, so `77015551234` finds
+ * "+7 (701) 555-12-34", but the national part `7015551234` does not: it starts no word. An entity
+ * is found only once the search index has it, `searchDelayMs` after it was created.
+ * @param {AmoState} state
  * @param {any} entity
  * @param {string} query
  */
-function matchesQuery(entity, query) {
-	const needle = query.toLowerCase();
-	const needleDigits = digitsOf(query);
-	const texts = [
-		entity.name,
+function matchesQuery(state, entity, query) {
+	if ((state.searchableAt.get(entity.id) ?? 0) > Date.now()) return false;
+	const needles = wordsOf(query);
+	if (needles.length === 0) return false;
+	const words = [
+		...wordsOf(entity.name),
 		...(entity.custom_fields_values ?? []).flatMap((/** @type {any} */ field) =>
-			field.values.map((/** @type {any} */ value) => value.value),
+			field.values.flatMap((/** @type {any} */ value) => [
+				...wordsOf(value.value),
+				...(field.field_code === 'PHONE' && digitsOf(value.value) ? [digitsOf(value.value)] : []),
+			]),
 		),
 	];
-	return texts.some((text) => {
-		const value = String(text ?? '');
-		if (value.toLowerCase().includes(needle)) return true;
-		return (
-			needleDigits.length >= 5 &&
-			needleDigits === query.replace(/^\+/, '') &&
-			digitsOf(value).includes(needleDigits)
-		);
-	});
+	return needles.every((needle) => words.some((word) => word.startsWith(needle)));
+}
+
+/**
+ * Starts the search-index delay of a new entity.
+ * @param {AmoState} state
+ * @param {number} id
+ */
+function indexLater(state, id) {
+	if (state.profile.searchDelayMs > 0)
+		state.searchableAt.set(id, Date.now() + state.profile.searchDelayMs);
 }
 
 /**
@@ -287,10 +439,11 @@ function matchesQuery(entity, query) {
  * @param {string} entity
  * @param {any[]} all
  * @param {(item: any) => any} [view]
+ * @param {number} [maxLimit] Most items a page holds, whatever `limit` asks.
  * @returns {Reply}
  */
-function page(ctx, entity, all, view = (item) => item) {
-	const limit = Math.min(Math.max(Number(ctx.query.limit) || 50, 1), MAX_PAGE_SIZE);
+function page(ctx, entity, all, view = (item) => item, maxLimit = MAX_PAGE_SIZE) {
+	const limit = Math.min(Math.max(Number(ctx.query.limit) || 50, 1), maxLimit);
 	const number = Math.max(Number(ctx.query.page) || 1, 1);
 	const slice = all.slice((number - 1) * limit, number * limit);
 	if (slice.length === 0) return { status: 204 };
@@ -351,14 +504,104 @@ function leadFieldValues(state, values, requestId) {
 				},
 			]);
 		}
+		const entries = Array.isArray(value.values) ? value.values : [];
 		return {
 			field_id: field.id,
 			field_name: field.name,
 			field_code: field.code,
 			field_type: field.type,
-			values: (value.values ?? []).map((/** @type {any} */ entry) => ({ value: entry.value })),
+			values: entries.map((/** @type {any} */ entry, /** @type {number} */ valueIndex) => {
+				const path = `custom_fields_values.${index}.values.${valueIndex}`;
+				const refuse = (
+					/** @type {string} */ code,
+					/** @type {string} */ detail,
+					suffix = '.value',
+				) => {
+					throw validationError([
+						{ request_id: requestId, path: `${path}${suffix}`, detail, code },
+					]);
+				};
+				return typedValue(field, isObject(entry) ? entry : {}, refuse);
+			}),
 		};
 	});
+}
+
+/**
+ * A custom field value checked against its field's type, as amoCRM's validator checks it: a
+ * numeric field takes a number (or a numeric string), a checkbox a boolean, a date a Unix time, a
+ * url a URL, a select one of its enums by `enum_id` or by value. The SDK's value models send these
+ * types (amocrm/amocrm-api-php src/AmoCRM/Models/CustomFieldsValues/ValueModels/*.php:
+ * NumericCustomFieldValueModel, CheckboxCustomFieldValueModel, DateCustomFieldValueModel,
+ * SelectCustomFieldValueModel with enum_id); an enum that is not the field's is the documented
+ * `NotSupportedChoice` (https://developers.kommo.com/docs/http-codes, validation example).
+ * @param {any} field
+ * @param {Record<string, any>} entry
+ * @param {(code: string, detail: string, suffix?: string) => never} refuse
+ */
+function typedValue(field, entry, refuse) {
+	const { value } = entry;
+	switch (field.type) {
+		case 'numeric':
+			if (
+				!(typeof value === 'number' && Number.isFinite(value)) &&
+				!(typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()))
+			)
+				refuse('InvalidType', 'This value should be of type numeric.');
+			return { value: Number(value) };
+		case 'checkbox':
+			if (typeof value !== 'boolean') refuse('InvalidType', 'This value should be of type bool.');
+			return { value };
+		case 'date':
+		case 'date_time':
+		case 'birthday':
+			if (
+				!(Number.isInteger(value) || (typeof value === 'string' && /^\d+$/.test(value))) &&
+				!(
+					typeof value === 'string' &&
+					/^\d{4}-\d{2}-\d{2}/.test(value) &&
+					!Number.isNaN(Date.parse(value))
+				)
+			)
+				refuse('InvalidType', 'This value should be a valid date.');
+			return {
+				value:
+					typeof value === 'string' && !/^\d+$/.test(value)
+						? Math.floor(Date.parse(value) / 1000)
+						: Number(value),
+			};
+		case 'url': {
+			let valid = false;
+			try {
+				valid = typeof value === 'string' && /^https?:$/.test(new URL(value).protocol);
+			} catch {
+				valid = false;
+			}
+			if (!valid) refuse('InvalidValue', 'This value is not a valid URL.');
+			return { value };
+		}
+		case 'select':
+		case 'radiobutton':
+		case 'multiselect': {
+			const enums = /** @type {Array<{ id: number, value: string }>} */ (field.enums ?? []);
+			const chosen =
+				entry.enum_id !== undefined
+					? enums.find((candidate) => candidate.id === entry.enum_id)
+					: enums.find((candidate) => candidate.value === value);
+			if (!chosen)
+				refuse(
+					'NotSupportedChoice',
+					'The value you selected is not a valid choice.',
+					entry.enum_id !== undefined ? '.enum_id' : '.value',
+				);
+			const known = /** @type {{ id: number, value: string }} */ (chosen);
+			return { value: known.value, enum_id: known.id };
+		}
+		default:
+			if (typeof value !== 'string' && typeof value !== 'number')
+				refuse('InvalidType', 'This value should be of type string.');
+			return { value: String(value) };
+	}
 }
 
 /**
@@ -423,10 +666,23 @@ function placement(state, input, requestId) {
 	const status =
 		input.status_id !== undefined
 			? statuses.find((/** @type {any} */ candidate) => candidate.id === input.status_id)
-			: (statuses[1] ?? statuses[0]);
+			: statuses.find((/** @type {any} */ candidate) => candidate.type !== 1);
 	if (!status)
 		throw validationError([
 			{ request_id: requestId, path: 'status_id', detail: 'Status not found in the pipeline' },
+		]);
+	// The system "incoming" (unsorted) stage, `type: 1`, takes only leads that come with unsorted
+	// metadata (forms, calls, chats); a lead cannot be created in or moved into it through the
+	// leads API (leads_pipelines: three system stages; complex-leads: `_embedded.metadata` makes an
+	// incoming lead). The emulator does not create unsorted leads, so it refuses the stage.
+	if (status.type === 1)
+		throw validationError([
+			{
+				request_id: requestId,
+				path: 'status_id',
+				detail: 'A lead cannot be put in the incoming (unsorted) stage.',
+				code: 'NotSupportedChoice',
+			},
 		]);
 	return { pipeline_id: pipeline.id, status_id: status.id };
 }
@@ -509,6 +765,7 @@ function newContact(state, input, requestId) {
 		custom_fields_values: contactFieldValues(input.custom_fields_values),
 	};
 	state.contacts.set(contact.id, contact);
+	indexLater(state, contact.id);
 	return contact;
 }
 
@@ -570,6 +827,23 @@ function link(state, leadId, input) {
 	if (input.to_entity_type !== 'catalog_elements' || !element) {
 		throw fail(400, `Entity ${input.to_entity_type} ${input.to_entity_id} not found`);
 	}
+	// `metadata.catalog_id` names the element's list: the SDK's link model always sends it for a
+	// catalog element (amocrm/amocrm-api-php src/AmoCRM/Models/LinkModel.php, CatalogElementModel
+	// toLink), and amoCRM needs it to find the element.
+	const catalogId = input.metadata?.catalog_id;
+	if (!Number.isInteger(catalogId) || catalogId !== element.catalog_id) {
+		throw validationError([
+			{
+				request_id: '0',
+				path: 'metadata.catalog_id',
+				detail:
+					catalogId === undefined
+						? 'This value should not be blank.'
+						: `Element ${element.id} is not in catalog ${catalogId}`,
+				code: catalogId === undefined ? 'NotBlank' : 'InvalidValue',
+			},
+		]);
+	}
 	const quantity = Number(input.metadata?.quantity ?? 1);
 	let leadLinks = state.links.get(leadId);
 	if (!leadLinks) {
@@ -584,6 +858,76 @@ function link(state, leadId, input) {
 		to_entity_type: 'catalog_elements',
 		metadata: { quantity, catalog_id: element.catalog_id },
 	};
+}
+
+/**
+ * @param {any} contact
+ * @returns {string[]}
+ */
+const phoneKeys = (contact) =>
+	(contact?.custom_fields_values ?? [])
+		.filter((/** @type {any} */ field) => field.field_code === 'PHONE')
+		.flatMap((/** @type {any} */ field) => field.values ?? [])
+		.map((/** @type {any} */ value) => digitsOf(value.value).slice(-10))
+		.filter((/** @type {string} */ key) => key.length >= 10);
+
+/**
+ * Under duplicate control (profile `duplicateControl`), a complex lead whose contact is an
+ * existing one (by id, or by the same phone) with an open lead is merged into that lead, and
+ * amoCRM answers with the existing lead's id and `merged: true`
+ * (https://developers.kommo.com/reference/complex-leads: sending a duplicate again "returns the
+ * same id … merged: true"). Phones are compared by their last 10 digits, the emulator's stand-in
+ * for the account's duplicate rules.
+ * @param {AmoState} state
+ * @param {any} contact The lead's `_embedded.contacts[0]`, if any.
+ * @returns {{ lead: any, contact: any } | undefined}
+ */
+function duplicateOf(state, contact) {
+	if (!state.profile.duplicateControl || !contact) return undefined;
+	let existing;
+	if (contact.id !== undefined) existing = state.contacts.get(contact.id);
+	else {
+		const keys = phoneKeys(contact);
+		existing = [...state.contacts.values()]
+			.reverse()
+			.find((candidate) => phoneKeys(candidate).some((key) => keys.includes(key)));
+	}
+	if (!existing) return undefined;
+	const lead = [...state.leads.values()]
+		.reverse()
+		.find(
+			(candidate) =>
+				candidate.contacts.includes(existing.id) &&
+				candidate.status_id !== 142 &&
+				candidate.status_id !== 143,
+		);
+	return lead ? { lead, contact: existing } : undefined;
+}
+
+/**
+ * A merge keeps the existing lead's values and adds the fields it lacked and the new tags.
+ * @param {AmoState} state
+ * @param {any} lead
+ * @param {any} input
+ * @param {string} requestId
+ */
+function mergeInto(state, lead, input, requestId) {
+	const values = leadFieldValues(state, input.custom_fields_values, requestId);
+	lead.custom_fields_values = [
+		...lead.custom_fields_values,
+		...values.filter(
+			(value) =>
+				!lead.custom_fields_values.some(
+					(/** @type {any} */ field) => field.field_id === value.field_id,
+				),
+		),
+	];
+	const added = tagList(state, [...(input._embedded?.tags ?? []), ...(input.tags_to_add ?? [])]);
+	lead.tags = [
+		...lead.tags,
+		...added.filter((tag) => !lead.tags.some((/** @type {any} */ own) => own.name === tag.name)),
+	];
+	lead.updated_at = nowSeconds();
 }
 
 /** @param {AmoState} state @param {string} id */
@@ -622,7 +966,9 @@ function limited(state, route, handler) {
  */
 async function answer(state, ctx, handler) {
 	if (state.blocked)
-		return problem(403, 'Access denied: the API is blocked for this account. Contact support.');
+		return state.profile.blockPage === 'html'
+			? htmlBlockPage()
+			: problem(403, 'Access denied: the API is blocked for this account. Contact support.');
 	const now = Date.now();
 	state.arrivals = state.arrivals.filter((time) => now - time < 1000);
 	state.arrivals.push(now);
@@ -630,12 +976,10 @@ async function answer(state, ctx, handler) {
 	if (state.arrivals.length > state.limits.rps) {
 		state.violations++;
 		if (state.violations >= state.limits.blockAfter) state.blocked = true;
-		return problem(
-			429,
-			'You have sent too many requests in a given amount of time. Please try again later.',
-			{ retry_after: state.limits.retryAfter },
-		);
+		return tooManyRequests(state.limits.retryAfter);
 	}
+	const own = ctx.fault === undefined ? undefined : OWN_FAULTS[ctx.fault];
+	if (own) return own();
 	try {
 		return await handler(ctx);
 	} catch (error) {
@@ -670,13 +1014,26 @@ function apiRoutes(state) {
 			is_technical_account: false,
 		}),
 	);
-	on('GET', '/api/v4/users', (ctx) => page(ctx, 'users', state.users));
-	on('GET', '/api/v4/leads/pipelines', (ctx) => page(ctx, 'pipelines', state.pipelines));
-	on('GET', '/api/v4/leads/custom_fields', (ctx) => page(ctx, 'custom_fields', state.leadFields));
+	on('GET', '/api/v4/users', (ctx) => {
+		if (!state.profile.admin) throw rightsError();
+		return page(ctx, 'users', state.users);
+	});
+	// Pipelines come all at once, with no `page`/`limit` and no `_page` (leads_pipelines; the SDK's
+	// Pipelines entity service reads them without paging, at most 50 per account).
+	on('GET', '/api/v4/leads/pipelines', (ctx) =>
+		json({
+			_total_items: state.pipelines.length,
+			_links: { self: { href: `${ctx.baseUrl}/api/v4/leads/pipelines` } },
+			_embedded: { pipelines: state.pipelines },
+		}),
+	);
+	on('GET', '/api/v4/leads/custom_fields', (ctx) =>
+		page(ctx, 'custom_fields', state.leadFields, undefined, MAX_FIELDS_PAGE),
+	);
 	on('GET', '/api/v4/leads', (ctx) => {
 		const q = ctx.query;
 		let leads = [...state.leads.values()];
-		if (q.query) leads = leads.filter((lead) => matchesQuery(lead, q.query));
+		if (q.query) leads = leads.filter((lead) => matchesQuery(state, lead, q.query));
 		if (q['filter[pipeline_id]'])
 			leads = leads.filter((lead) => lead.pipeline_id === Number(q['filter[pipeline_id]']));
 		if (q['filter[statuses][0][status_id]'])
@@ -709,7 +1066,10 @@ function apiRoutes(state) {
 				lead.contacts.push(contact.id);
 			}
 		});
-		for (const lead of leads) state.leads.set(lead.id, lead);
+		for (const lead of leads) {
+			state.leads.set(lead.id, lead);
+			indexLater(state, lead.id);
+		}
 		return json({
 			_links: { self: { href: `${ctx.baseUrl}/api/v4/leads` } },
 			_embedded: {
@@ -761,12 +1121,24 @@ function apiRoutes(state) {
 		});
 		return json(
 			prepared.map(({ input, requestId, contact }) => {
+				const duplicate = duplicateOf(state, contact);
+				if (duplicate) {
+					mergeInto(state, duplicate.lead, input, requestId);
+					return {
+						id: duplicate.lead.id,
+						contact_id: duplicate.contact.id,
+						company_id: null,
+						request_id: [requestId],
+						merged: true,
+					};
+				}
 				const lead = newLead(state, input, requestId);
 				let contactId = null;
 				if (contact?.id !== undefined) contactId = contact.id;
 				else if (contact) contactId = newContact(state, contact, requestId).id;
 				if (contactId !== null) lead.contacts.push(contactId);
 				state.leads.set(lead.id, lead);
+				indexLater(state, lead.id);
 				return {
 					id: lead.id,
 					contact_id: contactId,
@@ -780,7 +1152,7 @@ function apiRoutes(state) {
 	on('GET', '/api/v4/contacts', (ctx) => {
 		let contacts = [...state.contacts.values()];
 		if (ctx.query.query)
-			contacts = contacts.filter((contact) => matchesQuery(contact, ctx.query.query));
+			contacts = contacts.filter((contact) => matchesQuery(state, contact, ctx.query.query));
 		contacts = ordered(ordered(contacts, ctx, 'updated_at'), ctx, 'id');
 		return page(ctx, 'contacts', contacts, (contact) => ({
 			...contact,
@@ -862,9 +1234,13 @@ function apiRoutes(state) {
 			state.notes.filter((note) => note.entity_id === leadId),
 		);
 	});
-	on('GET', '/api/v4/catalogs', (ctx) => page(ctx, 'catalogs', state.catalogs));
+	on('GET', '/api/v4/catalogs', (ctx) => {
+		if (!state.profile.listRights) throw rightsError();
+		return page(ctx, 'catalogs', state.catalogs);
+	});
 	/** @param {string} id */
 	const catalog = (id) => {
+		if (!state.profile.listRights) throw rightsError();
 		const found = state.catalogs.find((candidate) => candidate.id === Number(id));
 		if (!found) throw fail(404, `Catalog ${id} not found`);
 		return found;
@@ -875,7 +1251,7 @@ function apiRoutes(state) {
 			(element) => element.catalog_id === catalogId,
 		);
 		if (ctx.query.query)
-			elements = elements.filter((element) => matchesQuery(element, ctx.query.query));
+			elements = elements.filter((element) => matchesQuery(state, element, ctx.query.query));
 		return page(ctx, 'elements', elements);
 	});
 	on('POST', '/api/v4/catalogs/:id/elements', (ctx) => {
@@ -898,7 +1274,10 @@ function apiRoutes(state) {
 				})),
 			};
 		});
-		for (const element of elements) state.elements.set(element.id, element);
+		for (const element of elements) {
+			state.elements.set(element.id, element);
+			indexLater(state, element.id);
+		}
 		return json({
 			_embedded: {
 				elements: elements.map((element) => ({ id: element.id, request_id: element.request_id })),
@@ -1052,15 +1431,34 @@ function controlRoutes(state) {
 		.on('POST', '/limits', (ctx) => {
 			const body = ctx.body ?? {};
 			if (!isObject(body))
-				throw controlError('Body must be {"rps"?, "blockAfter"?, "retryAfter"?}');
+				throw controlError('Body must be {"rps"?, "blockAfter"?, "retryAfter"?: number | null}');
+			if (body.retryAfter === null) state.limits.retryAfter = null;
 			for (const key of ['rps', 'blockAfter', 'retryAfter']) {
-				if (body[key] !== undefined) {
+				if (body[key] !== undefined && body[key] !== null) {
 					if (typeof body[key] !== 'number' || body[key] < 0)
 						throw controlError(`${key} must be a non-negative number`);
 					/** @type {any} */ (state.limits)[key] = body[key];
 				}
 			}
 			return json(state.limits);
+		})
+		.on('GET', '/profile', () => json(state.profile))
+		.on('POST', '/profile', (ctx) => {
+			const body = isObject(ctx.body) ? ctx.body : {};
+			const next = { ...state.profile };
+			const usage = `Body must be {searchDelayMs?: integer ≥ 0, admin?: boolean, listRights?: boolean, duplicateControl?: boolean, blockPage?: "json"|"html"}`;
+			for (const [key, value] of Object.entries(body)) {
+				const ok =
+					key === 'searchDelayMs'
+						? Number.isInteger(value) && value >= 0
+						: key === 'blockPage'
+							? value === 'json' || value === 'html'
+							: key in DEFAULT_PROFILE && typeof value === 'boolean';
+				if (!ok) throw controlError(usage);
+				/** @type {any} */ (next)[key] = value;
+			}
+			state.profile = next;
+			return json(state.profile);
 		})
 		.on('POST', '/unblock', () => {
 			state.blocked = false;
@@ -1110,11 +1508,15 @@ function controlRoutes(state) {
 			// exactly as the token endpoint spends it, and the new pair is handed to the test, which
 			// stores it in n8n as that worker would.
 			const body = ctx.body ?? {};
-			if (!isObject(body) || (body.refreshToken !== undefined && typeof body.refreshToken !== 'string'))
+			if (
+				!isObject(body) ||
+				(body.refreshToken !== undefined && typeof body.refreshToken !== 'string')
+			)
 				throw controlError('Body must be {"refreshToken"?: string}');
 			const live = [...state.refreshTokens].filter(([, status]) => status === 'live');
 			const spent = body.refreshToken ?? live.at(-1)?.[0];
-			if (spent === undefined) throw controlError('No live refresh token: exchange a code first', 409);
+			if (spent === undefined)
+				throw controlError('No live refresh token: exchange a code first', 409);
 			if (!spendRefreshToken(state, spent))
 				throw controlError('That refresh token is not live (unknown or already used)', 409);
 			return json({ ...issueTokens(state), spentRefreshToken: spent });
@@ -1136,6 +1538,7 @@ export const amocrmService = {
 			unauthorized: () => problem(401, 'Invalid user name or password'),
 			api: apiRoutes(state),
 			control: controlRoutes(state),
+			faultKinds: Object.fromEntries(Object.keys(OWN_FAULTS).map((kind) => [kind, () => true])),
 			reset: (withSeed) => resetState(state, withSeed),
 		};
 	},
