@@ -1,3 +1,5 @@
+import { NodeOperationError } from 'n8n-workflow';
+
 import type { ApiContext } from '../../shared/http';
 import { amoGetAll, amoGetPage, amoRequest, type AmoCallOptions } from '../transport';
 import {
@@ -9,7 +11,11 @@ import {
 } from '../transport/types';
 import { chunk, fieldValues } from './fields';
 
-/** The account's products list (type `products`), or the first list when there is none. */
+/**
+ * The account's products list. Only a list of type `products` has the SKU and PRICE fields; an
+ * invoices or regular list would refuse them or hold invoices (docs/services/amocrm.md, "Catalogs
+ * and products"), so without one this is an error, not a fallback.
+ */
 export async function productsCatalogId(
 	context: ApiContext,
 	options: AmoCallOptions = {},
@@ -21,8 +27,14 @@ export async function productsCatalogId(
 		{},
 		options,
 	);
-	const catalog = catalogs.find((entry) => entry.type === 'products') ?? catalogs[0];
-	if (!catalog) throw new Error('The amoCRM account has no catalog (list) to keep products in');
+	const catalog = catalogs.find((entry) => entry.type === 'products');
+	if (!catalog) {
+		throw new NodeOperationError(context.getNode(), 'The amoCRM account has no products list', {
+			description:
+				'Turn on Products in amoCRM (Lists → Products), or choose the list in the Products Catalog option.',
+			itemIndex: options.itemIndex,
+		});
+	}
 	return catalog.id;
 }
 

@@ -7,6 +7,7 @@ import {
 	amoRequest,
 	isBatchTooLarge,
 	isBlocked,
+	isPermanentRefusal,
 	isValidationError,
 	type AmoCallOptions,
 } from '../transport';
@@ -17,6 +18,7 @@ import {
 	SKU_FIELD_CODE,
 	STATE_TAG_PREFIX,
 	SYNC_TAG,
+	UNLINKED_TAG,
 	type AmoCatalogElement,
 	type AmoComplexResult,
 	type AmoContact,
@@ -24,7 +26,7 @@ import {
 } from '../transport/types';
 import { contactBody, contactHasPhone, findContactsByPhone, phoneDigits } from './contacts';
 import { chunk, fieldValues } from './fields';
-import { createProducts, findProductBySku, productsCatalogId } from './products';
+import { createProducts, findProductBySku, productsCatalogId, type NewProduct } from './products';
 
 /** The fields of a Kaspi node output item the sync reads (nodes/Kaspi/transport/mapper.ts). */
 export interface SyncOrder {
@@ -69,6 +71,8 @@ export interface SyncResult extends IDataObject {
 	contactId: number | null;
 	merged?: boolean;
 	error?: string;
+	/** Why some or all of the order's products were not linked; they are not retried. */
+	productsError?: string;
 	requests?: IDataObject[];
 }
 
@@ -104,6 +108,19 @@ export function clearSyncCaches(): void {
 
 function stateTag(state: string): string {
 	return `${STATE_TAG_PREFIX}${state}`;
+}
+
+/** SKU → quantity of the entries that can become linked products: those with a SKU. */
+function skuQuantities(order: SyncOrder): Map<string, number> {
+	const quantities = new Map<string, number>();
+	for (const entry of order.entries) {
+		if (entry.sku) quantities.set(entry.sku, (quantities.get(entry.sku) ?? 0) + entry.quantity);
+	}
+	return quantities;
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
 }
 
 function money(value: number): string {
@@ -156,12 +173,15 @@ interface Work {
 	deal?: AmoLead;
 	contactId?: number;
 	result: SyncResult;
+	needsUpdate: boolean;
 	needsNote: boolean;
 	needsLinks: boolean;
 }
 
 export class OrderSync {
 	private readonly planned: PlannedRequest[] = [];
+	/** Deals whose products amoCRM refused for good in this run, to be tagged `UNLINKED_TAG`. */
+	private readonly unlinked: Work[] = [];
 
 	constructor(
 		private readonly context: ApiContext,
@@ -188,7 +208,7 @@ export class OrderSync {
 
 	private fail(orders: Work[], error: unknown): void {
 		if (isBlocked(error)) throw error;
-		const message = error instanceof Error ? error.message : String(error);
+		const message = errorText(error);
 		for (const work of orders) {
 			work.result.action = 'error';
 			work.result.error = message;
@@ -205,6 +225,7 @@ export class OrderSync {
 			order,
 			phone: phoneDigits(order.customerPhone) ?? undefined,
 			result: { orderCode: order.code, action: 'unchanged', dealId: null, contactId: null },
+			needsUpdate: false,
 			needsNote: false,
 			needsLinks: false,
 		}));
@@ -228,12 +249,11 @@ export class OrderSync {
 			const fresh = unique.filter((work) => !work.deal);
 			await this.resolveContacts(fresh.filter((work) => work.phone));
 			await this.createDeals(fresh);
-			await this.updateDeals(
-				unique.filter((work) => work.deal && work.result.action === 'updated'),
-			);
+			await this.updateDeals(unique.filter((work) => work.deal && work.needsUpdate));
 			await this.addNotes(this.open(unique).filter((work) => work.needsNote));
 			if (this.settings.linkProducts) {
 				await this.linkProducts(this.open(unique).filter((work) => work.needsLinks));
+				await this.tagUnlinked(this.open(this.unlinked));
 			}
 		}
 		for (const [work, first] of duplicates) {
@@ -282,15 +302,22 @@ export class OrderSync {
 		work.result.dealId = deal.id;
 		work.result.contactId = deal._embedded?.contacts?.[0]?.id ?? null;
 		const linked = (deal._embedded?.catalog_elements ?? []).length > 0;
-		// Products are linked after the note, so a deal with an order's products is complete; one
-		// without them was cut short (a crash after /leads/complex) and is finished now.
-		const incomplete = this.settings.linkProducts && work.order.entries.length > 0 && !linked;
+		// A deal without the products its order can have was cut short (a crash, a 5xx) and is
+		// finished now; entries without a SKU never link, and a deal amoCRM refused products for
+		// good is tagged so, so neither is retried on every run (docs/services/amocrm.md, "Notes").
+		const incomplete =
+			this.settings.linkProducts &&
+			skuQuantities(work.order).size > 0 &&
+			!linked &&
+			!tags.includes(UNLINKED_TAG);
 		const stateChanged = !tags.includes(wantedTag);
 		const priceChanged = Math.round(work.order.totalPrice) !== deal.price;
-		if (!stateChanged && !priceChanged && !incomplete) return;
-		work.result.action = 'updated';
+		work.needsUpdate = stateChanged || priceChanged;
 		work.needsLinks = incomplete;
-		work.needsNote = this.settings.addNotes && (incomplete || stateChanged);
+		if (!work.needsUpdate && !incomplete) return;
+		work.result.action = 'updated';
+		// The full order note goes on a new deal only: a run that just retries links adds none.
+		work.needsNote = this.settings.addNotes && stateChanged;
 	}
 
 	/** Phone → contact id from the cache, a bounded scan of all contacts, then one query each. */
@@ -404,7 +431,7 @@ export class OrderSync {
 		for (const work of batch) {
 			work.result.action = 'created';
 			work.needsNote = this.settings.addNotes;
-			work.needsLinks = work.order.entries.length > 0;
+			work.needsLinks = skuQuantities(work.order).size > 0;
 		}
 		let results: AmoComplexResult[] | undefined;
 		try {
@@ -484,7 +511,7 @@ export class OrderSync {
 				note_type: 'common',
 				params: {
 					text:
-						work.result.action === 'created' || work.needsLinks
+						work.result.action === 'created'
 							? orderNote(work.order)
 							: `Kaspi order ${work.order.code}: state is now ${work.order.state}, total ${money(work.order.totalPrice)}`,
 				},
@@ -507,7 +534,11 @@ export class OrderSync {
 	}
 
 	/** SKU → element id: cache, bounded scan of the catalog, one query each, then batch create. */
-	private async resolveProducts(catalogId: number, works: Work[]): Promise<Map<string, number>> {
+	private async resolveProducts(
+		catalogId: number,
+		works: Work[],
+		refused: Map<string, unknown>,
+	): Promise<Map<string, number>> {
 		const cache = cacheFor(productCache, `${this.host}#${catalogId}`);
 		const names = new Map<string, { name: string; price: number }>();
 		for (const work of works) {
@@ -553,34 +584,65 @@ export class OrderSync {
 				sku,
 				...(names.get(sku) as { name: string; price: number }),
 			}));
-			if (missing.length && !this.settings.dryRun) {
-				for (const [sku, id] of await createProducts(this.context, catalogId, missing)) {
-					cache.set(sku, id);
+			if (!this.settings.dryRun) {
+				for (const batch of chunk(missing, BATCH_SIZE)) {
+					await this.createMissing(catalogId, batch, cache, refused);
 				}
 			}
 		}
 		return cache;
 	}
 
+	/** Creates products; a SKU that could not be created is recorded with its error. */
+	private async createMissing(
+		catalogId: number,
+		products: NewProduct[],
+		cache: Map<string, number>,
+		refused: Map<string, unknown>,
+	): Promise<void> {
+		try {
+			for (const [sku, id] of await createProducts(this.context, catalogId, products)) {
+				cache.set(sku, id);
+			}
+		} catch (error) {
+			if (products.length > 1 && isPermanentRefusal(error)) {
+				// One refused element fails the whole call, which created none: create each alone.
+				for (const product of products) {
+					await this.createMissing(catalogId, [product], cache, refused);
+				}
+				return;
+			}
+			for (const product of products) refused.set(product.sku, error);
+		}
+	}
+
 	private async linkProducts(works: Work[]): Promise<void> {
-		const withEntries = works.filter((work) => work.order.entries.some((entry) => entry.sku));
-		if (!withEntries.length) return;
+		if (!works.length) return;
 		let catalogId: number;
 		let ids: Map<string, number>;
+		const refused = new Map<string, unknown>();
 		try {
 			catalogId = await this.catalogId();
-			ids = await this.resolveProducts(catalogId, withEntries);
+			ids = await this.resolveProducts(catalogId, works, refused);
 		} catch (error) {
-			this.fail(withEntries, error);
+			this.refuseLinks(works, error);
 			return;
 		}
 		const links: Array<{ work: Work; link: IDataObject }> = [];
-		for (const work of withEntries) {
-			const quantities = new Map<string, number>();
-			for (const entry of work.order.entries) {
-				if (entry.sku) quantities.set(entry.sku, (quantities.get(entry.sku) ?? 0) + entry.quantity);
+		for (const work of works) {
+			const quantities = skuQuantities(work.order);
+			const failed = [...quantities.keys()].filter((sku) => refused.has(sku));
+			// A transient failure leaves the deal unlinked, so the next run retries all its products.
+			const transient = failed.map((sku) => refused.get(sku)).find((e) => !isPermanentRefusal(e));
+			if (transient !== undefined || failed.length === quantities.size) {
+				this.refuseLinks([work], transient ?? refused.get(failed[0]));
+				continue;
+			}
+			if (failed.length) {
+				work.result.productsError = `amoCRM refused the products ${failed.join(', ')}: ${errorText(refused.get(failed[0]))}`;
 			}
 			for (const [sku, quantity] of quantities) {
+				if (refused.has(sku)) continue;
 				links.push({
 					work,
 					link: {
@@ -592,6 +654,10 @@ export class OrderSync {
 				});
 			}
 		}
+		await this.sendLinks(links);
+	}
+
+	private async sendLinks(links: Array<{ work: Work; link: IDataObject }>): Promise<void> {
 		for (const batch of chunk(links, BATCH_SIZE)) {
 			const owners = [...new Set(batch.map((entry) => entry.work))];
 			try {
@@ -600,7 +666,42 @@ export class OrderSync {
 					owners,
 				);
 			} catch (error) {
-				this.fail(owners, error);
+				if (owners.length > 1 && isValidationError(error)) {
+					// A validation error names one element; send each deal's links alone so only it fails.
+					for (const owner of owners)
+						await this.sendLinks(batch.filter((entry) => entry.work === owner));
+					continue;
+				}
+				this.refuseLinks(owners, error);
+			}
+		}
+	}
+
+	/**
+	 * A permanent refusal is reported on the item and the deal tagged, so later runs do not retry
+	 * (and note) it for ever; anything else fails the item and the next run retries.
+	 */
+	private refuseLinks(works: Work[], error: unknown): void {
+		if (!isPermanentRefusal(error)) {
+			this.fail(works, error);
+			return;
+		}
+		for (const work of works) {
+			work.result.productsError = `Products not linked: ${errorText(error)}. The deal is tagged ${UNLINKED_TAG} and its products are not retried; remove the tag to retry.`;
+			this.unlinked.push(work);
+		}
+	}
+
+	private async tagUnlinked(works: Work[]): Promise<void> {
+		for (const batch of chunk(works, BATCH_SIZE)) {
+			const body = batch.map((work) => ({
+				id: work.result.dealId ?? 0,
+				tags_to_add: [{ name: UNLINKED_TAG }],
+			}));
+			try {
+				await this.write({ method: 'PATCH', path: '/api/v4/leads', body }, batch);
+			} catch (error) {
+				this.fail(batch, error);
 			}
 		}
 	}

@@ -4,7 +4,7 @@ import type {
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import {
 	apiRequest,
@@ -248,6 +248,16 @@ export function isValidationError(error: unknown): boolean {
 	return isStatus(error, 400);
 }
 
+/**
+ * amoCRM refused the call for a reason a retry will not change: a validation error, missing rights,
+ * an unknown entity, or a refusal of the node's own (no products list).
+ */
+export function isPermanentRefusal(error: unknown): boolean {
+	if (error instanceof NodeOperationError) return true;
+	if (!(error instanceof NodeApiError) || isBlocked(error)) return false;
+	return ['400', '403', '404', '422'].includes(error.httpCode ?? '');
+}
+
 export function isBlocked(error: unknown): boolean {
 	return error instanceof NodeApiError && error.message === BLOCKED_MESSAGE;
 }
@@ -288,7 +298,8 @@ async function withPairStoredElsewhere<T>(
 		await sleep(waitMs);
 		const stored = await context.getCredentials(account.credentialType, itemIndex);
 		const pair = rotatedLivePair(stored, account.credentials);
-		if (pair) return await send(withData(account, pair)).catch((error: unknown) => error as NodeApiError);
+		if (pair)
+			return await send(withData(account, pair)).catch((error: unknown) => error as NodeApiError);
 	}
 	return refused;
 }

@@ -18,6 +18,11 @@ export const SKU_FIELD_CODE = 'SKU';
 /** Tag on every deal the sync creates; the state tag is `STATE_TAG_PREFIX + state`. */
 export const SYNC_TAG = 'kaspi';
 export const STATE_TAG_PREFIX = 'kaspi:';
+/**
+ * Tag on a deal whose products amoCRM refused for good (no products list, a 4xx on create or
+ * link): the sync stops retrying its links. Outside the state prefix, so a state change keeps it.
+ */
+export const UNLINKED_TAG = 'kaspi-unlinked';
 
 export interface AmoFieldValue {
 	value?: string | number | boolean;
