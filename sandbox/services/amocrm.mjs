@@ -92,6 +92,44 @@ const DEFAULT_PROFILE = {
 	blockPage: 'json',
 };
 
+const PROFILE_USAGE =
+	'Body must be {searchDelayMs?: integer ≥ 0, admin?: boolean, listRights?: boolean, duplicateControl?: boolean, blockPage?: "json"|"html"}';
+
+/**
+ * A profile with some settings changed; an unknown key or a wrong type is refused.
+ * @param {AmoProfile} profile
+ * @param {Record<string, unknown>} changes
+ * @returns {AmoProfile}
+ */
+function withProfile(profile, changes) {
+	const next = { ...profile };
+	for (const [key, value] of Object.entries(changes)) {
+		const ok =
+			key === 'searchDelayMs'
+				? Number.isInteger(value) && /** @type {number} */ (value) >= 0
+				: key === 'blockPage'
+					? value === 'json' || value === 'html'
+					: key in DEFAULT_PROFILE && typeof value === 'boolean';
+		if (!ok) throw controlError(PROFILE_USAGE);
+		/** @type {any} */ (next)[key] = value;
+	}
+	return next;
+}
+
+/**
+ * The profile a reset restores: the default, changed by the JSON in the environment variable
+ * `SANDBOX_AMOCRM_PROFILE` when set, so that a whole suite can run under an account variant
+ * (e.g. `SANDBOX_AMOCRM_PROFILE='{"searchDelayMs":1000}' node --test test/e2e/amocrm.test.mjs`).
+ * @returns {AmoProfile}
+ */
+function baseProfile() {
+	const raw = process.env.SANDBOX_AMOCRM_PROFILE;
+	if (!raw) return { ...DEFAULT_PROFILE };
+	const parsed = JSON.parse(raw);
+	if (!isObject(parsed)) throw new Error(`SANDBOX_AMOCRM_PROFILE: ${PROFILE_USAGE}`);
+	return withProfile(DEFAULT_PROFILE, parsed);
+}
+
 /**
  * @typedef {object} Limits
  * @property {number} rps Requests allowed in any one-second window.
@@ -182,7 +220,7 @@ function resetState(state, seed) {
 	state.refreshes = 0;
 	state.rejectedRefreshes = 0;
 	state.expireAfter = null;
-	state.profile = { ...DEFAULT_PROFILE };
+	state.profile = baseProfile();
 	state.searchableAt = new Map();
 	state.users = [{ id: SEED.userId, name: 'Sandbox Manager', email: 'manager@sandbox.test' }];
 	// The account's set-up (pipelines, deal fields, the products list) is there with or without
@@ -1444,20 +1482,7 @@ function controlRoutes(state) {
 		})
 		.on('GET', '/profile', () => json(state.profile))
 		.on('POST', '/profile', (ctx) => {
-			const body = isObject(ctx.body) ? ctx.body : {};
-			const next = { ...state.profile };
-			const usage = `Body must be {searchDelayMs?: integer ≥ 0, admin?: boolean, listRights?: boolean, duplicateControl?: boolean, blockPage?: "json"|"html"}`;
-			for (const [key, value] of Object.entries(body)) {
-				const ok =
-					key === 'searchDelayMs'
-						? Number.isInteger(value) && value >= 0
-						: key === 'blockPage'
-							? value === 'json' || value === 'html'
-							: key in DEFAULT_PROFILE && typeof value === 'boolean';
-				if (!ok) throw controlError(usage);
-				/** @type {any} */ (next)[key] = value;
-			}
-			state.profile = next;
+			state.profile = withProfile(state.profile, isObject(ctx.body) ? ctx.body : {});
 			return json(state.profile);
 		})
 		.on('POST', '/unblock', () => {

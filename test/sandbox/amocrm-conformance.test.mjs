@@ -392,4 +392,17 @@ describe('amoCRM data rules', () => {
 			'reset restores the default',
 		);
 	});
+
+	test('SANDBOX_AMOCRM_PROFILE sets the profile a reset restores', async () => {
+		process.env.SANDBOX_AMOCRM_PROFILE = JSON.stringify({ admin: false, searchDelayMs: 250 });
+		try {
+			await control.post('/reset', {});
+			const profile = (await control.get('/amocrm/profile')).data;
+			assert.deepEqual([profile.admin, profile.searchDelayMs], [false, 250]);
+		} finally {
+			delete process.env.SANDBOX_AMOCRM_PROFILE;
+			await control.post('/reset', {});
+		}
+		assert.equal((await control.get('/amocrm/profile')).data.searchDelayMs, 0);
+	});
 });
