@@ -566,13 +566,13 @@ function leadFieldValues(state, values, requestId) {
 }
 
 /**
- * A custom field value checked against its field's type, as amoCRM's validator checks it: a
- * numeric field takes a number (or a numeric string), a checkbox a boolean, a date a Unix time, a
- * url a URL, a select one of its enums by `enum_id` or by value. The SDK's value models send these
- * types (amocrm/amocrm-api-php src/AmoCRM/Models/CustomFieldsValues/ValueModels/*.php:
- * NumericCustomFieldValueModel, CheckboxCustomFieldValueModel, DateCustomFieldValueModel,
- * SelectCustomFieldValueModel with enum_id); an enum that is not the field's is the documented
- * `NotSupportedChoice` (https://developers.kommo.com/docs/http-codes, validation example).
+ * A custom field value checked against its field's type, in the value formats amoCRM's
+ * custom-fields page gives per type (https://www.amocrm.ru/developers/content/crm_platform/custom-fields):
+ * a numeric field takes a number (a numeric string is let through), a checkbox a boolean, a date
+ * a Unix time, a url a URL, a select one of its enums by `enum_id` or by value. An enum that is not
+ * the field's is the documented `NotSupportedChoice` (https://developers.kommo.com/docs/http-codes,
+ * validation example). The code and text of a wrong-type error are not documented: the emulator
+ * keeps the documented `validation-errors` shape and says `InvalidType`.
  * @param {any} field
  * @param {Record<string, any>} entry
  * @param {(code: string, detail: string, suffix?: string) => never} refuse
@@ -865,9 +865,11 @@ function link(state, leadId, input) {
 	if (input.to_entity_type !== 'catalog_elements' || !element) {
 		throw fail(400, `Entity ${input.to_entity_type} ${input.to_entity_id} not found`);
 	}
-	// `metadata.catalog_id` names the element's list: the SDK's link model always sends it for a
-	// catalog element (amocrm/amocrm-api-php src/AmoCRM/Models/LinkModel.php, CatalogElementModel
-	// toLink), and amoCRM needs it to find the element.
+	// `metadata.catalog_id` names the element's list: Kommo's linking-entities page lists
+	// `metadata[catalog_id]` ("List ID") for catalog elements
+	// (https://developers.kommo.com/reference/linking-entities), and the SDK always builds a catalog
+	// element's link metadata as {quantity, catalog_id, price_id} (amocrm/amocrm-api-php
+	// src/AmoCRM/Models/CatalogElementModel.php). A link without it, or naming another list, is refused.
 	const catalogId = input.metadata?.catalog_id;
 	if (!Number.isInteger(catalogId) || catalogId !== element.catalog_id) {
 		throw validationError([
@@ -1056,8 +1058,9 @@ function apiRoutes(state) {
 		if (!state.profile.admin) throw rightsError();
 		return page(ctx, 'users', state.users);
 	});
-	// Pipelines come all at once, with no `page`/`limit` and no `_page` (leads_pipelines; the SDK's
-	// Pipelines entity service reads them without paging, at most 50 per account).
+	// Pipelines come all at once, with no `page`/`limit` and no `_page`: the method takes no paging
+	// parameters (https://www.amocrm.ru/developers/content/crm_platform/leads_pipelines; at most 50
+	// pipelines per account, https://developers.kommo.com/docs/limitations).
 	on('GET', '/api/v4/leads/pipelines', (ctx) =>
 		json({
 			_total_items: state.pipelines.length,
