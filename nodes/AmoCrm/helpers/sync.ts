@@ -8,6 +8,7 @@ import {
 	isBatchTooLarge,
 	isBlocked,
 	isPermanentRefusal,
+	isTooLongWait,
 	isValidationError,
 	type AmoCallOptions,
 } from '../transport';
@@ -207,7 +208,8 @@ export class OrderSync {
 	}
 
 	private fail(orders: Work[], error: unknown): void {
-		if (isBlocked(error)) throw error;
+		// Every further call would be refused as well: stop the run with the one clear error.
+		if (isBlocked(error) || isTooLongWait(error)) throw error;
 		const message = errorText(error);
 		for (const work of orders) {
 			work.result.action = 'error';

@@ -15,25 +15,35 @@ import {
 import { maskPhonesInText } from '../../shared/phone';
 import { accountBaseUrl } from './host';
 import { requestsPerSecond } from './credentialFields';
-import { acquire, pauseHost, REQUESTS_PER_SECOND } from './limiter';
+import { acquire, limitedRecently, pausedFor, pauseHost, REQUESTS_PER_SECOND } from './limiter';
 import { rotatedSince } from './oauth';
 import { MAX_PAGE_SIZE, type AmoList, type AmoProblem } from './types';
 
 export const OAUTH2_CREDENTIAL = 'amoCrmOAuth2Api';
 export const LONG_LIVED_CREDENTIAL = 'amoCrmLongLivedApi';
 export const DEFAULT_TIMEOUT_SECONDS = 30;
-/** A 429 without `retry_after` waits this long (seconds). */
-const DEFAULT_RETRY_AFTER = 1;
 /**
- * 429s one call may wait out (each for its `retry_after`) before its ordinary retries are touched:
- * amoCRM did not process a call it answered 429, so waiting and sending again is always safe.
+ * A 429 without `retry_after` (body) or `Retry-After` (header) waits this long (seconds), doubled
+ * on each next one: quick repeats of a 429 are what gets an account blocked
+ * (docs/services/amocrm.md, "Rate limit and blocking").
  */
-export const RATE_LIMIT_RETRIES = 10;
-/** Retries after a timeout or a 5xx (reads only), and after 429s beyond the ones above. */
+export const RATE_LIMIT_BACKOFF_SECONDS = 5;
+/**
+ * 429s one call waits out before it fails: amoCRM did not process a call it answered 429, so
+ * sending it again is safe, but not for long.
+ */
+export const RATE_LIMIT_RETRIES = 3;
+/** A longer `retry_after` fails the call at once rather than hold the execution (seconds). */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+/** A 403 within this long of a 429 from the same host is a block, not missing rights. */
+const BLOCK_AFTER_429_MS = 10 * 60_000;
+/** Retries after a timeout or a 5xx (reads only). */
 const RETRIES = 4;
 /** Refresh this long before the stored expiry instead of waiting for a 401. */
 const EXPIRY_MARGIN_MS = 60_000;
 export const BLOCKED_MESSAGE = 'API blocked by amoCRM — contact support';
+export const INSUFFICIENT_RIGHTS_PREFIX = 'amoCRM: insufficient rights for';
+export const WAIT_MESSAGE_PREFIX = 'amoCRM asked to wait';
 /** Marks errors of the credential's token exchange, so they are reported as such. */
 export const TOKEN_ERROR_PREFIX = 'amoCRM token endpoint:';
 export const REFRESH_SPENT_MESSAGE =
@@ -62,12 +72,40 @@ function problemText(body: unknown): string | undefined {
 }
 
 /**
- * The `retry_after` of a 429 body (Kommo puts it in the body, not a header:
- * docs/services/amocrm.md, "Rate limit and blocking").
+ * How long a 429 asks to wait, in seconds: Kommo's `retry_after` in the body, else a `Retry-After`
+ * header (seconds or a date), else `undefined` (docs/services/amocrm.md, "Rate limit and blocking").
  */
-export function retryAfterSeconds(body: unknown): number {
-	const value = Number((body as AmoProblem | undefined)?.retry_after);
-	return Number.isFinite(value) && value >= 0 ? value : DEFAULT_RETRY_AFTER;
+export function retryAfterSeconds(body: unknown, headers: IDataObject = {}): number | undefined {
+	const inBody = body && typeof body === 'object' ? (body as AmoProblem).retry_after : undefined;
+	const header = headers['retry-after'] ?? headers['Retry-After'];
+	for (const raw of [inBody, header]) {
+		if (raw === undefined || raw === null || raw === '') continue;
+		const seconds = Number(raw);
+		if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+		const date = Date.parse(String(raw));
+		if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+	}
+	return undefined;
+}
+
+/** A block answers an HTML (or empty) 403, or a 403 soon after 429s; missing rights are JSON. */
+function isBlockAnswer(host: string, body: unknown): boolean {
+	return !body || typeof body !== 'object' || limitedRecently(host, BLOCK_AFTER_429_MS);
+}
+
+/** What a rights 403 names: the users list and lists need rights of their own (A-USERS, A-CAT). */
+function rightsTarget(method: string, path: string): string {
+	if (path.startsWith('/api/v4/users'))
+		return 'the users list (amoCRM lets only administrators read it)';
+	if (path.startsWith('/api/v4/catalogs')) return 'lists (the user needs access to lists)';
+	return `${method} ${path.split('?')[0]}`;
+}
+
+function waitMessage(seconds: number): { message: string; description: string } {
+	return {
+		message: `${WAIT_MESSAGE_PREFIX} ${seconds} s before the next call (429 Too Many Requests)`,
+		description: `That is over ${MAX_RETRY_AFTER_SECONDS} s, so the call failed rather than hold the execution; calls to this account from this n8n process fail at once until then. Run the workflow again later.`,
+	};
 }
 
 /**
@@ -97,7 +135,11 @@ export function amoProfile(
 	credentialType: string,
 	timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
 	callsPerSecond = REQUESTS_PER_SECOND,
+	request: Pick<ApiRequest, 'method' | 'path'> = { method: 'GET', path: '' },
 ): ServiceProfile {
+	/** 429s this call got, and a wait amoCRM asked for that is too long to hold the execution. */
+	let limited = 0;
+	let tooLong: number | undefined;
 	return {
 		service: 'amoCRM',
 		credentialType,
@@ -107,11 +149,15 @@ export function amoProfile(
 		backoffMs: 1000,
 		headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 		beforeAttempt: async () => await acquire(host, callsPerSecond),
-		retryPolicy(statusCode, body) {
+		retryPolicy(statusCode, body, _idempotent, headers) {
 			// A 429 means the call was not processed, so even a create may be sent again.
 			if (statusCode === 429) {
-				const seconds = retryAfterSeconds(body);
+				limited++;
+				const asked = retryAfterSeconds(body, headers);
+				const seconds = asked ?? RATE_LIMIT_BACKOFF_SECONDS * 2 ** (limited - 1);
 				pauseHost(host, seconds);
+				if (seconds > MAX_RETRY_AFTER_SECONDS) tooLong = seconds;
+				if (tooLong !== undefined || limited > RATE_LIMIT_RETRIES) return { retry: false };
 				return { retry: true, delayMs: seconds * 1000, rateLimited: true };
 			}
 			// Blocked: every further call would only prolong the block.
@@ -150,18 +196,25 @@ export function amoProfile(
 			if (statusCode === 402) {
 				return { message: 'amoCRM: the account’s paid period has ended', description: text };
 			}
-			if (statusCode === 403) {
+			if (statusCode === 403 && isBlockAnswer(host, body)) {
 				return {
 					message: BLOCKED_MESSAGE,
 					description:
-						'amoCRM answers 403 to every call after its limit of 7 requests per second was broken repeatedly, or when the user lacks rights. Nothing was retried. Ask amoCRM support to unblock the account (give them the subdomain and the server’s IP).',
+						'amoCRM answers 403 to every call after its limit of 7 requests per second was broken repeatedly. Nothing was retried. Ask amoCRM support to unblock the account (give them the subdomain and the server’s IP).',
+				};
+			}
+			if (statusCode === 403) {
+				return {
+					message: `${INSUFFICIENT_RIGHTS_PREFIX} ${rightsTarget(request.method, request.path)}`,
+					description: `${text ? `${text}. ` : ''}The amoCRM user who authorised the credential lacks the rights for this call; give them the rights or use an administrator’s credential.`,
 				};
 			}
 			if (statusCode === 404) return { message: 'amoCRM: not found', description: text };
+			if (statusCode === 429 && tooLong !== undefined) return waitMessage(tooLong);
 			if (statusCode === 429) {
 				return {
 					message: 'amoCRM kept answering 429 Too Many Requests',
-					description: `Every one of ${RATE_LIMIT_RETRIES + RETRIES} retries waited the retry_after amoCRM asked for. Try again later.`,
+					description: `${RATE_LIMIT_RETRIES} retries waited what amoCRM asked for (else ${RATE_LIMIT_BACKOFF_SECONDS} s, doubled each time). Try again later.`,
 				};
 			}
 			if (statusCode === 504) {
@@ -262,6 +315,11 @@ export function isBlocked(error: unknown): boolean {
 	return error instanceof NodeApiError && error.message === BLOCKED_MESSAGE;
 }
 
+/** amoCRM asked for a wait too long to hold the execution: every next call would fail too. */
+export function isTooLongWait(error: unknown): boolean {
+	return error instanceof NodeApiError && error.message.startsWith(WAIT_MESSAGE_PREFIX);
+}
+
 function isRefreshSpent(error: unknown): boolean {
 	return error instanceof NodeApiError && error.message === REFRESH_SPENT_MESSAGE;
 }
@@ -321,7 +379,18 @@ export async function amoRequest<T>(
 		account.credentialType,
 		options.timeoutSeconds,
 		requestsPerSecond(account.credentials),
+		request,
 	);
+	const paused = pausedFor(account.host) / 1000;
+	if (paused > MAX_RETRY_AFTER_SECONDS) {
+		// Sending now would only earn another 429; fail as the call that was told to wait did.
+		const { message, description } = waitMessage(Math.ceil(paused));
+		throw new NodeApiError(
+			context.getNode(),
+			{ service: 'amoCRM', method: request.method, path: request.path, httpCode: 429, message },
+			{ message, description, httpCode: '429', itemIndex: options.itemIndex },
+		);
+	}
 	const send = async (credentialOptions?: ApiRequest['credentialOptions']) =>
 		await apiRequest<T>(context, profile, account.baseUrl, {
 			...request,

@@ -25,12 +25,17 @@ interface Slot {
  * The calls of the last second (and those in flight), per account host. Module state: shared by
  * every workflow, execution and node of this n8n process, and only of this process — queue-mode
  * workers each have their own, so N workers calling one account can together reach N × 7 rps.
+ * amoCRM counts the 7 per second per IP and blocks the IP (docs/services/amocrm.md, "Rate limit
+ * and blocking"): two accounts, or two workers, behind one n8n IP share one budget, so lower the
+ * credential's Requests Per Second Per Process for each.
  */
 const windows = new Map<string, Slot[]>();
 /** Calls wait in line per host, so a burst is spread evenly rather than raced. */
 const queues = new Map<string, Promise<void>>();
 /** Hosts told by a 429 to hold off until this time. */
 const pausedUntil = new Map<string, number>();
+/** When each host last answered 429: a 403 soon after is a block, not missing rights. */
+const limitedAt = new Map<string, number>();
 
 /** How long to wait before a slot frees up; a slot in flight frees up once it is answered. */
 const IN_FLIGHT_RECHECK_MS = 20;
@@ -79,8 +84,20 @@ export async function acquire(host: string, limit = REQUESTS_PER_SECOND): Promis
 
 /** After a 429: every caller for the host waits `seconds` before its next call. */
 export function pauseHost(host: string, seconds: number): void {
-	const until = limiterClock.now() + seconds * 1000;
-	pausedUntil.set(host, Math.max(pausedUntil.get(host) ?? 0, until));
+	const now = limiterClock.now();
+	limitedAt.set(host, now);
+	pausedUntil.set(host, Math.max(pausedUntil.get(host) ?? 0, now + seconds * 1000));
+}
+
+/** How long the host stays paused by a 429, in ms (0 when it is not). */
+export function pausedFor(host: string): number {
+	return Math.max(0, (pausedUntil.get(host) ?? 0) - limiterClock.now());
+}
+
+/** Whether the host answered 429 within the last `withinMs`. */
+export function limitedRecently(host: string, withinMs: number): boolean {
+	const at = limitedAt.get(host);
+	return at !== undefined && limiterClock.now() - at <= withinMs;
 }
 
 /** For tests. */
@@ -88,4 +105,5 @@ export function resetLimiter(): void {
 	windows.clear();
 	queues.clear();
 	pausedUntil.clear();
+	limitedAt.clear();
 }
