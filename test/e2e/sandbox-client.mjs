@@ -125,6 +125,15 @@ export class Sandbox {
 		return (await this.http.post('/waha/profile', profile)).data;
 	}
 
+	/**
+	 * Which amoCRM account the sandbox plays (sandbox/services/amocrm.mjs, `AmoProfile`); unnamed
+	 * fields keep their value, and a reset restores the default.
+	 * @param {{ searchDelayMs?: number, admin?: boolean, listRights?: boolean, duplicateControl?: boolean, blockPage?: 'json' | 'html' }} profile
+	 */
+	async amoCrmProfile(profile) {
+		return (await this.http.post('/amocrm/profile', profile)).data;
+	}
+
 	/** @param {object[]} orders order specs, see sandbox/README.md */
 	async createOrders(orders) {
 		return (await this.http.post('/kaspi/orders', { orders })).data;
