@@ -4,7 +4,7 @@
  */
 import nock from 'nock';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { router } from '../../nodes/AmoCrm/actions/router';
 import {
@@ -16,7 +16,7 @@ import {
 	kaspiOrder,
 	useFakeLimiterClock,
 } from '../helpers/amocrm';
-import { type RecordedRequest, useNock } from '../helpers/http';
+import { rejectionOf, type RecordedRequest, useNock } from '../helpers/http';
 
 jest.mock('n8n-workflow', () => {
 	const actual = jest.requireActual('n8n-workflow');
@@ -171,5 +171,72 @@ describe('Sync Orders: a deal whose products never link gets one note, not one a
 		expect(second[0]).toMatchObject({ action: 'updated' });
 		expect(writes(fake.requests).map((request) => request.path)).toEqual(['/api/v4/leads/link']);
 		expect(fake.notes).toHaveLength(1);
+	});
+});
+
+describe('Sync Orders: smaller points of a real account', () => {
+	it('lists existing deals with their contacts, so an updated deal reports its contactId', async () => {
+		const fake = new FakeAmo().install();
+		const order = kaspiOrder('310001', PHONE);
+		const [created] = await runs([order], 1);
+		fake.requests = [];
+		const [changed] = await runs([{ ...order, state: 'COMPLETED' }], 1);
+		expect(fake.requests[0].query).toMatchObject({ with: 'catalog_elements,contacts' });
+		expect(changed[0]).toMatchObject({ action: 'updated', contactId: created[0].contactId });
+		expect(changed[0].contactId).toEqual(expect.any(Number));
+	});
+
+	it('a merged answer (duplicate control) is flagged and gets no note and no links', async () => {
+		nock(AMO)
+			.post('/api/v4/leads/complex')
+			.reply(200, [
+				{ id: 55, contact_id: 66, company_id: null, request_id: ['310002'], merged: true },
+			]);
+		const fake = new FakeAmo().install();
+		const [out] = await runs([kaspiOrder('310002', PHONE)], 1);
+		expect(out[0]).toMatchObject({
+			action: 'created',
+			dealId: 55,
+			merged: true,
+			warning: expect.stringMatching(/duplicate control/),
+		});
+		expect(writes(fake.requests)).toEqual([]);
+	});
+
+	it('reads a request_id given as a string, not letter by letter', async () => {
+		nock(AMO)
+			.post('/api/v4/leads/complex')
+			.reply(200, [
+				{ id: 57, contact_id: 67, company_id: null, request_id: '310003', merged: false },
+			]);
+		new FakeAmo().install();
+		const [out] = await runs([kaspiOrder('310003', PHONE)], 1);
+		expect(out[0]).toMatchObject({ action: 'created', dealId: 57 });
+	});
+
+	it('refuses an item without creationDate with an error naming the field; continueOnFail syncs the rest', async () => {
+		const fake = new FakeAmo().install();
+		const orders = [
+			kaspiOrder('310004', PHONE, { creationDate: undefined }),
+			kaspiOrder('310005', PHONE),
+		];
+		const error = await rejectionOf(run(syncContext(orders)));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(/creationDate/);
+		expect(fake.leads.size).toBe(0);
+
+		const context = amoContext(params(), {
+			items: orders.map((json) => ({ json })),
+			continueOnFail: true,
+		});
+		const [output] = await router.call(context);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(output[0].json).toMatchObject({
+			action: 'error',
+			orderCode: '310004',
+			error: expect.stringMatching(/creationDate/),
+		});
+		expect(output[1].json).toMatchObject({ action: 'created', orderCode: '310005' });
+		expect(fake.leads.size).toBe(1);
 	});
 });

@@ -10,7 +10,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 import { AmoCrmLongLivedApi } from '../../credentials/AmoCrmLongLivedApi.credentials';
 import { AmoCrmOAuth2Api } from '../../credentials/AmoCrmOAuth2Api.credentials';
 import { router } from '../../nodes/AmoCrm/actions/router';
-import { orderNote } from '../../nodes/AmoCrm/helpers/sync';
+import { orderNote, RESCAN_AFTER_504_MS } from '../../nodes/AmoCrm/helpers/sync';
 import { amoGetAll, amoRequest, BLOCKED_MESSAGE } from '../../nodes/AmoCrm/transport';
 import { accountBaseUrl } from '../../nodes/AmoCrm/transport/host';
 import { acquire, pauseHost } from '../../nodes/AmoCrm/transport/limiter';
@@ -328,10 +328,23 @@ describe('transport rules', () => {
 		expect(sleepMock).not.toHaveBeenCalled();
 	});
 
-	it('does not retry a 504 (the caller halves the batch)', async () => {
-		nock(AMO).get('/api/v4/leads').query(true).once().reply(504, '');
-		const error = await rejectionOf(amoRequest(ctx(), { method: 'GET', path: '/api/v4/leads' }));
+	it('does not retry a 504 on a write (the caller halves the batch)', async () => {
+		nock(AMO).post('/api/v4/leads/complex').once().reply(504, '');
+		const error = await rejectionOf(
+			amoRequest(ctx(), { method: 'POST', path: '/api/v4/leads/complex', body: [{}] }),
+		);
 		expect((error as NodeApiError).httpCode).toBe('504');
+	});
+
+	it('retries a 504 on a read, like any 5xx', async () => {
+		nock(AMO)
+			.get('/api/v4/leads')
+			.query(true)
+			.reply(504, '<html>504 Gateway Time-out</html>')
+			.get('/api/v4/leads')
+			.query(true)
+			.reply(200, { _embedded: { leads: [{ id: 1 }] } });
+		await expect(amoGetAll(ctx(), '/api/v4/leads', 'leads')).resolves.toEqual([{ id: 1 }]);
 	});
 
 	it('reads a 204 as an empty list', async () => {
@@ -776,6 +789,8 @@ describe('Sync Orders', () => {
 			.map((request) => (request.body as unknown[]).length);
 		expect(sizes).toEqual([2, 2]);
 		expect(fake.leads.size).toBe(4);
+		// request_id is no idempotency key: the deals are listed again only after a wait.
+		expect(sleepMock.mock.calls).toContainEqual([RESCAN_AFTER_504_MS]);
 	});
 
 	it('Dry Run reads but returns the writes it would send', async () => {

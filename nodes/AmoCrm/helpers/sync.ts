@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { ApiContext } from '../../shared/http';
 import { maskPhone } from '../../shared/phone';
@@ -71,11 +72,18 @@ export interface SyncResult extends IDataObject {
 	dealId: number | null;
 	contactId: number | null;
 	merged?: boolean;
+	warning?: string;
 	error?: string;
 	/** Why some or all of the order's products were not linked; they are not retried. */
 	productsError?: string;
 	requests?: IDataObject[];
 }
+
+/** Wait after a 504 on `/leads/complex` before listing the deals it may have created. */
+export const RESCAN_AFTER_504_MS = 5000;
+
+export const MERGED_WARNING =
+	'amoCRM duplicate control merged this order into an existing deal, so no note or products were added to it: exclude this integration from duplicate control';
 
 export interface PlannedRequest extends IDataObject {
 	method: string;
@@ -279,7 +287,8 @@ export class OrderSync {
 			this.context,
 			'/api/v4/leads',
 			'leads',
-			{ 'order[created_at]': 'desc', with: 'catalog_elements' },
+			// Contacts are embedded only when asked for (A-LEADS), and existing deals report theirs.
+			{ 'order[created_at]': 'desc', with: 'catalog_elements,contacts' },
 			Number.MAX_SAFE_INTEGER,
 			(leads) => {
 				for (const lead of leads) {
@@ -447,8 +456,10 @@ export class OrderSync {
 			);
 		} catch (error) {
 			if (isBatchTooLarge(error) && batch.length > 1) {
-				// The 504 may have come after amoCRM created some deals: look again before resending.
+				// The 504 may have come while amoCRM was still creating deals, and `request_id` is no
+				// idempotency key: give it time, then look again before resending.
 				for (const work of batch) work.result.action = 'unchanged';
+				await sleep(RESCAN_AFTER_504_MS);
 				await this.resolveDeals(batch);
 				const rest = batch.filter((work) => !work.deal);
 				const half = Math.ceil(rest.length / 2);
@@ -467,7 +478,10 @@ export class OrderSync {
 		if (this.settings.dryRun) return;
 		const byCode = new Map<string, AmoComplexResult>();
 		for (const result of results ?? []) {
-			for (const requestId of result.request_id ?? []) byCode.set(String(requestId), result);
+			// An array by the docs and the SDK; a lone string would otherwise be read letter by letter.
+			for (const requestId of ([] as unknown[]).concat(result.request_id ?? [])) {
+				byCode.set(String(requestId), result);
+			}
 		}
 		for (const work of batch) {
 			const result = byCode.get(work.order.code);
@@ -477,7 +491,15 @@ export class OrderSync {
 			}
 			work.result.dealId = result.id;
 			work.result.contactId = result.contact_id ?? work.contactId ?? null;
-			if (result.merged) work.result.merged = true;
+			if (result.merged) {
+				// Duplicate control put the order into an older lead, which is not this order's deal:
+				// no order note and no products on it (docs/services/amocrm.md, "Deals and
+				// /leads/complex").
+				work.result.merged = true;
+				work.result.warning = MERGED_WARNING;
+				work.needsNote = false;
+				work.needsLinks = false;
+			}
 			if (work.phone && result.contact_id) cache.set(work.phone, result.contact_id);
 		}
 	}

@@ -162,9 +162,9 @@ export function amoProfile(
 			}
 			// Blocked: every further call would only prolong the block.
 			if (statusCode === 403) return { retry: false };
-			// Too many entities at once: the caller halves the batch (docs/services/amocrm.md,
-			// "Sizes and paging").
-			if (statusCode === 504) return { retry: false };
+			// A write too large for amoCRM: the caller halves the batch (docs/services/amocrm.md,
+			// "Sizes and paging"). A read is retried like any 5xx.
+			if (statusCode === 504 && request.method !== 'GET') return { retry: false };
 			return undefined;
 		},
 		describeThrown(error) {

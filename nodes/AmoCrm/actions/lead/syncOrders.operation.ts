@@ -92,7 +92,7 @@ function toSyncOrder(json: IDataObject): SyncOrder {
 		deliveryAddress: text(json.deliveryAddress),
 		deliveryMode: String(json.deliveryMode ?? ''),
 		createdAt: String(json.createdAt ?? ''),
-		creationDate: Number(json.creationDate) || Date.now(),
+		creationDate: Number(json.creationDate),
 		entries: entries.map((entry) => ({
 			sku: String(entry.sku ?? '').trim(),
 			name: String(entry.name ?? ''),
@@ -114,6 +114,26 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 			description: 'Pick the deal field that holds the Kaspi order code, or enter its ID.',
 		});
 	}
+	// Existing deals are looked for among those created since the order was: without its date, an
+	// older order's deal would be missed and a duplicate created.
+	const refused = new Map<number, NodeOperationError>();
+	items.forEach((item, itemIndex) => {
+		if (Number(item.json.creationDate) > 0) return;
+		const error = new NodeOperationError(
+			this.getNode(),
+			'The item has no creationDate: connect the Kaspi node’s output',
+			{
+				itemIndex,
+				description:
+					'Sync Orders needs the order’s creationDate (milliseconds since 1970) to find the deal it may already have.',
+			},
+		);
+		if (!this.continueOnFail()) throw error;
+		refused.set(itemIndex, error);
+	});
+	const accepted = items
+		.map((item, itemIndex) => ({ item, itemIndex }))
+		.filter(({ itemIndex }) => !refused.has(itemIndex));
 	const sync = new OrderSync(this, await accountHost(this), {
 		orderCodeFieldId,
 		pipelineId: idOf(this.getNodeParameter('pipeline', 0, '')),
@@ -128,7 +148,7 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 	});
 	let results;
 	try {
-		results = await sync.run(items.map((item) => toSyncOrder(item.json)));
+		results = await sync.run(accepted.map(({ item }) => toSyncOrder(item.json)));
 	} catch (error) {
 		// Only a blocked account or a broken credential ends the whole run.
 		const wrapped = asNodeError(this, error, 0);
@@ -143,8 +163,19 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 		}));
 	}
 	const dryRun = options.dryRun === true;
-	return results.map((result, index) => ({
-		json: { ...result, ...(dryRun ? { dryRun: true } : {}) },
-		pairedItem: { item: index },
-	}));
+	const byItem = new Map(accepted.map(({ itemIndex }, position) => [itemIndex, results[position]]));
+	return items.map((item, itemIndex) => {
+		const error = refused.get(itemIndex);
+		if (error) {
+			return {
+				json: { action: 'error', error: error.message, orderCode: String(item.json.code ?? '') },
+				error,
+				pairedItem: { item: itemIndex },
+			};
+		}
+		return {
+			json: { ...byItem.get(itemIndex), ...(dryRun ? { dryRun: true } : {}) },
+			pairedItem: { item: itemIndex },
+		};
+	});
 }
