@@ -2,7 +2,12 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { idOf } from '../helpers/fields';
 import { amoGetAll } from '../transport';
-import type { AmoCatalog, AmoCustomField, AmoPipeline } from '../transport/types';
+import {
+	INCOMING_STATUS_TYPE,
+	type AmoCatalog,
+	type AmoCustomField,
+	type AmoPipeline,
+} from '../transport/types';
 
 /** Stages of the pipeline chosen on the canvas (or of every pipeline when none is chosen yet). */
 export async function getStatuses(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
@@ -11,10 +16,14 @@ export async function getStatuses(this: ILoadOptionsFunctions): Promise<INodePro
 	return pipelines
 		.filter((pipeline) => !pipelineId || pipeline.id === pipelineId)
 		.flatMap((pipeline) =>
-			(pipeline._embedded?.statuses ?? []).map((status) => ({
-				name: pipelineId ? status.name : `${pipeline.name} → ${status.name}`,
-				value: status.id,
-			})),
+			(pipeline._embedded?.statuses ?? [])
+				// The system Incoming stage takes only unsorted leads (docs/services/amocrm.md,
+				// "Pipelines and statuses").
+				.filter((status) => status.type !== INCOMING_STATUS_TYPE)
+				.map((status) => ({
+					name: pipelineId ? status.name : `${pipeline.name} → ${status.name}`,
+					value: status.id,
+				})),
 		);
 }
 

@@ -34,6 +34,9 @@ export function accountBaseUrl(credentials: ICredentialDataDecryptedObject): str
 	return `https://${subdomain}.${platform}`;
 }
 
-/** The credential-test and credential-expression form of `accountBaseUrl`. */
+/**
+ * The credential-test form of `accountBaseUrl`, normalising the Subdomain the same way, so a
+ * pasted `shop.amocrm.ru` passes the test as it works in the node.
+ */
 export const BASE_URL_EXPRESSION =
-	'={{ $credentials.platform === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : "https://" + $credentials.subdomain + "." + $credentials.platform }}';
+	'={{ $credentials.platform === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : "https://" + ($credentials.subdomain || "").trim().toLowerCase().replace(/^https?:\\/\\//, "").replace(/\\.(amocrm\\.ru|amocrm\\.com|kommo\\.com).*$/, "") + "." + $credentials.platform }}';

@@ -82,10 +82,15 @@ export interface AmoCatalogElement {
 	custom_fields_values: AmoCustomFieldValue[] | null;
 }
 
+/** `type` of a pipeline's system Incoming (unsorted) stage ("Pipelines and statuses"). */
+export const INCOMING_STATUS_TYPE = 1;
+
 export interface AmoStatus {
 	id: number;
 	name: string;
 	pipeline_id: number;
+	/** 1 for the system Incoming stage, 0 for the others. */
+	type?: number;
 }
 
 export interface AmoPipeline {
