@@ -692,8 +692,9 @@ export class OrderSync {
 			} catch (error) {
 				if (owners.length > 1 && isValidationError(error)) {
 					// A validation error names one element; send each deal's links alone so only it fails.
-					for (const owner of owners)
+					for (const owner of owners) {
 						await this.sendLinks(batch.filter((entry) => entry.work === owner));
+					}
 					continue;
 				}
 				this.refuseLinks(owners, error);
