@@ -6,25 +6,51 @@ cd "$(dirname "$0")/.."
 
 passed=0
 failed=0
+timings=()
 step() {
 	local name=$1
 	shift
 	echo "=== ${name}"
-	local started=$SECONDS
+	local started=$SECONDS result
 	if "$@"; then
 		passed=$((passed + 1))
-		echo "=== ${name}: ok ($((SECONDS - started)) s)"
+		result=ok
 	else
 		failed=$((failed + 1))
-		echo "=== ${name}: FAILED ($((SECONDS - started)) s)"
+		result=FAILED
 	fi
+	echo "=== ${name}: ${result} ($((SECONDS - started)) s)"
+	timings+=("$(printf '%6d s  %-6s  %s' "$((SECONDS - started))" "$result" "$name")")
+}
+# The per-step figures, at the end of every run (README, "Tests": the expected times).
+summary() {
+	echo "=== time per step"
+	printf '%s\n' "${timings[@]}"
+	printf '%6d s          total\n' "$SECONDS"
+	echo "steps: ${passed} passed, ${failed} failed"
 }
 
 step "install dev dependencies" bash test/install-dev-deps.sh
 if [ "$failed" -ne 0 ]; then
-	echo "steps: ${passed} passed, ${failed} failed"
+	summary
 	exit 1
 fi
+# Both pinned n8n lines install (or are found in their cache folders) in the background, beside
+# the build and the unit tests; the end-to-end steps wait for them.
+n8n_install_logs="$(mktemp -d)"
+n8n_install_pids=()
+for line in 1 2; do
+	node test/e2e/install-n8n.mjs "$line" >"$n8n_install_logs/$line.log" 2>&1 &
+	n8n_install_pids+=("$!")
+done
+n8n_installed() {
+	local status=0 index
+	for index in 0 1; do
+		wait "${n8n_install_pids[$index]}" || status=1
+		cat "$n8n_install_logs/$((index + 1)).log"
+	done
+	return "$status"
+}
 step "build" npm run --silent build
 step "type check (nodes, sandbox, tests)" npx tsc -p tsconfig.tools.json
 step "n8n community-node lint" npx n8n-node lint
@@ -33,6 +59,7 @@ step "package tests (tarball, manifest, codex, credential links)" node --test te
 step "unit tests (jest + nock)" npx jest --config test/jest.config.js --ci
 step "sandbox tests" node --test test/sandbox/
 # What the end-to-end suites' n8n (both lines) logged and stored, kept for the secrets scan after them.
+step "pinned n8n 1.x and 2.x (installs begun in the background)" n8n_installed
 KZ_E2E_ARTIFACTS="$(mktemp -d)"
 export KZ_E2E_ARTIFACTS
 step "end-to-end tests (real n8n, single process and queue mode)" node --test --test-concurrency=1 test/e2e/
@@ -45,5 +72,5 @@ step "browser tests of the n8n editor (Playwright, Chromium)" node --test --test
 step "secrets scan of the end-to-end logs and execution data" node --test test/secrets/
 rm -rf "$KZ_E2E_ARTIFACTS"
 
-echo "steps: ${passed} passed, ${failed} failed"
+summary
 [ "$failed" -eq 0 ]
