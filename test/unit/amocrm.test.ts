@@ -534,7 +534,7 @@ describe('contact operations', () => {
 		fake = new FakeAmo().install();
 	});
 
-	it('Find by Phone queries the national number and re-checks PHONE values in any format', async () => {
+	it('Find by Phone queries the full number, then the national one, and re-checks PHONE values in any format', async () => {
 		const match = fake.addContact('Aigerim', '8 (701) 123-45-67');
 		fake.addContact('Other', '+7 701 123 45 60');
 		fake.contacts.set(999, {
@@ -547,7 +547,28 @@ describe('contact operations', () => {
 			amoContext({ resource: 'contact', operation: 'findByPhone', phone: '+77011234567' }),
 		);
 		expect(out).toEqual([expect.objectContaining({ found: true, id: match })]);
-		expect(fake.requests[0].query).toMatchObject({ query: '7011234567' });
+		expect(fake.requests.map((request) => request.query.query)).toEqual(['77011234567', '7011234567']);
+	});
+
+	it('Find by Phone finds the contact the pack wrote on an account whose search matches word beginnings only', async () => {
+		nock.cleanAll();
+		const stored = { id: 41, name: 'Aigerim', updated_at: 1, custom_fields_values: [{ field_code: 'PHONE', values: [{ value: '+77011234567' }] }] };
+		const queries: string[] = [];
+		// "7011234567" begins no word of "+77011234567"; the full digits do.
+		nock(AMO)
+			.get('/api/v4/contacts')
+			.query(true)
+			.times(2)
+			.reply((uri) => {
+				const query = new URL(uri, AMO).searchParams.get('query') ?? '';
+				queries.push(query);
+				return query === '77011234567' ? [200, { _embedded: { contacts: [stored] } }] : [204, ''];
+			});
+		const out = await run(
+			amoContext({ resource: 'contact', operation: 'findByPhone', phone: '87011234567' }),
+		);
+		expect(out).toEqual([expect.objectContaining({ found: true, id: 41 })]);
+		expect(queries).toEqual(['77011234567']);
 	});
 
 	it('Find by Phone masks the number when nothing matches', async () => {

@@ -13,12 +13,14 @@ export function phoneDigits(raw: unknown): string | undefined {
 }
 
 /**
- * What to send as `query`: the national part of a +7 number (amoCRM's full-text search treats
- * +7…, 8… and 7… as different strings: docs/services/amocrm.md, "Contacts and phone search"),
- * the full number otherwise.
+ * What to send as `query`, in turn, until one finds the contact: the full digits, as the pack writes
+ * a phone (`+{digits}`), then, for a +7 number, the national 10 digits that find the 8… and +7 (…)
+ * forms others write. amoCRM's search matched substrings once and may match only word beginnings
+ * now, so neither form alone finds every contact (docs/services/amocrm.md, "Contacts and phone
+ * search").
  */
-export function phoneQuery(digits: string): string {
-	return digits.length === 11 && digits.startsWith('7') ? digits.slice(1) : digits;
+export function phoneQueries(digits: string): string[] {
+	return digits.length === 11 && digits.startsWith('7') ? [digits, digits.slice(1)] : [digits];
 }
 
 /** Whether any PHONE value of the contact normalises to these digits. */
@@ -37,16 +39,18 @@ export async function findContactsByPhone(
 	digits: string,
 	options: AmoCallOptions = {},
 ): Promise<AmoContact[]> {
-	const hits = await amoGetPage<AmoContact>(
-		context,
-		'/api/v4/contacts',
-		'contacts',
-		{ query: phoneQuery(digits), limit: 50 },
-		options,
-	);
-	return hits
-		.filter((contact) => contactHasPhone(contact, digits))
-		.sort((a, b) => b.updated_at - a.updated_at);
+	for (const query of phoneQueries(digits)) {
+		const hits = await amoGetPage<AmoContact>(
+			context,
+			'/api/v4/contacts',
+			'contacts',
+			{ query, limit: 50 },
+			options,
+		);
+		const matches = hits.filter((contact) => contactHasPhone(contact, digits));
+		if (matches.length > 0) return matches.sort((a, b) => b.updated_at - a.updated_at);
+	}
+	return [];
 }
 
 export interface NewContact {
