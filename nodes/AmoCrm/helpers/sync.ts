@@ -62,6 +62,12 @@ export interface SyncSettings {
 	linkProducts: boolean;
 	catalogId?: number;
 	dryRun: boolean;
+	/**
+	 * Order code → the Kaspi total the sync last wrote to (or first saw on) the order's deal. The
+	 * sync reads and updates it; the caller keeps it between runs. Without it, an existing deal's
+	 * price is never changed (docs/services/amocrm.md, "Deal price").
+	 */
+	lastTotals?: Map<string, number>;
 }
 
 export type SyncAction = 'created' | 'updated' | 'unchanged' | 'error';
@@ -185,6 +191,7 @@ interface Work {
 	needsUpdate: boolean;
 	needsNote: boolean;
 	needsLinks: boolean;
+	needsPrice?: boolean;
 }
 
 export class OrderSync {
@@ -322,7 +329,15 @@ export class OrderSync {
 			!linked &&
 			!tags.includes(UNLINKED_TAG);
 		const stateChanged = !tags.includes(wantedTag);
-		const priceChanged = Math.round(work.order.totalPrice) !== deal.price;
+		// An operator may edit the budget: it is set back to Kaspi's total only when that total moved
+		// since the sync last wrote it; with no memory of the order, never (docs/services/amocrm.md,
+		// "Deal price").
+		const total = Math.round(work.order.totalPrice);
+		const remembered = this.settings.lastTotals?.get(work.order.code);
+		if (remembered === undefined || deal.price === total)
+			this.settings.lastTotals?.set(work.order.code, total);
+		const priceChanged = remembered !== undefined && remembered !== total && deal.price !== total;
+		work.needsPrice = priceChanged;
 		work.needsUpdate = stateChanged || priceChanged;
 		work.needsLinks = incomplete;
 		if (!work.needsUpdate && !incomplete) return;
@@ -501,6 +516,9 @@ export class OrderSync {
 				work.needsLinks = false;
 			}
 			if (work.phone && result.contact_id) cache.set(work.phone, result.contact_id);
+			if (!result.merged) {
+				this.settings.lastTotals?.set(work.order.code, Math.round(work.order.totalPrice));
+			}
 		}
 	}
 
@@ -513,15 +531,21 @@ export class OrderSync {
 				const stale = (deal._embedded?.tags ?? [])
 					.filter((tag) => tag.name.startsWith(STATE_TAG_PREFIX) && tag.name !== wanted)
 					.map((tag) => ({ name: tag.name }));
+				const total = Math.round(work.order.totalPrice);
 				return {
 					id: deal.id,
-					price: Math.round(work.order.totalPrice),
+					// A price the deal already has changes nothing; another only when Kaspi's moved.
+					...(work.needsPrice || deal.price === total ? { price: total } : {}),
 					tags_to_add: [{ name: SYNC_TAG }, { name: wanted }],
 					...(stale.length ? { tags_to_delete: stale } : {}),
 				};
 			});
 			try {
 				await this.write({ method: 'PATCH', path: '/api/v4/leads', body }, batch);
+				for (const work of batch) {
+					if (work.needsPrice)
+						this.settings.lastTotals?.set(work.order.code, Math.round(work.order.totalPrice));
+				}
 			} catch (error) {
 				this.fail(batch, error);
 			}

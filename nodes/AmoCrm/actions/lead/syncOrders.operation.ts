@@ -17,6 +17,7 @@ import {
 	statusField,
 } from '../common.descriptions';
 import { catalogField } from '../product/common';
+import { loadTotals, saveTotals } from './priceMemory';
 
 const properties: INodeProperties[] = [
 	{
@@ -134,7 +135,11 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 	const accepted = items
 		.map((item, itemIndex) => ({ item, itemIndex }))
 		.filter(({ itemIndex }) => !refused.has(itemIndex));
-	const sync = new OrderSync(this, await accountHost(this), {
+	const host = await accountHost(this);
+	const dryRun = options.dryRun === true;
+	const staticData = this.getWorkflowStaticData('node');
+	const lastTotals = loadTotals(staticData, host);
+	const sync = new OrderSync(this, host, {
 		orderCodeFieldId,
 		pipelineId: idOf(this.getNodeParameter('pipeline', 0, '')),
 		statusId: idOf(this.getNodeParameter('statusId', 0, '')),
@@ -144,11 +149,21 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 		addNotes: options.addNotes !== false,
 		linkProducts: options.linkProducts !== false,
 		catalogId: idOf(options.catalogId),
-		dryRun: options.dryRun === true,
+		dryRun,
+		lastTotals,
 	});
+	const orders = accepted.map(({ item }) => toSyncOrder(item.json));
 	let results;
 	try {
-		results = await sync.run(accepted.map(({ item }) => toSyncOrder(item.json)));
+		results = await sync.run(orders);
+		// A dry run wrote nothing, so it remembers nothing.
+		if (!dryRun)
+			saveTotals(
+				staticData,
+				host,
+				lastTotals,
+				orders.map((order) => order.code),
+			);
 	} catch (error) {
 		// Only a blocked account or a broken credential ends the whole run.
 		const wrapped = asNodeError(this, error, 0);
@@ -162,7 +177,6 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 			pairedItem: { item: index },
 		}));
 	}
-	const dryRun = options.dryRun === true;
 	const byItem = new Map(accepted.map(({ itemIndex }, position) => [itemIndex, results[position]]));
 	return items.map((item, itemIndex) => {
 		const error = refused.get(itemIndex);
