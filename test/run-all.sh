@@ -62,11 +62,31 @@ step "sandbox tests" node --test test/sandbox/
 step "pinned n8n 1.x and 2.x (installs begun in the background)" n8n_installed
 KZ_E2E_ARTIFACTS="$(mktemp -d)"
 export KZ_E2E_ARTIFACTS
-step "end-to-end tests (real n8n, single process and queue mode)" node --test --test-concurrency=1 test/e2e/
-# The same single-process suites on n8n 2.x with Node 24 (queue mode and the fault matrix run on 1.x).
-step "end-to-end on n8n 2.x (every single-process suite)" env KZ_N8N_LINE=2 node --test --test-concurrency=1 \
-	test/e2e/order-whatsapp.test.mjs test/e2e/amocrm.test.mjs test/e2e/webkassa.test.mjs \
-	test/e2e/webkassa-zreport.test.mjs test/e2e/kaspi-receipts.test.mjs test/e2e/waha-trigger.test.mjs test/e2e/pricelist.test.mjs test/e2e/ai-agent.test.mjs
+# The single-process suites of both n8n lines run side by side: they mostly wait on polls and
+# schedules, each with its own n8n and sandbox on free loopback ports. Each line's output is
+# printed whole when it ends.
+SINGLE_PROCESS_SUITES=(test/e2e/order-whatsapp.test.mjs test/e2e/amocrm.test.mjs test/e2e/webkassa.test.mjs
+	test/e2e/webkassa-zreport.test.mjs test/e2e/kaspi-receipts.test.mjs test/e2e/waha-trigger.test.mjs
+	test/e2e/pricelist.test.mjs test/e2e/ai-agent.test.mjs)
+single_process_both_lines() {
+	local logs status=0 line pids=()
+	logs="$(mktemp -d)"
+	for line in 1 2; do
+		KZ_N8N_LINE=$line node --test --test-concurrency=1 "${SINGLE_PROCESS_SUITES[@]}" >"$logs/$line.log" 2>&1 &
+		pids+=("$!")
+	done
+	for line in 1 2; do
+		wait "${pids[$((line - 1))]}" || status=1
+		echo "--- n8n ${line}.x"
+		cat "$logs/$line.log"
+	done
+	rm -rf "$logs"
+	return "$status"
+}
+step "end-to-end, every single-process suite on n8n 1.x and on 2.x (Node 24), side by side" single_process_both_lines
+# Queue mode and the fault matrix start PostgreSQL, Redis and three n8n processes each: alone.
+step "end-to-end, queue mode and the fault matrix (n8n 1.x)" node --test --test-concurrency=1 \
+	test/e2e/queue-mode.test.mjs test/e2e/fault-matrix.test.mjs
 step "install Chromium (Debian's package)" bash test/browser/install-chromium.sh
 step "browser tests of the n8n editor (Playwright, Chromium)" node --test --test-concurrency=1 test/browser/
 step "secrets scan of the end-to-end logs and execution data" node --test test/secrets/
