@@ -15,6 +15,8 @@ export const AMO = 'https://shop.amocrm.ru';
 export const AMO_TOKEN = 'dummy-amo-long-lived-token';
 export const FIELD_ID = 900001;
 export const CATALOG_ID = 5001;
+/** Deals the fake creates are dated from here (seconds): kaspiOrder's creationDate. */
+export const LEAD_EPOCH_S = 1_800_000_000;
 
 export const longLived: ICredentialDataDecryptedObject = {
 	platform: 'amocrm.ru',
@@ -110,6 +112,25 @@ export class FakeAmo {
 		return id;
 	}
 
+	/** A deal already on the account: another source's, or an order's (`code` in the order-code field). */
+	addLead(createdAt: number, code?: string, tags: string[] = []): number {
+		const id = this.nextId++;
+		this.leads.set(id, {
+			id,
+			name: code ? `Kaspi order ${code}` : `Deal ${id}`,
+			price: 15000,
+			status_id: 1,
+			pipeline_id: 1,
+			created_at: createdAt,
+			updated_at: createdAt,
+			custom_fields_values: code ? [{ field_id: FIELD_ID, values: [{ value: code }] }] : null,
+			tags,
+			contacts: [],
+			links: new Map(),
+		});
+		return id;
+	}
+
 	count(method: string, path: string): number {
 		return this.requests.filter((request) => request.method === method && request.path === path)
 			.length;
@@ -161,9 +182,13 @@ export class FakeAmo {
 			.reply((uri, body) => {
 				const request = recordRequest({ method: 'GET', path: uri, headers: {} }, body);
 				this.requests.push(request);
-				const leads = [...this.leads.values()].sort(
-					(a, b) => b.created_at - a.created_at || b.id - a.id,
-				);
+				// amoCRM's filter and `query` as the sync uses them: created since, and the order code.
+				const from = Number(request.query['filter[created_at][from]'] ?? 0);
+				const query = request.query.query;
+				const leads = [...this.leads.values()]
+					.filter((lead) => lead.created_at >= from)
+					.filter((lead) => !query || JSON.stringify(lead.custom_fields_values).includes(query))
+					.sort((a, b) => b.created_at - a.created_at || b.id - a.id);
 				return this.pageOf(
 					leads.map((lead) => this.leadView(lead)),
 					'leads',
@@ -207,8 +232,9 @@ export class FakeAmo {
 						price: Number(input.price),
 						status_id: Number(input.status_id ?? 1),
 						pipeline_id: Number(input.pipeline_id ?? 1),
-						created_at: id,
-						updated_at: id,
+						// Seconds, after the orders' creationDate (kaspiOrder) as a real deal is.
+						created_at: LEAD_EPOCH_S + id,
+						updated_at: LEAD_EPOCH_S + id,
 						custom_fields_values: input.custom_fields_values as IDataObject[],
 						tags: ((embedded.tags as IDataObject[]) ?? []).map((tag) => String(tag.name)),
 						contacts: contactId ? [contactId] : [],

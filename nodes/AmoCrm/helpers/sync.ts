@@ -17,16 +17,13 @@ import {
 	BATCH_SIZE,
 	MAX_COMPLEX_BATCH,
 	MAX_PAGE_SIZE,
-	SKU_FIELD_CODE,
 	STATE_TAG_PREFIX,
 	SYNC_TAG,
 	UNLINKED_TAG,
-	type AmoCatalogElement,
 	type AmoComplexResult,
-	type AmoContact,
 	type AmoLead,
 } from '../transport/types';
-import { contactBody, contactHasPhone, findContactsByPhone, phoneDigits } from './contacts';
+import { contactBody, findContactsByPhone, phoneDigits } from './contacts';
 import { chunk, fieldValues } from './fields';
 import { createProducts, findProductBySku, productsCatalogId, type NewProduct } from './products';
 
@@ -87,6 +84,12 @@ export interface SyncResult extends IDataObject {
 
 /** Wait after a 504 on `/leads/complex` before listing the deals it may have created. */
 export const RESCAN_AFTER_504_MS = 5000;
+
+/**
+ * How long before its order a deal may have been created by amoCRM's clock: the two servers' clocks
+ * differ by seconds, so an hour is ample, and the lead scan starts this much before the oldest order.
+ */
+export const DEAL_WINDOW_MARGIN_S = 3600;
 
 export const MERGED_WARNING =
 	'amoCRM duplicate control merged this order into an existing deal, so no note or products were added to it: exclude this integration from duplicate control';
@@ -280,37 +283,63 @@ export class OrderSync {
 	}
 
 	/**
-	 * Existing deals by order code: the deals created since the oldest order (a deal is always
-	 * created after its order), newest first, 250 a page, indexed by the order-code field.
+	 * Existing deals by order code, without walking the account (K-LIM): amoCRM lists only the deals
+	 * created since the oldest order, less a margin (`filter[created_at][from]`; a deal is always
+	 * created after its order), newest first, and the scan stops once every order is found, within a
+	 * page budget. Orders older than what the budget covered are then asked one by one with `query`
+	 * on the order code. Every hit is re-checked by the order-code field, and the window's edge on
+	 * our side too, since filters are alpha on some accounts (docs/services/amocrm.md, "Reading
+	 * without scans").
 	 */
 	private async resolveDeals(works: Work[]): Promise<void> {
 		const wanted = new Map(works.map((work) => [work.order.code, work]));
-		const oldest = Math.min(...works.map((work) => work.order.creationDate || Date.now()));
-		// Clocks differ; a day of margin costs at most a page.
-		const since = Math.floor(oldest / 1000) - 86400;
 		const fieldId = this.settings.orderCodeFieldId;
+		// Contacts are embedded only when asked for (A-LEADS), and existing deals report theirs.
+		const embed = 'catalog_elements,contacts';
+		const sinceOf = (work: Work) =>
+			Math.floor((work.order.creationDate || Date.now()) / 1000) - DEAL_WINDOW_MARGIN_S;
+		const since = Math.min(...works.map(sinceOf));
 		let found = 0;
-		await scanList<AmoLead>(
+		const take = (leads: AmoLead[]) => {
+			for (const lead of leads) {
+				for (const code of fieldValues(lead.custom_fields_values, { id: fieldId })) {
+					const work = wanted.get(code);
+					if (work && !work.deal) {
+						work.deal = lead;
+						found++;
+					}
+				}
+			}
+		};
+		// Every deal created after `frontier` has been seen.
+		let frontier = Number.POSITIVE_INFINITY;
+		const { complete } = await scanList<AmoLead>(
 			this.context,
 			'/api/v4/leads',
 			'leads',
-			// Contacts are embedded only when asked for (A-LEADS), and existing deals report theirs.
-			{ 'order[created_at]': 'desc', with: 'catalog_elements,contacts' },
-			Number.MAX_SAFE_INTEGER,
+			{ 'filter[created_at][from]': since, 'order[created_at]': 'desc', with: embed },
+			Math.max(1, Math.ceil(wanted.size / 10)),
 			(leads) => {
-				for (const lead of leads) {
-					for (const code of fieldValues(lead.custom_fields_values, { id: fieldId })) {
-						const work = wanted.get(code);
-						if (work && !work.deal) {
-							work.deal = lead;
-							found++;
-						}
-					}
-				}
+				take(leads);
 				const last = leads[leads.length - 1];
-				return found === wanted.size || (last !== undefined && last.created_at < since);
+				if (last !== undefined) frontier = last.created_at;
+				return found === wanted.size || frontier < since;
 			},
 		);
+		if (!complete && frontier >= since) {
+			// A page of 250 costs one call, a query one call per order: past the budget, the orders
+			// whose deal may be older than the pages read are asked by code.
+			for (const work of works) {
+				if (work.deal || sinceOf(work) > frontier) continue;
+				take(
+					await amoGetPage<AmoLead>(this.context, '/api/v4/leads', 'leads', {
+						query: work.order.code,
+						with: embed,
+						limit: 50,
+					}),
+				);
+			}
+		}
 		for (const work of works) if (work.deal) this.classifyExisting(work, work.deal);
 	}
 
@@ -346,43 +375,20 @@ export class OrderSync {
 		work.needsNote = this.settings.addNotes && stateChanged;
 	}
 
-	/** Phone → contact id from the cache, a bounded scan of all contacts, then one query each. */
+	/**
+	 * Phone → contact id from the cache, else a phone search each (full digits, then the national
+	 * ones). No list of contacts is paged through: new buyers are rarely among the oldest, and
+	 * uncontrolled iteration may get the IP restricted (K-LIM; docs/services/amocrm.md, "Reading
+	 * without scans").
+	 */
 	private async resolveContacts(works: Work[]): Promise<void> {
 		const cache = cacheFor(contactCache, this.host);
 		const unknown = new Set(
 			works.map((work) => work.phone as string).filter((phone) => !cache.has(phone)),
 		);
-		if (unknown.size > 0) {
-			// A page of 250 contacts costs one call, a phone query one call per phone: scan while
-			// that is cheaper, then ask about the phones still unknown.
-			const budget = Math.floor(unknown.size / 10);
-			let complete = false;
-			if (budget > 0) {
-				({ complete } = await scanList<AmoContact>(
-					this.context,
-					'/api/v4/contacts',
-					'contacts',
-					{ 'order[id]': 'asc' },
-					budget,
-					(contacts) => {
-						for (const contact of contacts) {
-							for (const phone of unknown) {
-								if (contactHasPhone(contact, phone)) {
-									cache.set(phone, contact.id);
-									unknown.delete(phone);
-								}
-							}
-						}
-						return unknown.size === 0;
-					},
-				));
-			}
-			if (!complete) {
-				for (const phone of unknown) {
-					const [contact] = await findContactsByPhone(this.context, phone);
-					if (contact) cache.set(phone, contact.id);
-				}
-			}
+		for (const phone of unknown) {
+			const [contact] = await findContactsByPhone(this.context, phone);
+			if (contact) cache.set(phone, contact.id);
 		}
 		for (const work of works) work.contactId = cache.get(work.phone as string);
 	}
@@ -581,7 +587,7 @@ export class OrderSync {
 		return id;
 	}
 
-	/** SKU → element id: cache, bounded scan of the catalog, one query each, then batch create. */
+	/** SKU → element id: cache, one SKU search each, then batch create. */
 	private async resolveProducts(
 		catalogId: number,
 		works: Work[],
@@ -598,34 +604,12 @@ export class OrderSync {
 		}
 		const unknown = new Set([...names.keys()].filter((sku) => !cache.has(sku)));
 		if (unknown.size) {
-			const budget = Math.floor(unknown.size / 10);
-			let complete = false;
-			if (budget > 0) {
-				({ complete } = await scanList<AmoCatalogElement>(
-					this.context,
-					`/api/v4/catalogs/${catalogId}/elements`,
-					'elements',
-					{},
-					budget,
-					(elements) => {
-						for (const element of elements) {
-							for (const sku of fieldValues(element.custom_fields_values, {
-								code: SKU_FIELD_CODE,
-							})) {
-								if (unknown.delete(sku)) cache.set(sku, element.id);
-							}
-						}
-						return unknown.size === 0;
-					},
-				));
-			}
-			if (!complete) {
-				for (const sku of [...unknown]) {
-					const element = await findProductBySku(this.context, catalogId, sku);
-					if (element) {
-						cache.set(sku, element.id);
-						unknown.delete(sku);
-					}
+			// A SKU search each, re-checked on our side; the list is never paged through (K-LIM).
+			for (const sku of [...unknown]) {
+				const element = await findProductBySku(this.context, catalogId, sku);
+				if (element) {
+					cache.set(sku, element.id);
+					unknown.delete(sku);
 				}
 			}
 			const missing = [...unknown].map((sku) => ({
