@@ -3,14 +3,21 @@
  * docs/services/amocrm.md, "Conformance".
  */
 import nock from 'nock';
-import type { ILoadOptionsFunctions, INodeTypes } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodeTypes,
+} from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
+import { router } from '../../nodes/AmoCrm/actions/router';
 import { getStatuses } from '../../nodes/AmoCrm/methods/loadOptions';
 import { accountBaseUrl, BASE_URL_EXPRESSION } from '../../nodes/AmoCrm/transport/host';
-import { AMO, longLived, useFakeLimiterClock } from '../helpers/amocrm';
+import { AMO, amoContext, longLived, useFakeLimiterClock } from '../helpers/amocrm';
 import { fakeContext } from '../helpers/context';
-import { useNock } from '../helpers/http';
+import { recordRequest, useNock } from '../helpers/http';
 
 useNock();
 useFakeLimiterClock();
@@ -83,5 +90,99 @@ describe('credential test URL', () => {
 		expect(testUrl({ platform: 'custom', baseUrl: 'http://127.0.0.1:4010/amocrm/' })).toBe(
 			'http://127.0.0.1:4010/amocrm',
 		);
+	});
+});
+
+async function run(context: IExecuteFunctions): Promise<IDataObject[]> {
+	const [output] = await router.call(context);
+	return output.map((item: INodeExecutionData) => item.json);
+}
+
+describe('Get Many re-checks filter results on our side', () => {
+	const lead = (id: number, pipeline: number, status: number, created: number) => ({
+		id,
+		pipeline_id: pipeline,
+		status_id: status,
+		created_at: created,
+		updated_at: created,
+	});
+	/** An account without filter access: every filter is ignored, newest first. */
+	function ignoringFilters(leads: IDataObject[]) {
+		const queries: Record<string, string>[] = [];
+		nock(AMO)
+			.persist()
+			.get('/api/v4/leads')
+			.query(true)
+			.reply((uri) => {
+				const { query } = recordRequest({ path: uri, headers: {} }, '');
+				queries.push(query);
+				const size = Number(query.limit);
+				const page = leads.slice((Number(query.page) - 1) * size, Number(query.page) * size);
+				const next = Number(query.page) * size < leads.length ? { next: { href: 'n' } } : {};
+				return page.length ? [200, { _links: next, _embedded: { leads: page } }] : [204, ''];
+			});
+		return queries;
+	}
+
+	it('drops the deals amoCRM returned against the pipeline, stage and date filters', async () => {
+		const from = Date.parse('2026-11-20T00:00:00Z') / 1000;
+		const queries = ignoringFilters([
+			lead(1, 7000001, 7100001, from + 300),
+			lead(2, 7000002, 7100001, from + 200),
+			lead(3, 7000001, 7100002, from + 100),
+			lead(4, 7000001, 7100001, from - 100),
+		]);
+		const out = await run(
+			amoContext({
+				resource: 'deal',
+				operation: 'getMany',
+				returnAll: false,
+				limit: 10,
+				filters: {
+					pipeline: { __rl: true, mode: 'list', value: '7000001' },
+					statusId: 7100001,
+					createdAfter: '2026-11-20T00:00:00Z',
+				},
+			}),
+		);
+		expect(out.map((deal) => deal.id)).toEqual([1]);
+		expect(queries[0]).toMatchObject({
+			'filter[statuses][0][pipeline_id]': '7000001',
+			'filter[statuses][0][status_id]': '7100001',
+			'filter[created_at][from]': String(from),
+			'order[created_at]': 'desc',
+		});
+	});
+
+	it('with a Limit, reads on until it has that many matching deals, and stops at the first deal older than the date filter', async () => {
+		const from = 2_000_000;
+		const leads = Array.from({ length: 600 }, (_, index) =>
+			lead(index + 1, index % 2 ? 7000001 : 7000002, 7100001, from + 1000 - index * 2),
+		);
+		const queries = ignoringFilters(leads);
+		const limited = await run(
+			amoContext({
+				resource: 'deal',
+				operation: 'getMany',
+				returnAll: false,
+				limit: 200,
+				filters: { pipeline: '7000001' },
+			}),
+		);
+		expect(limited).toHaveLength(200);
+		expect(limited.every((deal) => deal.pipeline_id === 7000001)).toBe(true);
+		expect(queries.map((query) => query.page)).toEqual(['1', '2']);
+		queries.length = 0;
+		const all = await run(
+			amoContext({
+				resource: 'deal',
+				operation: 'getMany',
+				returnAll: true,
+				filters: { updatedAfter: new Date(from * 1000).toISOString() },
+			}),
+		);
+		expect(all).toHaveLength(501);
+		expect(queries.map((query) => query.page)).toEqual(['1', '2', '3']);
+		expect(queries[0]['order[updated_at]']).toBe('desc');
 	});
 });
