@@ -36,18 +36,27 @@ if [ "$failed" -ne 0 ]; then
 	exit 1
 fi
 # Both pinned n8n lines install (or are found in their cache folders) in the background, beside
-# the build and the unit tests; the end-to-end steps wait for them.
-n8n_install_logs="$(mktemp -d)"
+# the build and the unit tests; the steps that need them wait for them.
+background_logs="$(mktemp -d)"
 n8n_install_pids=()
 for line in 1 2; do
-	node test/e2e/install-n8n.mjs "$line" >"$n8n_install_logs/$line.log" 2>&1 &
+	node test/e2e/install-n8n.mjs "$line" >"$background_logs/$line.log" 2>&1 &
 	n8n_install_pids+=("$!")
 done
+# Chromium too, for the browser step at the end.
+bash test/browser/install-chromium.sh >"$background_logs/chromium.log" 2>&1 &
+chromium_install_pid=$!
+chromium_installed() {
+	local status=0
+	wait "$chromium_install_pid" || status=1
+	cat "$background_logs/chromium.log"
+	return "$status"
+}
 n8n_installed() {
 	local status=0 index
 	for index in 0 1; do
 		wait "${n8n_install_pids[$index]}" || status=1
-		cat "$n8n_install_logs/$((index + 1)).log"
+		cat "$background_logs/$((index + 1)).log"
 	done
 	return "$status"
 }
@@ -87,10 +96,10 @@ step "end-to-end, every single-process suite on n8n 1.x and on 2.x (Node 24), si
 # Queue mode and the fault matrix start PostgreSQL, Redis and three n8n processes each: alone.
 step "end-to-end, queue mode and the fault matrix (n8n 1.x)" node --test --test-concurrency=1 \
 	test/e2e/queue-mode.test.mjs test/e2e/fault-matrix.test.mjs
-step "install Chromium (Debian's package)" bash test/browser/install-chromium.sh
+step "Chromium, Debian's package (install begun in the background)" chromium_installed
 step "browser tests of the n8n editor (Playwright, Chromium)" node --test --test-concurrency=1 test/browser/
 step "secrets scan of the end-to-end logs and execution data" node --test test/secrets/
-rm -rf "$KZ_E2E_ARTIFACTS"
+rm -rf "$KZ_E2E_ARTIFACTS" "$background_logs"
 
 summary
 [ "$failed" -eq 0 ]
