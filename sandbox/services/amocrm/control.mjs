@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * The amoCRM emulator's control routes, below `/_control/amocrm`.
+ * The amoCRM emulator's control routes, below `/_control/amocrm`. `POST /seed` fills a busy account
+ * in one call (./seed.mjs).
  */
 import { randomBytes } from 'node:crypto';
 import { Router, controlError, isObject, json } from '../../lib/http.mjs';
@@ -8,6 +9,7 @@ import { newContact } from './contacts.mjs';
 import { leadView } from './leads.mjs';
 import { issueTokens, spendRefreshToken } from './oauth.mjs';
 import { withProfile } from './profile.mjs';
+import { bulkSeed } from './seed.mjs';
 
 /** @typedef {import('./state.mjs').AmoState} AmoState */
 
@@ -71,6 +73,7 @@ export function controlRoutes(state) {
 				elements: [...state.elements.values()],
 			}),
 		)
+		.on('POST', '/seed', (ctx) => json(bulkSeed(state, ctx.body ?? {}), 201))
 		.on('POST', '/contacts', (ctx) => {
 			const inputs = Array.isArray(ctx.body) ? ctx.body : [ctx.body];
 			return json({ ids: inputs.map((input) => newContact(state, input, '0').id) }, 201);
