@@ -12,10 +12,20 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
+import { clearFieldCache } from '../../nodes/AmoCrm/actions/customFields';
 import { router } from '../../nodes/AmoCrm/actions/router';
+import { searchLeadFields } from '../../nodes/AmoCrm/methods/listSearch';
 import { getStatuses } from '../../nodes/AmoCrm/methods/loadOptions';
 import { accountBaseUrl, BASE_URL_EXPRESSION } from '../../nodes/AmoCrm/transport/host';
-import { AMO, amoContext, longLived, useFakeLimiterClock } from '../helpers/amocrm';
+import {
+	AMO,
+	amoContext,
+	FakeAmo,
+	FIELD_ID,
+	kaspiOrder,
+	longLived,
+	useFakeLimiterClock,
+} from '../helpers/amocrm';
 import { fakeContext } from '../helpers/context';
 import { recordRequest, useNock } from '../helpers/http';
 
@@ -184,5 +194,154 @@ describe('Get Many re-checks filter results on our side', () => {
 		expect(all).toHaveLength(501);
 		expect(queries.map((query) => query.page)).toEqual(['1', '2', '3']);
 		expect(queries[0]['order[updated_at]']).toBe('desc');
+	});
+});
+
+describe('field types: the order code only in text fields, custom fields sent typed', () => {
+	beforeEach(() => clearFieldCache());
+	const field = (id: number, type: string, name: string, extra: IDataObject = {}) =>
+		nock(AMO)
+			.get(`/api/v4/leads/custom_fields/${id}`)
+			.reply(200, { id, name, type, code: null, ...extra });
+	const syncParams = {
+		resource: 'deal',
+		operation: 'syncOrders',
+		pipeline: { __rl: true, mode: 'list', value: '7000001' },
+		statusId: 7100001,
+		orderCodeField: { __rl: true, mode: 'id', value: String(FIELD_ID) },
+		options: {},
+	};
+
+	it('the Order Code Field list offers only text and textarea fields', async () => {
+		nock(AMO)
+			.get('/api/v4/leads/custom_fields')
+			.query(true)
+			.reply(200, {
+				_embedded: {
+					custom_fields: [
+						{ id: 1, name: 'Код заказа', type: 'text', code: null },
+						{ id: 2, name: 'Номер', type: 'numeric', code: null },
+						{ id: 3, name: 'Комментарий', type: 'textarea', code: null },
+						{ id: 4, name: 'Ссылка', type: 'url', code: null },
+					],
+				},
+			});
+		const { context } = fakeContext({
+			parameters: {},
+			credentials: { amoCrmLongLivedApi: longLived },
+		});
+		const loadOptions = Object.assign(context, {
+			getCurrentNodeParameter: (name: string) =>
+				name === 'authentication' ? 'longLivedToken' : undefined,
+		}) as unknown as ILoadOptionsFunctions;
+		const { results } = await searchLeadFields.call(loadOptions);
+		expect(results.map((result) => result.value)).toEqual(['1', '3']);
+	});
+
+	it('Sync Orders refuses a numeric Order Code Field, naming it, before any write; Continue On Fail gives each item the error', async () => {
+		const fake = new FakeAmo().install();
+		field(FIELD_ID, 'numeric', 'Номер заказа');
+		const orders = [kaspiOrder('012345', '+77010000001'), kaspiOrder('012346', '+77010000002')];
+		const context = amoContext(syncParams, { items: orders.map((json) => ({ json })) });
+		const error = await router.call(context).then(
+			() => undefined,
+			(thrown: unknown) => thrown as Error,
+		);
+		expect(error?.constructor.name).toBe('NodeOperationError');
+		expect(error?.message).toBe(
+			`Order Code Field "Номер заказа" (${FIELD_ID}) is a numeric field: pick a text or textarea field`,
+		);
+		expect(fake.requests).toEqual([]);
+
+		const [output] = await router.call(
+			amoContext(syncParams, { items: orders.map((json) => ({ json })), continueOnFail: true }),
+		);
+		expect(output.map((item) => [item.json.action, item.json.orderCode, item.pairedItem])).toEqual([
+			['error', '012345', { item: 0 }],
+			['error', '012346', { item: 1 }],
+		]);
+		expect(String(output[0].json.error)).toContain('"Номер заказа"');
+		expect(fake.requests).toEqual([]);
+	});
+
+	it('Search by Order Code refuses a url field, naming it', async () => {
+		field(FIELD_ID, 'url', 'Ссылка на заказ');
+		await expect(
+			run(
+				amoContext({
+					resource: 'deal',
+					operation: 'searchByCode',
+					orderCode: '512345678',
+					orderCodeField: { __rl: true, mode: 'id', value: String(FIELD_ID) },
+				}),
+			),
+		).rejects.toThrow(`Order Code Field "Ссылка на заказ" (${FIELD_ID}) is a url field`);
+	});
+
+	it('Create Deal sends numbers, booleans, Unix seconds and enum ids as the fields’ types ask', async () => {
+		field(11, 'numeric', 'Вес');
+		field(12, 'checkbox', 'Оплачен');
+		field(13, 'date', 'Дата доставки');
+		field(14, 'select', 'Источник', {
+			enums: [
+				{ id: 501, value: 'Kaspi', sort: 1 },
+				{ id: 502, value: 'Сайт', sort: 2 },
+			],
+		});
+		field(15, 'multiselect', 'Каналы', {
+			enums: [
+				{ id: 601, value: 'WhatsApp', sort: 1 },
+				{ id: 602, value: 'Звонок', sort: 2 },
+			],
+		});
+		field(16, 'text', 'Код');
+		let body: unknown;
+		nock(AMO)
+			.post('/api/v4/leads', (sent) => {
+				body = sent;
+				return true;
+			})
+			.reply(200, { _embedded: { leads: [{ id: 41 }] } });
+		await run(
+			amoContext({
+				resource: 'deal',
+				operation: 'create',
+				name: 'Kaspi order 1',
+				additionalFields: {
+					customFields: {
+						field: [
+							{ fieldId: 11, value: '2,5' },
+							{ fieldId: 12, value: 'да' },
+							{ fieldId: 13, value: '2026-12-03T00:00:00Z' },
+							{ fieldId: 14, value: 'kaspi' },
+							{ fieldId: 15, value: 'WhatsApp, Звонок, Почта' },
+							{ fieldId: 16, value: '007' },
+						],
+					},
+				},
+			}),
+		);
+		expect((body as IDataObject[])[0].custom_fields_values).toEqual([
+			{ field_id: 11, values: [{ value: 2.5 }] },
+			{ field_id: 12, values: [{ value: true }] },
+			{ field_id: 13, values: [{ value: Date.parse('2026-12-03T00:00:00Z') / 1000 }] },
+			{ field_id: 14, values: [{ enum_id: 501 }] },
+			{ field_id: 15, values: [{ enum_id: 601 }, { enum_id: 602 }, { value: 'Почта' }] },
+			{ field_id: 16, values: [{ value: '007' }] },
+		]);
+	});
+
+	it('Update Deal refuses a value its field cannot take, naming the field, and sends nothing', async () => {
+		field(12, 'checkbox', 'Оплачен');
+		await expect(
+			run(
+				amoContext({
+					resource: 'deal',
+					operation: 'update',
+					dealId: '41',
+					updateFields: { customFields: { field: [{ fieldId: 12, value: 'maybe' }] } },
+				}),
+			),
+		).rejects.toThrow('Custom field "Оплачен" (12) is a checkbox field and takes true or false');
 	});
 });

@@ -59,7 +59,8 @@ export const orderCodeFieldRLC = listOrId(
 	'e.g. 1234567',
 	{
 		required: true,
-		description: 'The deal custom field (a text field) that holds the Kaspi order code',
+		description:
+			'The deal custom field that holds the Kaspi order code: a text or textarea field (a numeric one would drop leading zeros)',
 	},
 );
 

@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { amoGetAll } from '../transport';
+import { ORDER_CODE_FIELD_TYPES } from '../actions/customFields';
 import type { AmoCustomField, AmoPipeline, AmoUser } from '../transport/types';
 
 function matching<T extends { id: number; name: string }>(
@@ -28,7 +29,10 @@ export async function searchPipelines(
 	);
 }
 
-/** Deal custom fields a code can be written to (text-like types). */
+/**
+ * Deal custom fields an order code can be written to: text and textarea only, as a numeric field
+ * drops leading zeros (docs/services/amocrm.md, "Custom fields").
+ */
 export async function searchLeadFields(
 	this: ILoadOptionsFunctions,
 	filter?: string,
@@ -39,7 +43,7 @@ export async function searchLeadFields(
 		'custom_fields',
 	);
 	return matching(
-		fields.filter((field) => ['text', 'numeric', 'textarea', 'url'].includes(field.type)),
+		fields.filter((field) => ORDER_CODE_FIELD_TYPES.includes(field.type)),
 		filter,
 		(field) => `${field.name} (${field.type})`,
 	);

@@ -5,6 +5,7 @@ import { idOf } from '../../helpers/fields';
 import { amoRequest } from '../../transport';
 import type { AmoList } from '../../transport/types';
 import { dealBody, dealFieldOptions } from '../common.descriptions';
+import { typeCustomFields } from '../customFields';
 
 const properties: INodeProperties[] = [
 	{
@@ -33,6 +34,7 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body = dealBody({ ...fields, name: this.getNodeParameter('name', itemIndex) });
+	await typeCustomFields(this, body, itemIndex);
 	const contactId = idOf(fields.contactId);
 	if (contactId) body._embedded = { contacts: [{ id: contactId, is_main: true }] };
 	const response = await amoRequest<AmoList<'leads', IDataObject>>(

@@ -5,6 +5,7 @@ import { fieldValues, idOf } from '../../helpers/fields';
 import { amoGetPage } from '../../transport';
 import type { AmoLead } from '../../transport/types';
 import { orderCodeFieldRLC } from '../common.descriptions';
+import { checkOrderCodeField } from '../customFields';
 
 const properties: INodeProperties[] = [
 	{
@@ -52,6 +53,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		});
 	}
+	await checkOrderCodeField(this, fieldId, itemIndex);
 	const deals = await findDealsByCode(this, code, fieldId, itemIndex);
 	return deals.length
 		? deals.map((deal) => ({ found: true, ...deal }) as IDataObject)

@@ -16,6 +16,7 @@ import {
 	responsibleUserRLC,
 	statusField,
 } from '../common.descriptions';
+import { checkOrderCodeField } from '../customFields';
 import { catalogField } from '../product/common';
 import { loadTotals, saveTotals } from './priceMemory';
 
@@ -114,6 +115,17 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 		throw new NodeOperationError(this.getNode(), 'Order Code Field must be a deal custom field', {
 			description: 'Pick the deal field that holds the Kaspi order code, or enter its ID.',
 		});
+	}
+	try {
+		await checkOrderCodeField(this, orderCodeFieldId);
+	} catch (error) {
+		const wrapped = asNodeError(this, error, 0);
+		if (!this.continueOnFail()) throw wrapped;
+		return items.map((item, index) => ({
+			json: { action: 'error', error: wrapped.message, orderCode: String(item.json.code ?? '') },
+			error: wrapped,
+			pairedItem: { item: index },
+		}));
 	}
 	// Existing deals are looked for among those created since the order was: without its date, an
 	// older order's deal would be missed and a duplicate created.

@@ -3,6 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { amoRequest } from '../../transport';
 import { dealBody, dealFieldOptions, dealIdField, requiredId } from '../common.descriptions';
+import { typeCustomFields } from '../customFields';
 
 const properties: INodeProperties[] = [
 	dealIdField,
@@ -29,6 +30,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		});
 	}
+	await typeCustomFields(this, body, itemIndex);
 	return (
 		(await amoRequest<IDataObject>(
 			this,
