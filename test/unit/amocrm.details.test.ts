@@ -264,6 +264,27 @@ describe('field types: the order code only in text fields, custom fields sent ty
 		expect(fake.requests).toEqual([]);
 	});
 
+	it('a field amoCRM will not describe (404 on an older proxy) is asked once a process, and the sync goes on', async () => {
+		const fake = new FakeAmo().install();
+		let asked = 0;
+		nock(AMO)
+			.persist()
+			.get(`/api/v4/leads/custom_fields/${FIELD_ID}`)
+			.reply(() => {
+				asked++;
+				return [404, { title: 'Not Found', status: 404 }];
+			});
+		const orders = [kaspiOrder('012347', '+77010000003')];
+		for (let run = 0; run < 2; run++) {
+			const [output] = await router.call(
+				amoContext(syncParams, { items: orders.map((json) => ({ json })) }),
+			);
+			expect(output[0].json.action).toBe(run === 0 ? 'created' : 'unchanged');
+		}
+		expect(asked).toBe(1);
+		expect(fake.leads.size).toBe(1);
+	});
+
 	it('Search by Order Code refuses a url field, naming it', async () => {
 		field(FIELD_ID, 'url', 'Ссылка на заказ');
 		await expect(

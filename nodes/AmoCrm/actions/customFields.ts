@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { accountHost, amoRequest } from '../transport';
+import { accountHost, amoRequest, isPermanentRefusal } from '../transport';
 import type { AmoCustomField } from '../transport/types';
 
 /**
@@ -45,9 +45,10 @@ export async function dealField(
 		const known = field && typeof field.type === 'string' ? field : null;
 		fieldCache.set(key, known);
 		return known ?? undefined;
-	} catch {
-		// Rights, an old proxy or a blip: the check is a guard, and the call that follows reports
-		// anything amoCRM really refuses.
+	} catch (error) {
+		// Rights, a proxy without the path, or a blip: the check is a guard, and the call that follows
+		// reports anything amoCRM really refuses. A refusal is not asked again in this process.
+		if (isPermanentRefusal(error)) fieldCache.set(key, null);
 		return undefined;
 	}
 }
