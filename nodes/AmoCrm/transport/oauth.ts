@@ -48,6 +48,40 @@ async function newest(set: AmoTokenSet): Promise<AmoTokenSet> {
 	return current;
 }
 
+/**
+ * The text the credential's token POST puts before every failure (`TOKEN_ERROR_PREFIX` in
+ * `./index.ts`), which the transport reads to describe a refused refresh.
+ */
+const TOKEN_ERROR = 'amoCRM token endpoint:';
+
+/**
+ * Whether the token endpoint's failure says no account lives at this host: an HTTP 404, or a host
+ * name that does not resolve. amoCRM documents no answer for an old subdomain; its SDK looks the
+ * new one up (docs/services/amocrm.md, "OAuth2": changed subdomain), and integrations read a 404
+ * from the token endpoint as that case.
+ */
+function accountGone(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { message?: unknown; code?: unknown; cause?: unknown };
+		if (candidate.code === 'ENOTFOUND') return true;
+		if (
+			typeof candidate.message === 'string' &&
+			candidate.message.includes(`${TOKEN_ERROR} HTTP 404`)
+		)
+			return true;
+		current = candidate.cause;
+	}
+	return false;
+}
+
+/** The error for a refresh at a host where amoCRM knows no account: the Subdomain needs fixing. */
+export function subdomainChangedError(host: string): Error {
+	return new Error(
+		`${TOKEN_ERROR} no amoCRM account at ${host} (HTTP 404 or no such host). If the account’s address changed, correct the Subdomain in the amoCRM OAuth2 credential to the one in the address you now open amoCRM at`,
+	);
+}
+
 function toTokenSet(body: unknown): AmoTokenSet {
 	const data = (body ?? {}) as IDataObject;
 	if (typeof data.access_token !== 'string' || typeof data.refresh_token !== 'string') {
@@ -97,7 +131,11 @@ export async function obtainTokens(
 			? { grant_type: 'refresh_token', refresh_token: refreshToken }
 			: { grant_type: 'authorization_code', code }),
 	};
-	const request = post(url, body).then(toTokenSet);
+	const request = post(url, body)
+		.catch((error: unknown) => {
+			throw accountGone(error) ? subdomainChangedError(new URL(url).host) : error;
+		})
+		.then(toTokenSet);
 	remember(key, request);
 	return await request;
 }
