@@ -272,6 +272,16 @@ describe('amoCRM data rules', () => {
 		assert.ok(second.data._embedded.custom_fields.length > 0);
 	});
 
+	test('one custom field by its id, with its type; an unknown id is a 404', async () => {
+		const list = await amo.get('/leads/custom_fields');
+		const [field] = list.data._embedded.custom_fields;
+		const one = await amo.get(`/leads/custom_fields/${field.id}`);
+		assert.equal(one.status, 200);
+		assert.equal(one.data.id, field.id);
+		assert.equal(one.data.type, field.type);
+		assert.equal((await amo.get('/leads/custom_fields/1')).status, 404);
+	});
+
 	test('pipelines come all at once, with no paging', async () => {
 		const answer = await amo.get('/leads/pipelines', { params: { limit: 1, page: 1 } });
 		assert.equal(answer.status, 200);

@@ -3,7 +3,7 @@
  * The account, users, pipelines and deal custom fields routes.
  */
 import { json } from '../../lib/http.mjs';
-import { SEED, page, rightsError } from './common.mjs';
+import { SEED, fail, page, rightsError } from './common.mjs';
 
 /** @typedef {import('./state.mjs').AmoState} AmoState */
 /** @typedef {import('./common.mjs').On} On */
@@ -49,4 +49,10 @@ export function accountRoutes(state, on) {
 	on('GET', '/api/v4/leads/custom_fields', (ctx) =>
 		page(ctx, 'custom_fields', state.leadFields, undefined, MAX_FIELDS_PAGE),
 	);
+	// One field by its id, as the custom-fields page documents it ("Получение поля сущности по ID").
+	on('GET', '/api/v4/leads/custom_fields/:id', (ctx) => {
+		const field = state.leadFields.find((candidate) => String(candidate.id) === ctx.params.id);
+		if (!field) throw fail(404, `Custom field ${ctx.params.id} not found`);
+		return json(field);
+	});
 }
