@@ -67,6 +67,25 @@ export function amoContext(
 	return context as unknown as IExecuteFunctions;
 }
 
+/** Sync Orders into the seeded pipeline and stage, keyed on the seeded order-code field. */
+export const syncParams = (options: IDataObject = {}) => ({
+	resource: 'deal',
+	operation: 'syncOrders',
+	pipeline: { __rl: true, mode: 'list', value: '7000001' },
+	statusId: 7100001,
+	orderCodeField: { __rl: true, mode: 'list', value: String(FIELD_ID) },
+	options,
+});
+
+/** A Sync Orders run over these Kaspi orders, one item each. */
+export function syncContext(
+	orders: IDataObject[],
+	options: IDataObject = {},
+	extra: Partial<FakeContextOptions> = {},
+): IExecuteFunctions {
+	return amoContext(syncParams(options), { items: orders.map((json) => ({ json })), ...extra });
+}
+
 export interface FakeLead {
 	id: number;
 	name: string;

@@ -24,6 +24,7 @@ import {
 	FIELD_ID,
 	kaspiOrder,
 	longLived,
+	syncContext,
 	useFakeLimiterClock,
 } from '../helpers/amocrm';
 import { fakeContext } from '../helpers/context';
@@ -203,14 +204,6 @@ describe('field types: the order code only in text fields, custom fields sent ty
 		nock(AMO)
 			.get(`/api/v4/leads/custom_fields/${id}`)
 			.reply(200, { id, name, type, code: null, ...extra });
-	const syncParams = {
-		resource: 'deal',
-		operation: 'syncOrders',
-		pipeline: { __rl: true, mode: 'list', value: '7000001' },
-		statusId: 7100001,
-		orderCodeField: { __rl: true, mode: 'id', value: String(FIELD_ID) },
-		options: {},
-	};
 
 	it('the Order Code Field list offers only text and textarea fields', async () => {
 		nock(AMO)
@@ -242,7 +235,7 @@ describe('field types: the order code only in text fields, custom fields sent ty
 		const fake = new FakeAmo().install();
 		field(FIELD_ID, 'numeric', 'Номер заказа');
 		const orders = [kaspiOrder('012345', '+77010000001'), kaspiOrder('012346', '+77010000002')];
-		const context = amoContext(syncParams, { items: orders.map((json) => ({ json })) });
+		const context = syncContext(orders);
 		const error = await router.call(context).then(
 			() => undefined,
 			(thrown: unknown) => thrown as Error,
@@ -253,9 +246,7 @@ describe('field types: the order code only in text fields, custom fields sent ty
 		);
 		expect(fake.requests).toEqual([]);
 
-		const [output] = await router.call(
-			amoContext(syncParams, { items: orders.map((json) => ({ json })), continueOnFail: true }),
-		);
+		const [output] = await router.call(syncContext(orders, {}, { continueOnFail: true }));
 		expect(output.map((item) => [item.json.action, item.json.orderCode, item.pairedItem])).toEqual([
 			['error', '012345', { item: 0 }],
 			['error', '012346', { item: 1 }],
@@ -276,9 +267,7 @@ describe('field types: the order code only in text fields, custom fields sent ty
 			});
 		const orders = [kaspiOrder('012347', '+77010000003')];
 		for (let run = 0; run < 2; run++) {
-			const [output] = await router.call(
-				amoContext(syncParams, { items: orders.map((json) => ({ json })) }),
-			);
+			const [output] = await router.call(syncContext(orders));
 			expect(output[0].json.action).toBe(run === 0 ? 'created' : 'unchanged');
 		}
 		expect(asked).toBe(1);

@@ -36,9 +36,9 @@ import {
 	AMO,
 	amoContext,
 	FakeAmo,
-	FIELD_ID,
 	kaspiOrder,
 	sleeps,
+	syncContext,
 	useFakeLimiterClock,
 } from '../helpers/amocrm';
 import { fakeContext, httpRequest, testNode } from '../helpers/context';
@@ -300,17 +300,7 @@ describe('a 429 storm', () => {
 		const orders = Array.from({ length: 6 }, (_, index) =>
 			kaspiOrder(String(710000 + index), `+7701000000${index % 3}`),
 		);
-		const context = amoContext(
-			{
-				resource: 'deal',
-				operation: 'syncOrders',
-				pipeline: { __rl: true, mode: 'list', value: '7000001' },
-				statusId: 7100001,
-				orderCodeField: { __rl: true, mode: 'list', value: String(FIELD_ID) },
-				options: {},
-			},
-			{ items: orders.map((json) => ({ json })) },
-		) as IExecuteFunctions;
+		const context = syncContext(orders);
 
 		const [output] = await router.call(context);
 		const results = output.map((item: INodeExecutionData) => item.json);

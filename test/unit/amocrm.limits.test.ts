@@ -13,8 +13,8 @@ import {
 	AMO,
 	amoContext,
 	FakeAmo,
-	FIELD_ID,
 	kaspiOrder,
+	syncContext,
 	useFakeLimiterClock,
 } from '../helpers/amocrm';
 import { rejectionOf, useNock } from '../helpers/http';
@@ -32,20 +32,6 @@ const RIGHTS = {
 	status: 403,
 	detail: 'Не хватает прав для вызова данного метода',
 };
-
-function syncContext(orders: IDataObject[]): IExecuteFunctions {
-	return amoContext(
-		{
-			resource: 'deal',
-			operation: 'syncOrders',
-			pipeline: { __rl: true, mode: 'list', value: '7000001' },
-			statusId: 7100001,
-			orderCodeField: { __rl: true, mode: 'list', value: String(FIELD_ID) },
-			options: {},
-		},
-		{ items: orders.map((json) => ({ json })) },
-	);
-}
 
 async function run(context: IExecuteFunctions): Promise<IDataObject[]> {
 	const [output] = await router.call(context);

@@ -14,7 +14,14 @@ import {
 	saveTotals,
 } from '../../nodes/AmoCrm/actions/lead/priceMemory';
 import { router } from '../../nodes/AmoCrm/actions/router';
-import { amoContext, FakeAmo, FIELD_ID, kaspiOrder, useFakeLimiterClock } from '../helpers/amocrm';
+import {
+	amoContext,
+	FakeAmo,
+	kaspiOrder,
+	syncContext,
+	syncParams,
+	useFakeLimiterClock,
+} from '../helpers/amocrm';
 import { type RecordedRequest, useNock } from '../helpers/http';
 
 jest.mock('n8n-workflow', () => {
@@ -26,23 +33,12 @@ jest.mocked(sleep);
 useNock();
 useFakeLimiterClock();
 
-const params = {
-	resource: 'deal',
-	operation: 'syncOrders',
-	pipeline: { __rl: true, mode: 'list', value: '7000001' },
-	statusId: 7100001,
-	orderCodeField: { __rl: true, mode: 'list', value: String(FIELD_ID) },
-	options: {},
-};
 const PHONE = '+77010000001';
 const writes = (requests: RecordedRequest[]) =>
 	requests.filter((request) => request.method !== 'GET');
 
 async function run(orders: IDataObject[], staticData: IDataObject): Promise<IDataObject[]> {
-	const context = amoContext(params, {
-		items: orders.map((json) => ({ json })),
-		staticData,
-	}) as IExecuteFunctions;
+	const context = syncContext(orders, {}, { staticData });
 	const [output] = await router.call(context);
 	return output.map((item: INodeExecutionData) => item.json);
 }
@@ -116,10 +112,10 @@ describe('Sync Orders: the deal price follows Kaspi’s total, not over an opera
 	it('a dry run remembers nothing', async () => {
 		new FakeAmo().install();
 		const staticData: IDataObject = {};
-		const context = amoContext(
-			{ ...params, options: { dryRun: true } },
-			{ items: [{ json: kaspiOrder('410004', PHONE) }], staticData },
-		) as IExecuteFunctions;
+		const context = amoContext(syncParams({ dryRun: true }), {
+			items: [{ json: kaspiOrder('410004', PHONE) }],
+			staticData,
+		}) as IExecuteFunctions;
 		await router.call(context);
 		expect(staticData[PRICE_MEMORY_KEY]).toBeUndefined();
 	});

@@ -9,12 +9,11 @@ import { sleep } from 'n8n-workflow';
 import { router } from '../../nodes/AmoCrm/actions/router';
 import { DEAL_WINDOW_MARGIN_S } from '../../nodes/AmoCrm/helpers/sync';
 import {
-	amoContext,
 	CATALOG_ID,
 	FakeAmo,
-	FIELD_ID,
 	kaspiOrder,
 	LEAD_EPOCH_S,
+	syncContext,
 	useFakeLimiterClock,
 } from '../helpers/amocrm';
 import type { RecordedRequest } from '../helpers/http';
@@ -28,19 +27,6 @@ jest.mocked(sleep);
 
 useNock();
 useFakeLimiterClock();
-
-const syncContext = (orders: IDataObject[]) =>
-	amoContext(
-		{
-			resource: 'deal',
-			operation: 'syncOrders',
-			pipeline: { __rl: true, mode: 'list', value: '7000001' },
-			statusId: 7100001,
-			orderCodeField: { __rl: true, mode: 'list', value: String(FIELD_ID) },
-			options: {},
-		},
-		{ items: orders.map((json) => ({ json })) },
-	);
 
 async function run(orders: IDataObject[]): Promise<IDataObject[]> {
 	const [output] = await router.call(syncContext(orders));

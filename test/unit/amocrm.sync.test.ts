@@ -12,8 +12,9 @@ import {
 	amoContext,
 	CATALOG_ID,
 	FakeAmo,
-	FIELD_ID,
 	kaspiOrder,
+	syncContext,
+	syncParams,
 	useFakeLimiterClock,
 } from '../helpers/amocrm';
 import { rejectionOf, type RecordedRequest, useNock } from '../helpers/http';
@@ -32,16 +33,6 @@ async function run(context: IExecuteFunctions): Promise<IDataObject[]> {
 	return output.map((item: INodeExecutionData) => item.json);
 }
 
-const params = (options: IDataObject = {}) => ({
-	resource: 'deal',
-	operation: 'syncOrders',
-	pipeline: { __rl: true, mode: 'list', value: '7000001' },
-	statusId: 7100001,
-	orderCodeField: { __rl: true, mode: 'list', value: String(FIELD_ID) },
-	options,
-});
-const syncContext = (orders: IDataObject[], options: IDataObject = {}) =>
-	amoContext(params(options), { items: orders.map((json) => ({ json })) });
 const writes = (requests: RecordedRequest[]) =>
 	requests.filter((request) => request.method !== 'GET');
 const PHONE = '+77010000001';
@@ -225,7 +216,7 @@ describe('Sync Orders: smaller points of a real account', () => {
 		expect(error.message).toMatch(/creationDate/);
 		expect(fake.leads.size).toBe(0);
 
-		const context = amoContext(params(), {
+		const context = amoContext(syncParams(), {
 			items: orders.map((json) => ({ json })),
 			continueOnFail: true,
 		});

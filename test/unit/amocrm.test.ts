@@ -25,6 +25,8 @@ import {
 	FIELD_ID,
 	kaspiOrder,
 	longLived,
+	syncContext,
+	syncParams,
 	useFakeLimiterClock,
 	yieldToTimers,
 } from '../helpers/amocrm';
@@ -547,12 +549,20 @@ describe('contact operations', () => {
 			amoContext({ resource: 'contact', operation: 'findByPhone', phone: '+77011234567' }),
 		);
 		expect(out).toEqual([expect.objectContaining({ found: true, id: match })]);
-		expect(fake.requests.map((request) => request.query.query)).toEqual(['77011234567', '7011234567']);
+		expect(fake.requests.map((request) => request.query.query)).toEqual([
+			'77011234567',
+			'7011234567',
+		]);
 	});
 
 	it('Find by Phone finds the contact the pack wrote on an account whose search matches word beginnings only', async () => {
 		nock.cleanAll();
-		const stored = { id: 41, name: 'Aigerim', updated_at: 1, custom_fields_values: [{ field_code: 'PHONE', values: [{ value: '+77011234567' }] }] };
+		const stored = {
+			id: 41,
+			name: 'Aigerim',
+			updated_at: 1,
+			custom_fields_values: [{ field_code: 'PHONE', values: [{ value: '+77011234567' }] }],
+		};
 		const queries: string[] = [];
 		// "7011234567" begins no word of "+77011234567"; the full digits do.
 		nock(AMO)
@@ -691,17 +701,7 @@ describe('note and product operations', () => {
 });
 
 describe('Sync Orders', () => {
-	const params = (options: IDataObject = {}) => ({
-		resource: 'deal',
-		operation: 'syncOrders',
-		pipeline: { __rl: true, mode: 'list', value: '7000001' },
-		statusId: 7100001,
-		orderCodeField: { __rl: true, mode: 'list', value: String(FIELD_ID) },
-		options,
-	});
 	const items = (orders: IDataObject[]) => orders.map((json) => ({ json }));
-	const syncContext = (orders: IDataObject[], options: IDataObject = {}) =>
-		amoContext(params(options), { items: items(orders) });
 	const phone = (index: number) => `+7701${String(10000000 + index).slice(1)}`;
 	const writes = (requests: RecordedRequest[]) =>
 		requests.filter((request) => request.method !== 'GET');
@@ -840,7 +840,7 @@ describe('Sync Orders', () => {
 		expect(error.message).toBe(BLOCKED_MESSAGE);
 		nock(AMO).get('/api/v4/leads').query(true).reply(403, '');
 		const orders = items([kaspiOrder('920001', phone(1))]);
-		const out = await run(amoContext(params(), { items: orders, continueOnFail: true }));
+		const out = await run(amoContext(syncParams(), { items: orders, continueOnFail: true }));
 		expect(out).toEqual([{ action: 'error', error: BLOCKED_MESSAGE, orderCode: '920001' }]);
 	});
 
