@@ -1,6 +1,6 @@
 import type { AllEntities } from 'n8n-workflow';
 
-type NodeMap = {
+export type NodeMap = {
 	deal: 'create' | 'update' | 'get' | 'getMany' | 'searchByCode' | 'syncOrders';
 	contact: 'findByPhone' | 'create' | 'findOrCreate';
 	note: 'add';

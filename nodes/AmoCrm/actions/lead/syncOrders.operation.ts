@@ -106,7 +106,13 @@ function toSyncOrder(json: IDataObject): SyncOrder {
 }
 
 /** The whole input at once: batching across items is the point of this operation. */
-export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export const batch = true;
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return [await syncAll.call(this)];
+}
+
+async function syncAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [];
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;

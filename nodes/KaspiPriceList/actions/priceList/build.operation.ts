@@ -281,6 +281,9 @@ interface SkippedItem extends IDataObject {
 	reason: string;
 }
 
+/** Build turns all items into one price list. The router hands it the whole input. */
+export const batch = true;
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const node = this.getNode();
 	const get = <T>(name: string, fallback?: T) => this.getNodeParameter(name, 0, fallback) as T;

@@ -78,6 +78,9 @@ export function businessWarnings(xml: string, limit: number): XmlProblem[] {
 	return warnings;
 }
 
+/** Validate reads all items and answers on a Valid and an Invalid output. The router hands it the whole input. */
+export const batch = true;
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const valid: INodeExecutionData[] = [];
