@@ -101,7 +101,7 @@ export function receiptProperties(kind: ReceiptKind): INodeProperties[] {
 							displayName: 'Count',
 							name: 'count',
 							type: 'number',
-							default: 1
+							default: 1,
 						},
 						{
 							displayName: 'Discount',
@@ -115,7 +115,7 @@ export function receiptProperties(kind: ReceiptKind): INodeProperties[] {
 							name: 'name',
 							type: 'string',
 							default: '',
-						required:	true,
+							required: true,
 						},
 						{
 							displayName: 'Unit Code',
@@ -136,14 +136,10 @@ export function receiptProperties(kind: ReceiptKind): INodeProperties[] {
 							name: 'vatRate',
 							type: 'options',
 							default: 'receipt',
-							options: [
-								{
-									name: 'As for the Receipt',
-									value: 'receipt',
-								},
-					]
+							options: [{ name: 'As for the Receipt', value: 'receipt' }, ...VAT_OPTIONS],
+							description: 'VAT included in the price; As for the Receipt takes the receipt’s VAT Rate',
 						},
-				],
+					],
 				},
 			],
 		},
@@ -214,7 +210,7 @@ export function receiptProperties(kind: ReceiptKind): INodeProperties[] {
 				type: 'options',
 				default: 'externalNumber',
 				options: [
-					{ name: 'Find by Its External Number', value: 'externalNumber', description: 'E.g. kaspi-{{ $JSON.code }}-sale; the node reads its details from Webkassa.' },
+					{ name: 'Find by Its External Number', value: 'externalNumber', description: 'The sale’s external number (e.g. kaspi-ORDERCODE-sale); the node reads its details from Webkassa' },
 					{ name: 'Enter Its Details', value: 'manual' },
 				],
 				description: 'A return carries the details of the sale it reverses (ReturnBasisDetails)',
