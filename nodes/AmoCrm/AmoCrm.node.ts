@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as contact from './actions/contact/Contact.resource';
-import * as deal from './actions/lead/Lead.resource';
+import * as deal from './actions/deal/Deal.resource';
 import * as note from './actions/note/Note.resource';
 import * as product from './actions/product/Product.resource';
 import { router } from './actions/router';

@@ -1,6 +1,6 @@
 import { createRouter } from '../../shared/router';
 import * as contact from './contact/Contact.resource';
-import * as deal from './lead/Lead.resource';
+import * as deal from './deal/Deal.resource';
 import * as note from './note/Note.resource';
 import * as product from './product/Product.resource';
 import type { NodeMap } from './node.type';
