@@ -9,9 +9,9 @@ import type { KaspiEntryResource, KaspiOrderResource } from '../../nodes/Kaspi/t
 import { KaspiPriceList } from '../../nodes/KaspiPriceList/KaspiPriceList.node';
 import { KASPI_SCHEMA } from '../../nodes/KaspiPriceList/generated/kaspiSchema';
 import { validateXml } from '../../nodes/KaspiPriceList/xml/validator';
-import { buildPayments } from '../../nodes/Webkassa/actions/receipt/receipt';
+import { buildPayments } from '../../nodes/Webkassa/helpers/payments';
 import { resetSessions } from '../../nodes/Webkassa/transport/session';
-import { positionSum } from '../../nodes/Webkassa/transport/vat';
+import { positionSum } from '../../nodes/Webkassa/helpers/vat';
 import { maskPhone, normalisePhone } from '../../nodes/shared/phone';
 import { fakeContext } from '../helpers/context';
 import { useNock } from '../helpers/http';

@@ -1,7 +1,7 @@
 /** The Webkassa receipt fields: the per-position VAT dropdown offers every rate the pack supports. */
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 
-import { receiptProperties } from '../../nodes/Webkassa/actions/receipt/receipt';
+import { receiptProperties } from '../../nodes/Webkassa/actions/receipt/fields';
 
 function optionValues(property: INodeProperties | undefined): string[] {
 	return ((property?.options ?? []) as INodePropertyOptions[]).map((option) =>

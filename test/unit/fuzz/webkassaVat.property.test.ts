@@ -2,8 +2,8 @@
  * @jest-environment ./test/unit/fuzz/environment.mjs
  */
 /**
- * Fuzzing the Webkassa receipt arithmetic (nodes/Webkassa/transport/vat.ts and the positions and
- * payments of actions/receipt/receipt.ts) against exact integer arithmetic (BigInt) as the oracle.
+ * Fuzzing the Webkassa receipt arithmetic (nodes/Webkassa/helpers/vat.ts and the positions and
+ * payments of helpers/positions.ts and helpers/payments.ts) against exact integer arithmetic (BigInt) as the oracle.
  * The formulas are the ones the code documents (docs/services/webkassa.md, "VAT"):
  *   position sum = Price × Count − Discount, rounded half-up to the tiyn;
  *   Tax = round(sum × p / (100 + p), 2), VAT inside the price, half-up;
@@ -16,10 +16,11 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildPayments, buildPositions } from '../../../nodes/Webkassa/actions/receipt/receipt';
+import { buildPayments } from '../../../nodes/Webkassa/helpers/payments';
+import { buildPositions } from '../../../nodes/Webkassa/helpers/positions';
 import { resetSessions } from '../../../nodes/Webkassa/transport/session';
 import { PAYMENT_TYPES, type PaymentMethod, type WebkassaPosition } from '../../../nodes/Webkassa/transport/types';
-import { positionSum, vatIncluded } from '../../../nodes/Webkassa/transport/vat';
+import { positionSum, vatIncluded } from '../../../nodes/Webkassa/helpers/vat';
 import { CASHBOX, ok, reply, runWebkassa } from '../../helpers/webkassa';
 import { expectNoUnhandledRejection, fuzzTarget } from './counted';
 

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { CODE_DUPLICATE_EXTERNAL_NUMBER } from '../../transport/errors';
 import { tryWebkassa, webkassaApiError } from '../../transport';
 import { MONEY_IN, MONEY_OUT, type WebkassaMoneyOperationResponse } from '../../transport/types';
-import { toTiyn } from '../../transport/vat';
+import { toTiyn } from '../../helpers/vat';
 import { cashboxRLC, readCashbox, readExternalNumber } from '../common.descriptions';
 import { toIsoDate } from '../receipt/lookup';
 

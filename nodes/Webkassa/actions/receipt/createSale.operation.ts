@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { createReceipt, receiptProperties } from './receipt';
+import { receiptProperties } from './fields';
+import { createReceipt } from './receipt';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['receipt'], operation: ['createSale'] } },
