@@ -7,10 +7,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { stateOptions } from '../Kaspi/actions/order/filters';
-import { DEFAULT_TIMEOUT_SECONDS, listOrders } from '../Kaspi/transport';
-import { MAX_WINDOW_MS, type OrderState } from '../Kaspi/transport/types';
-import { planPoll, type TriggerMemory } from './memory';
+import { stateOptions } from './actions/order/filters';
+import { DEFAULT_TIMEOUT_SECONDS, listOrders } from './transport';
+import { MAX_WINDOW_MS, type OrderState } from './transport/types';
+import { planPoll, type TriggerMemory } from './helpers/pollMemory';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -19,7 +19,7 @@ export class KaspiTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Kaspi Trigger',
 		name: 'kaspiTrigger',
-		icon: { light: 'file:../Kaspi/kaspi.svg', dark: 'file:../Kaspi/kaspi.dark.svg' },
+		icon: { light: 'file:kaspi.svg', dark: 'file:kaspi.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["emitStateChanges"] ? "New and changed orders" : "New orders" }}',

@@ -9,28 +9,28 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { sessionName, sessionRLC } from '../Waha/actions/common.descriptions';
-import { searchSessions } from '../Waha/methods/listSearch';
-import { WAHA_CREDENTIAL } from '../Waha/transport';
+import { sessionName, sessionRLC } from './actions/common.descriptions';
+import { searchSessions } from './methods/listSearch';
+import { WAHA_CREDENTIAL } from './transport';
 import {
 	isFreshWebhookEvent,
 	isValidWebhookSignature,
 	webhookEventTime,
-} from '../Waha/transport/hmac';
+} from './transport/hmac';
 import {
 	EVENT_MIN_VERSION,
 	HMAC_HEADER,
 	TIMESTAMP_HEADER,
 	WEBHOOK_EVENTS,
 	type WahaWebhookEvent,
-} from '../Waha/transport/types';
+} from './transport/types';
 import {
 	checkWebhook,
 	createWebhook,
 	DEFAULT_MAX_EVENT_AGE_MINUTES,
 	deleteWebhook,
 	maxEventAgeMinutes,
-} from './registration';
+} from './transport/webhookRegistration';
 
 type WahaEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -77,7 +77,7 @@ export class WahaTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WAHA Trigger',
 		name: 'wahaTrigger',
-		icon: { light: 'file:../Waha/waha.svg', dark: 'file:../Waha/waha.dark.svg' },
+		icon: { light: 'file:waha.svg', dark: 'file:waha.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["events"].join(", ") }}',

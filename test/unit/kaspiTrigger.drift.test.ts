@@ -6,7 +6,7 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import { listOrders } from '../../nodes/Kaspi/transport';
-import { KaspiTrigger } from '../../nodes/KaspiTrigger/KaspiTrigger.node';
+import { KaspiTrigger } from '../../nodes/Kaspi/KaspiTrigger.node';
 import { useNock } from '../helpers/http';
 import {
 	FakeKaspi,

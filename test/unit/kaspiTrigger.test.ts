@@ -5,7 +5,7 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { KaspiTrigger } from '../../nodes/KaspiTrigger/KaspiTrigger.node';
+import { KaspiTrigger } from '../../nodes/Kaspi/KaspiTrigger.node';
 import { rejectionOf, useNock } from '../helpers/http';
 import {
 	DAY,

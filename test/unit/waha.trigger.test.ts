@@ -1,7 +1,7 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { signWebhookBody } from '../../nodes/Waha/transport/hmac';
-import { WahaTrigger } from '../../nodes/WahaTrigger/WahaTrigger.node';
+import { WahaTrigger } from '../../nodes/Waha/WahaTrigger.node';
 import { fakeContext } from '../helpers/context';
 import { captureBody, useNock, waha, wahaCredentials } from '../helpers/waha';
 

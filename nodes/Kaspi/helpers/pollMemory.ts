@@ -1,4 +1,4 @@
-import type { KaspiOrder } from '../Kaspi/transport/mapper';
+import type { KaspiOrder } from '../transport/mapper';
 
 /**
  * What the Kaspi Trigger remembers between polls, stored in workflow static data.

@@ -1,15 +1,15 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../shared/execute';
-import { sessionName } from '../Waha/actions/common.descriptions';
-import { getSession, isHttpStatus, updateSessionConfig, WAHA_CREDENTIAL } from '../Waha/transport';
+import { asNodeError } from '../../shared/execute';
+import { sessionName } from '../actions/common.descriptions';
+import { getSession, isHttpStatus, updateSessionConfig, WAHA_CREDENTIAL } from './index';
 import {
 	EVENT_MIN_VERSION,
 	type WahaSessionConfig,
 	type WahaSessionInfo,
 	type WahaWebhookConfig,
-} from '../Waha/transport/types';
+} from './types';
 
 /**
  * The trigger's webhook lives in the session's `config.webhooks` next to whatever else is there.

@@ -17,7 +17,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { KaspiDataError, toKaspiEntry, toKaspiOrder, type KaspiOrder } from '../../../nodes/Kaspi/transport/mapper';
 import { ORDER_STATES, ORDER_STATUSES, type KaspiEntryResource, type KaspiOrderResource } from '../../../nodes/Kaspi/transport/types';
 import { useNock } from '../../helpers/http';
-import { KaspiTrigger } from '../../../nodes/KaspiTrigger/KaspiTrigger.node';
+import { KaspiTrigger } from '../../../nodes/Kaspi/KaspiTrigger.node';
 import { KASPI_PRODUCTION, kaspiContext, NOW } from '../../helpers/kaspi';
 import { expectNoUnhandledRejection, fuzzTarget } from './counted';
 import { getManyParameters, runKaspi } from './kaspiRequests';

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { isValidWebhookSignature, signWebhookBody } from '../../../nodes/Waha/transport/hmac';
-import { WahaTrigger } from '../../../nodes/WahaTrigger/WahaTrigger.node';
+import { WahaTrigger } from '../../../nodes/Waha/WahaTrigger.node';
 import { fakeContext } from '../../helpers/context';
 import { wahaCredentials } from '../../helpers/waha';
 import { expectNoUnhandledRejection, fuzzTarget } from './counted';
