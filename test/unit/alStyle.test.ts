@@ -10,7 +10,7 @@ import { AlStyleApi } from '../../credentials/AlStyleApi.credentials';
 import { AlStyle } from '../../nodes/AlStyle/AlStyle.node';
 import { getCategories } from '../../nodes/AlStyle/methods/loadOptions';
 import { clock, resetQueues, takeTurn } from '../../nodes/AlStyle/transport';
-import { normaliseElement, normaliseImages, normalisePrice, normaliseQuantity, normaliseStockPrice, withTree } from '../../nodes/AlStyle/transport/normalise';
+import { normaliseElement, normaliseImages, normalisePrice, normaliseQuantity, normaliseStockPrice, withTree } from '../../nodes/AlStyle/helpers/normalise';
 import type { AlStyleElement } from '../../nodes/AlStyle/transport/types';
 import { fakeContext } from '../helpers/context';
 import { errorText, recordRequest, rejectionOf, useNock, type RecordedRequest } from '../helpers/http';

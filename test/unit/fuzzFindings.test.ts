@@ -4,7 +4,7 @@
 import nock from 'nock';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { KaspiDataError, toKaspiEntry, toKaspiOrder } from '../../nodes/Kaspi/transport/mapper';
+import { KaspiDataError, toKaspiEntry, toKaspiOrder } from '../../nodes/Kaspi/helpers/mapper';
 import type { KaspiEntryResource, KaspiOrderResource } from '../../nodes/Kaspi/transport/types';
 import { KaspiPriceList } from '../../nodes/KaspiPriceList/KaspiPriceList.node';
 import { KASPI_SCHEMA } from '../../nodes/KaspiPriceList/generated/kaspiSchema';

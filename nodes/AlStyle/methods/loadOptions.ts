@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { getCategories as fetchCategories } from '../transport';
-import { withTree } from '../transport/normalise';
+import { withTree } from '../helpers/normalise';
 
 /**
  * Every category with its full path as the label ("Computers / Laptops"): the catalogue repeats

@@ -12,7 +12,7 @@ import type {
 	AlStyleProperties,
 	AlStyleStockPrices,
 } from './types';
-import { imagesByArticle } from './normalise';
+import { imagesByArticle } from '../helpers/normalise';
 import { ALSTYLE_ADDITIONAL_FIELDS, ALSTYLE_ARTICLE_BATCH, ALSTYLE_PATHS } from './types';
 
 export const ALSTYLE_CREDENTIAL = 'alStyleApi';

@@ -1,4 +1,4 @@
-import type { KaspiOrder } from '../transport/mapper';
+import type { KaspiOrder } from './mapper';
 
 /**
  * What the Kaspi Trigger remembers between polls, stored in workflow static data.

@@ -8,7 +8,7 @@ import {
 	type ServiceProfile,
 } from '../../shared/http';
 import { maskPhonesInText } from '../../shared/phone';
-import { resourceList, resourceObject, toKaspiOrder, type KaspiOrder } from './mapper';
+import { resourceList, resourceObject, toKaspiOrder, type KaspiOrder } from '../helpers/mapper';
 import {
 	DELIVERY_TYPE_STATES,
 	FILTERABLE_STATUSES,

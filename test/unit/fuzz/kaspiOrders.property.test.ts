@@ -2,7 +2,7 @@
  * @jest-environment ./test/unit/fuzz/environment.mjs
  */
 /**
- * Fuzzing the Kaspi order mapper (nodes/Kaspi/transport/mapper.ts) and the list/entries paths of
+ * Fuzzing the Kaspi order mapper (nodes/Kaspi/helpers/mapper.ts) and the list/entries paths of
  * the transport with generated JSON:API resources: missing customer, null or absent entries,
  * unknown states and statuses, totals up to Number.MAX_SAFE_INTEGER and beyond, floats, strings,
  * missing attributes, members of the wrong JSON type. Every case must end in a valid flat order
@@ -14,7 +14,7 @@ import nock from 'nock';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { KaspiDataError, toKaspiEntry, toKaspiOrder, type KaspiOrder } from '../../../nodes/Kaspi/transport/mapper';
+import { KaspiDataError, toKaspiEntry, toKaspiOrder, type KaspiOrder } from '../../../nodes/Kaspi/helpers/mapper';
 import { ORDER_STATES, ORDER_STATUSES, type KaspiEntryResource, type KaspiOrderResource } from '../../../nodes/Kaspi/transport/types';
 import { useNock } from '../../helpers/http';
 import { KaspiTrigger } from '../../../nodes/Kaspi/KaspiTrigger.node';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getCategories } from '../../transport';
-import { withTree } from '../../transport/normalise';
+import { withTree } from '../../helpers/normalise';
 
 export const description = updateDisplayOptions({ show: { resource: ['category'], operation: ['getMany'] } }, [
 	{

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getProductsByArticles } from '../../transport';
-import { normaliseElement } from '../../transport/normalise';
+import { normaliseElement } from '../../helpers/normalise';
 import {
 	additionalFieldsField,
 	articlesField,

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getImages } from '../../transport';
-import { normaliseImages } from '../../transport/normalise';
+import { normaliseImages } from '../../helpers/normalise';
 import { articlesField, readArticles } from '../common.descriptions';
 
 const properties: INodeProperties[] = [

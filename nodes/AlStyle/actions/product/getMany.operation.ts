@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { batches, getCategories, getProductPage, type ListFilters } from '../../transport';
-import { leafCategoryIds, normaliseElement } from '../../transport/normalise';
+import { leafCategoryIds, normaliseElement } from '../../helpers/normalise';
 import { ALSTYLE_CATEGORY_CHUNK, ALSTYLE_PAGE_LIMIT } from '../../transport/types';
 import {
 	additionalFieldsField,

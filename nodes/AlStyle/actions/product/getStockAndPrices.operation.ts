@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getStockAndPrices } from '../../transport';
-import { normaliseStockPrice } from '../../transport/normalise';
+import { normaliseStockPrice } from '../../helpers/normalise';
 import { articlesField, placeholderPriceField, readArticles, readPlaceholderPrice } from '../common.descriptions';
 
 const properties: INodeProperties[] = [

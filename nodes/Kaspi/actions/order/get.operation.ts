@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { findOrderByCode, getOrderById } from '../../transport';
-import type { KaspiOrder } from '../../transport/mapper';
+import type { KaspiOrder } from '../../helpers/mapper';
 import { callOptions, orderCodeField, timeoutOptions } from '../common.descriptions';
 
 const properties: INodeProperties[] = [

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { getOrderEntries } from '../../transport';
-import { toKaspiEntry, type KaspiOrderEntry } from '../../transport/mapper';
+import { toKaspiEntry, type KaspiOrderEntry } from '../../helpers/mapper';
 import { callOptions, timeoutOptions } from '../common.descriptions';
 
 const properties: INodeProperties[] = [

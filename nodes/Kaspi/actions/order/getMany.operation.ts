@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { listOrders } from '../../transport';
-import type { KaspiOrder } from '../../transport/mapper';
+import type { KaspiOrder } from '../../helpers/mapper';
 import {
 	ORDER_STATES,
 	type DeliveryType,

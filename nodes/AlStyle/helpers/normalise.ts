@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { AlStyleCategory, AlStyleElement, AlStyleImages, AlStyleQuantity, AlStyleStockPrice } from './types';
-import { ALSTYLE_PLACEHOLDER_PRICE } from './types';
+import type { AlStyleCategory, AlStyleElement, AlStyleImages, AlStyleQuantity, AlStyleStockPrice } from '../transport/types';
+import { ALSTYLE_PLACEHOLDER_PRICE } from '../transport/types';
 
 const PRICE_FIELDS = ['price1', 'price2', 'rrp', 'discountPrice'] as const;
 

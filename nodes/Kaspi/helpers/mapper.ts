@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { normalisePhone, type PhoneRejection } from '../../shared/phone';
-import type { KaspiEntryResource, KaspiOrderResource } from './types';
+import type { KaspiEntryResource, KaspiOrderResource } from '../transport/types';
 
 export interface KaspiOrderEntry extends IDataObject {
 	/** The merchant SKU, the same value as `offer@sku` in the price list. */
