@@ -12,7 +12,7 @@ import {
 	MAX_ENTRIES,
 	PRICE_MEMORY_KEY,
 	saveTotals,
-} from '../../nodes/AmoCrm/actions/deal/priceMemory';
+} from '../../nodes/AmoCrm/helpers/priceMemory';
 import { router } from '../../nodes/AmoCrm/actions/router';
 import {
 	amoContext,

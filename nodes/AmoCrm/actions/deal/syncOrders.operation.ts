@@ -18,7 +18,7 @@ import {
 } from '../common.descriptions';
 import { checkOrderCodeField } from '../customFields';
 import { catalogField } from '../product/common';
-import { loadTotals, saveTotals } from './priceMemory';
+import { loadTotals, saveTotals } from '../../helpers/priceMemory';
 
 const properties: INodeProperties[] = [
 	{

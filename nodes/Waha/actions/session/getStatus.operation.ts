@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getSession } from '../../transport';
 import { readSession, sessionRLC } from '../common.descriptions';
-import { toSessionOutput } from './common';
+import { toSessionOutput } from '../../helpers/session';
 
 const properties: INodeProperties[] = [sessionRLC];
 

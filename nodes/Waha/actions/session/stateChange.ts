@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { changeSessionState, getSession } from '../../transport';
 import { readSession, sessionRLC } from '../common.descriptions';
-import { toSessionOutput } from './common';
+import { toSessionOutput } from '../../helpers/session';
 
 /** Start and Stop: `export const { description, execute } = stateChangeOperation('start')`. */
 export function stateChangeOperation(action: 'start' | 'stop') {

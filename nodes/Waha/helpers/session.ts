@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { WahaSessionInfo } from '../../transport/types';
+import type { WahaSessionInfo } from '../transport/types';
 
 /**
  * What the session operations output. The session's config is left out on purpose: it holds the
