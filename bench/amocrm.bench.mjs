@@ -23,6 +23,10 @@ import { AMOCRM_DEFAULT_TOKEN, SEED } from '../sandbox/services/amocrm.mjs';
 const require = createRequire(import.meta.url);
 /** @type {typeof import('../nodes/AmoCrm/helpers/sync.ts')} */
 const sync = require('../dist/nodes/AmoCrm/helpers/sync.js');
+/** @type {typeof import('../nodes/AmoCrm/helpers/syncCaches.ts')} */
+const syncCaches = require('../dist/nodes/AmoCrm/helpers/syncCaches.js');
+/** @type {typeof import('../nodes/AmoCrm/helpers/orderNote.ts')} */
+const { orderNote } = require('../dist/nodes/AmoCrm/helpers/orderNote.js');
 /** @type {typeof import('../nodes/AmoCrm/transport/index.ts')} */
 const transport = require('../dist/nodes/AmoCrm/transport/index.js');
 /** @type {typeof import('../nodes/AmoCrm/helpers/contacts.ts')} */
@@ -231,7 +235,7 @@ export async function naive(context, orders, skuIds) {
 		await transport.amoRequest(context, {
 			method: 'POST',
 			path: `/api/v4/leads/${dealId}/notes`,
-			body: [{ note_type: 'common', params: { text: sync.orderNote(/** @type {any} */ (order)) } }],
+			body: [{ note_type: 'common', params: { text: orderNote(/** @type {any} */ (order)) } }],
 		});
 		await transport.amoRequest(context, {
 			method: 'POST',
@@ -281,7 +285,7 @@ async function busy(url, run, empty) {
 			`${seeded.contacts} contacts, ${seeded.elements} products, seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 	);
 
-	sync.clearSyncCaches();
+	syncCaches.clearSyncCaches();
 	const coldReturning = await measure(
 		'busy, cold caches, returning buyers',
 		url,
@@ -290,7 +294,7 @@ async function busy(url, run, empty) {
 			await run(benchOrders(ORDERS, PHONES, 10 * ORDERS, returning));
 		},
 	);
-	sync.clearSyncCaches();
+	syncCaches.clearSyncCaches();
 	const coldNew = await measure('busy, cold caches, new buyers', url, ORDERS, async () => {
 		await run(benchOrders(ORDERS, PHONES, 11 * ORDERS, fresh));
 	});
@@ -329,7 +333,7 @@ export default async function bench() {
 			`sandbox limit 7 requests/s; ${ORDERS} orders × 3 items, ${PHONES} distinct phones, ${SKUS} SKUs`,
 		);
 
-		sync.clearSyncCaches();
+		syncCaches.clearSyncCaches();
 		await measure('batched, cold caches, new buyers', sandbox.url, ORDERS, async () => {
 			const results = await run(benchOrders(ORDERS, PHONES));
 			const errors = results.filter((result) => result.action !== 'created');
@@ -340,7 +344,7 @@ export default async function bench() {
 			await run(benchOrders(ORDERS, PHONES));
 		});
 
-		sync.clearSyncCaches();
+		syncCaches.clearSyncCaches();
 		const emptyCold = await measure(
 			'batched, cold caches, every buyer a contact',
 			sandbox.url,
@@ -360,7 +364,7 @@ export default async function bench() {
 
 		// The naive path: fresh account, products created up front (not counted).
 		await control(sandbox.url, '/reset', { seed: true });
-		sync.clearSyncCaches();
+		syncCaches.clearSyncCaches();
 		const naiveOrders = benchOrders(NAIVE_ORDERS, Math.round(NAIVE_ORDERS * 0.7), 5 * ORDERS);
 		const syncForSkus = new sync.OrderSync(context, new URL(sandbox.url).host, settings);
 		const skuIds = await /** @type {any} */ (syncForSkus).resolveProducts(

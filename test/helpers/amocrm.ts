@@ -5,7 +5,7 @@
 import nock from 'nock';
 import type { IDataObject, ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { clearSyncCaches } from '../../nodes/AmoCrm/helpers/sync';
+import { clearSyncCaches } from '../../nodes/AmoCrm/helpers/syncCaches';
 import { limiterClock, resetLimiter } from '../../nodes/AmoCrm/transport/limiter';
 import { forgetIssuedTokens } from '../../nodes/AmoCrm/transport/oauth';
 import { fakeContext, type FakeContextOptions } from './context';

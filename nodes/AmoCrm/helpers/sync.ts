@@ -2,7 +2,6 @@ import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { ApiContext } from '../../shared/http';
-import { maskPhone } from '../../shared/phone';
 import {
 	amoGetPage,
 	amoRequest,
@@ -25,7 +24,9 @@ import {
 } from '../transport/types';
 import { contactBody, findContactsByPhone, phoneDigits } from './contacts';
 import { chunk, fieldValues } from './fields';
+import { money, orderNote } from './orderNote';
 import { createProducts, findProductBySku, productsCatalogId, type NewProduct } from './products';
+import { cacheCatalogId, cachedCatalogId, contactCacheFor, productCacheFor } from './syncCaches';
 
 /** The fields of a Kaspi node output item the sync reads (nodes/Kaspi/transport/mapper.ts). */
 export interface SyncOrder {
@@ -100,30 +101,6 @@ export interface PlannedRequest extends IDataObject {
 	body: IDataObject | IDataObject[];
 }
 
-/**
- * Caches of this n8n process, per account host: phone → contact id, and catalog → SKU → element
- * id. They only save look-ups; a stale id fails the one request that uses it, not the run.
- */
-const contactCache = new Map<string, Map<string, number>>();
-const productCache = new Map<string, Map<string, number>>();
-const catalogCache = new Map<string, number>();
-
-function cacheFor<V>(caches: Map<string, Map<string, V>>, key: string): Map<string, V> {
-	let cache = caches.get(key);
-	if (!cache) {
-		cache = new Map<string, V>();
-		caches.set(key, cache);
-	}
-	return cache;
-}
-
-/** For tests and benchmarks: start with cold caches. */
-export function clearSyncCaches(): void {
-	contactCache.clear();
-	productCache.clear();
-	catalogCache.clear();
-}
-
 function stateTag(state: string): string {
 	return `${STATE_TAG_PREFIX}${state}`;
 }
@@ -139,27 +116,6 @@ function skuQuantities(order: SyncOrder): Map<string, number> {
 
 function errorText(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
-}
-
-function money(value: number): string {
-	return `${Math.round(value)
-		.toLocaleString('ru-RU')
-		.replace(/\u00a0/g, ' ')} ₸`;
-}
-
-/** The note on a new deal: the order as a seller reads it. The phone is masked. */
-export function orderNote(order: SyncOrder): string {
-	const lines = [`Kaspi order ${order.code} (${order.state})`];
-	for (const entry of order.entries) {
-		lines.push(`${entry.quantity} × ${entry.name} (SKU ${entry.sku}) — ${money(entry.totalPrice)}`);
-	}
-	lines.push(`Total: ${money(order.totalPrice)}`);
-	if (order.deliveryAddress) lines.push(`Delivery: ${order.deliveryAddress}`);
-	const buyer = [order.customerName, order.customerPhone ? maskPhone(order.customerPhone) : null]
-		.filter(Boolean)
-		.join(', ');
-	if (buyer) lines.push(`Buyer: ${buyer}`);
-	return lines.join('\n');
 }
 
 /**
@@ -382,7 +338,7 @@ export class OrderSync {
 	 * without scans").
 	 */
 	private async resolveContacts(works: Work[]): Promise<void> {
-		const cache = cacheFor(contactCache, this.host);
+		const cache = contactCacheFor(this.host);
 		const unknown = new Set(
 			works.map((work) => work.phone as string).filter((phone) => !cache.has(phone)),
 		);
@@ -427,7 +383,7 @@ export class OrderSync {
 	 * wait for the call that creates the contact, so one phone never becomes two contacts.
 	 */
 	private async createDeals(works: Work[]): Promise<void> {
-		const cache = cacheFor(contactCache, this.host);
+		const cache = contactCacheFor(this.host);
 		let pending = [...works];
 		while (pending.length) {
 			const batch: Work[] = [];
@@ -459,7 +415,7 @@ export class OrderSync {
 	}
 
 	private async sendComplex(batch: Work[]): Promise<void> {
-		const cache = cacheFor(contactCache, this.host);
+		const cache = contactCacheFor(this.host);
 		for (const work of batch) {
 			work.result.action = 'created';
 			work.needsNote = this.settings.addNotes;
@@ -580,10 +536,10 @@ export class OrderSync {
 
 	private async catalogId(): Promise<number> {
 		if (this.settings.catalogId) return this.settings.catalogId;
-		const cached = catalogCache.get(this.host);
+		const cached = cachedCatalogId(this.host);
 		if (cached) return cached;
 		const id = await productsCatalogId(this.context);
-		catalogCache.set(this.host, id);
+		cacheCatalogId(this.host, id);
 		return id;
 	}
 
@@ -593,7 +549,7 @@ export class OrderSync {
 		works: Work[],
 		refused: Map<string, unknown>,
 	): Promise<Map<string, number>> {
-		const cache = cacheFor(productCache, `${this.host}#${catalogId}`);
+		const cache = productCacheFor(this.host, catalogId);
 		const names = new Map<string, { name: string; price: number }>();
 		for (const work of works) {
 			for (const entry of work.order.entries) {
