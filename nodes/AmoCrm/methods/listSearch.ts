@@ -1,20 +1,19 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { listSearchResult } from '../../shared/listSearch';
 import { amoGetAll } from '../transport';
 import { ORDER_CODE_FIELD_TYPES } from '../actions/customFields';
 import type { AmoCustomField, AmoPipeline, AmoUser } from '../transport/types';
 
+/** Entries by their label, or by their id typed in full. */
 function matching<T extends { id: number; name: string }>(
 	entries: T[],
 	filter: string | undefined,
 	label: (entry: T) => string = (entry) => entry.name,
 ): INodeListSearchResult {
-	const needle = filter?.trim().toLowerCase() ?? '';
-	return {
-		results: entries
-			.filter((entry) => label(entry).toLowerCase().includes(needle) || String(entry.id) === needle)
-			.map((entry) => ({ name: label(entry), value: String(entry.id) })),
-	};
+	return listSearchResult(entries, filter, (entry) => ({ name: label(entry), value: String(entry.id) }), {
+		key: (entry) => String(entry.id),
+	});
 }
 
 export async function searchPipelines(
