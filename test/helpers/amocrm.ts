@@ -6,8 +6,9 @@ import nock from 'nock';
 import type { IDataObject, ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { clearSyncCaches } from '../../nodes/AmoCrm/helpers/syncCaches';
-import { limiterClock, resetLimiter } from '../../nodes/AmoCrm/transport/limiter';
+import { resetLimiter } from '../../nodes/AmoCrm/transport/limiter';
 import { forgetIssuedTokens } from '../../nodes/AmoCrm/transport/oauth';
+import { startFakeTime } from './clock';
 import { fakeContext, type FakeContextOptions } from './context';
 import { recordRequest, type RecordedRequest } from './http';
 
@@ -24,29 +25,13 @@ export const longLived: ICredentialDataDecryptedObject = {
 	accessToken: AMO_TOKEN,
 };
 
-/** n8n's real `sleep(0)`, even where a test mocks `sleep`: lets timers and sockets run. */
-export async function yieldToTimers(): Promise<void> {
-	const actual = jest.requireActual<typeof import('n8n-workflow')>('n8n-workflow');
-	await actual.sleep(0);
-}
-
-/** A fake clock for the limiter: sleeping advances it, so tests never wait. */
-export const clock = { now: 1_800_000_000_000 };
-export const sleeps: number[] = [];
-
+/** Each test of the file on fake time (test/helpers/clock.ts), with the limiter and the caches cold. */
 export function useFakeLimiterClock(): void {
 	beforeEach(() => {
 		resetLimiter();
 		clearSyncCaches();
 		forgetIssuedTokens();
-		sleeps.length = 0;
-		jest.spyOn(limiterClock, 'now').mockImplementation(() => clock.now);
-		jest.spyOn(limiterClock, 'sleep').mockImplementation(async (ms: number) => {
-			// Yield like a real timer, so calls in flight can finish while another call waits.
-			await yieldToTimers();
-			sleeps.push(ms);
-			clock.now += ms;
-		});
+		startFakeTime();
 	});
 	afterEach(() => jest.restoreAllMocks());
 }

@@ -9,7 +9,8 @@ import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-
 import { AlStyleApi } from '../../credentials/AlStyleApi.credentials';
 import { AlStyle } from '../../nodes/AlStyle/AlStyle.node';
 import { getCategories } from '../../nodes/AlStyle/methods/loadOptions';
-import { clock, resetQueues, takeTurn } from '../../nodes/AlStyle/transport';
+import { resetQueues, takeTurn } from '../../nodes/AlStyle/transport';
+import { clock } from '../helpers/clock';
 import { normaliseElement, normaliseImages, normalisePrice, normaliseQuantity, normaliseStockPrice, withTree } from '../../nodes/AlStyle/helpers/normalise';
 import type { AlStyleElement } from '../../nodes/AlStyle/transport/types';
 import { fakeContext } from '../helpers/context';

@@ -10,7 +10,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { AlStyleApi } from '../../credentials/AlStyleApi.credentials';
 import { AlStyle } from '../../nodes/AlStyle/AlStyle.node';
-import { clock, resetQueues } from '../../nodes/AlStyle/transport';
+import { resetQueues } from '../../nodes/AlStyle/transport';
+import { clock } from '../helpers/clock';
 import { normaliseQuantity } from '../../nodes/AlStyle/helpers/normalise';
 import { fakeContext } from '../helpers/context';
 import { errorText, recordRequest, rejectionOf, useNock, type RecordedRequest } from '../helpers/http';

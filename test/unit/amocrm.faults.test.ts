@@ -37,10 +37,10 @@ import {
 	amoContext,
 	FakeAmo,
 	kaspiOrder,
-	sleeps,
 	syncContext,
 	useFakeLimiterClock,
 } from '../helpers/amocrm';
+import { sleeps } from '../helpers/clock';
 import { fakeContext, httpRequest, testNode } from '../helpers/context';
 import { errorText, rejectionOf, useNock } from '../helpers/http';
 

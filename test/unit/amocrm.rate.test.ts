@@ -1,6 +1,7 @@
 import { requestsPerSecond } from '../../nodes/AmoCrm/transport/credentialFields';
 import { amoProfile } from '../../nodes/AmoCrm/transport';
-import { clock, useFakeLimiterClock } from '../helpers/amocrm';
+import { useFakeLimiterClock } from '../helpers/amocrm';
+import { fakeTime } from '../helpers/clock';
 
 useFakeLimiterClock();
 
@@ -19,7 +20,7 @@ describe('requests per second of one n8n process', () => {
 		const starts: number[] = [];
 		for (let index = 0; index < 9; index++) {
 			const release = await profile.beforeAttempt!();
-			starts.push(clock.now);
+			starts.push(fakeTime.now);
 			if (typeof release === 'function') release();
 		}
 		for (let index = 3; index < starts.length; index++) {

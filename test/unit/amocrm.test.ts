@@ -21,7 +21,6 @@ import {
 	AMO_TOKEN,
 	amoContext,
 	CATALOG_ID,
-	clock,
 	FakeAmo,
 	FIELD_ID,
 	kaspiOrder,
@@ -29,8 +28,8 @@ import {
 	syncContext,
 	syncParams,
 	useFakeLimiterClock,
-	yieldToTimers,
 } from '../helpers/amocrm';
+import { fakeTime, yieldToTimers } from '../helpers/clock';
 import { fakeContext, httpRequest } from '../helpers/context';
 import {
 	errorText,
@@ -238,8 +237,8 @@ describe('OAuth2 refresh', () => {
 describe('limiter', () => {
 	const call = async (host: string, latencyMs = 0) => {
 		const release = await acquire(host);
-		const left = clock.now;
-		clock.now += latencyMs;
+		const left = fakeTime.now;
+		fakeTime.now += latencyMs;
 		release();
 		return left;
 	};
@@ -271,21 +270,21 @@ describe('limiter', () => {
 			return release;
 		});
 		await yieldToTimers();
-		const before = clock.now;
+		const before = fakeTime.now;
 		releases.forEach((release) => release());
 		(await eighth)();
 		expect(admitted).toBe(true);
-		expect(clock.now - before).toBeGreaterThanOrEqual(1000);
+		expect(fakeTime.now - before).toBeGreaterThanOrEqual(1000);
 	});
 
 	it('counts hosts separately and holds a host paused by a 429', async () => {
-		const start = clock.now;
+		const start = fakeTime.now;
 		for (let index = 0; index < 7; index++) await call('a.amocrm.ru');
 		await call('b.amocrm.ru');
-		expect(clock.now).toBe(start);
+		expect(fakeTime.now).toBe(start);
 		pauseHost('b.amocrm.ru', 5);
 		await call('b.amocrm.ru');
-		expect(clock.now - start).toBeGreaterThanOrEqual(5000);
+		expect(fakeTime.now - start).toBeGreaterThanOrEqual(5000);
 	});
 });
 

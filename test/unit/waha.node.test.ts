@@ -2,7 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions } from 'n8n-workflow';
 import { Expression } from 'n8n-workflow';
 
 import { searchSessions } from '../../nodes/Waha/methods/listSearch';
-import { pacing } from '../../nodes/Waha/helpers/pacing';
+import { clock } from '../helpers/clock';
 import { WahaApi } from '../../credentials/WahaApi.credentials';
 import { extractMessageId } from '../../nodes/Waha/transport';
 import { fakeContext } from '../helpers/context';
@@ -37,7 +37,7 @@ const NOT_WORKING = {
 
 useNock();
 beforeEach(() => {
-	jest.spyOn(pacing, 'sleep').mockResolvedValue(undefined);
+	jest.spyOn(clock, 'sleep').mockResolvedValue(undefined);
 });
 afterEach(() => jest.restoreAllMocks());
 

@@ -1,4 +1,5 @@
-import { pacing, TYPING_MAX_MS, TYPING_MIN_MS } from '../../nodes/Waha/helpers/pacing';
+import { TYPING_MAX_MS, TYPING_MIN_MS } from '../../nodes/Waha/helpers/pacing';
+import { clock } from '../helpers/clock';
 import { sendingMarker } from '../../nodes/Waha/helpers/sendOnce';
 import { CHAT_ID, runWaha, runWahaError, useNock, waha, webjsMessage } from '../helpers/waha';
 
@@ -30,7 +31,7 @@ const HISTORY = '/api/default/chats/77011234567%40c.us/messages';
 let sleep: jest.SpyInstance;
 useNock();
 beforeEach(() => {
-	sleep = jest.spyOn(pacing, 'sleep').mockResolvedValue(undefined);
+	sleep = jest.spyOn(clock, 'sleep').mockResolvedValue(undefined);
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -438,7 +439,7 @@ describe('Human-like pace', () => {
 	});
 
 	it('waits a random delay before every message but the first of the execution', async () => {
-		jest.spyOn(pacing, 'random').mockReturnValue(0.5);
+		jest.spyOn(clock, 'random').mockReturnValue(0.5);
 		waha().post('/api/sendText').times(3).reply(201, webjsMessage());
 		const output = await runWaha({
 			items: [{ json: {} }, { json: {} }, { json: {} }],

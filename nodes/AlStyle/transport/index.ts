@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import type { IDataObject, JsonObject } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
+import { clock } from '../../shared/clock';
 import { apiRequest, type ApiContext, type ServiceProfile } from '../../shared/http';
 import type {
 	AlStyleBrands,
@@ -33,9 +34,8 @@ const IMAGES_THROTTLE_RETRIES = 3;
  * One queue per token for the whole n8n process: every call with the same token, from any node
  * and any execution, waits for its turn; a turn begins at least the minimum interval after the
  * previous call with that token got its answer, so the calls also arrive that far apart, whatever
- * the network does. The clock is an object so tests can drive it.
+ * the network does. The clock is the pack's one clock (nodes/shared/clock.ts), so tests can drive it.
  */
-export const clock: { now: () => number; sleep: (ms: number) => Promise<void> } = { now: () => Date.now(), sleep };
 
 const queues = new Map<string, { tail: Promise<void>; lastEnd: number }>();
 

@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { clock } from '../../shared/clock';
 
 /** amoCRM's documented ceiling (docs/services/amocrm.md, "Rate limit and blocking"). */
 export const REQUESTS_PER_SECOND = 7;
@@ -9,12 +9,6 @@ export const REQUESTS_PER_SECOND = 7;
  * no eight calls can arrive within one second, whatever the latency or a pause of the process.
  */
 const WINDOW_MS = 1000 + 10;
-
-/** Indirection so unit tests can run the limiter on a fake clock. */
-export const limiterClock = {
-	now: (): number => Date.now(),
-	sleep: async (ms: number): Promise<void> => await sleep(ms),
-};
 
 /** One call: `at` is when it left, then when its answer came; `Infinity` while in flight. */
 interface Slot {
@@ -42,10 +36,10 @@ const IN_FLIGHT_RECHECK_MS = 20;
 
 async function admit(host: string, limit: number): Promise<Slot> {
 	for (;;) {
-		const now = limiterClock.now();
+		const now = clock.now();
 		const pause = (pausedUntil.get(host) ?? 0) - now;
 		if (pause > 0) {
-			await limiterClock.sleep(pause);
+			await clock.sleep(pause);
 			continue;
 		}
 		const recent = (windows.get(host) ?? []).filter((slot) => now - slot.at < WINDOW_MS);
@@ -56,7 +50,7 @@ async function admit(host: string, limit: number): Promise<Slot> {
 			return slot;
 		}
 		const oldest = Math.min(...recent.map((slot) => slot.at));
-		await limiterClock.sleep(
+		await clock.sleep(
 			Number.isFinite(oldest) ? WINDOW_MS - (now - oldest) + 1 : IN_FLIGHT_RECHECK_MS,
 		);
 	}
@@ -78,26 +72,26 @@ export async function acquire(host: string, limit = REQUESTS_PER_SECOND): Promis
 	const slot = await mine;
 	if (queues.get(host) === tail) queues.delete(host);
 	return () => {
-		slot.at = limiterClock.now();
+		slot.at = clock.now();
 	};
 }
 
 /** After a 429: every caller for the host waits `seconds` before its next call. */
 export function pauseHost(host: string, seconds: number): void {
-	const now = limiterClock.now();
+	const now = clock.now();
 	limitedAt.set(host, now);
 	pausedUntil.set(host, Math.max(pausedUntil.get(host) ?? 0, now + seconds * 1000));
 }
 
 /** How long the host stays paused by a 429, in ms (0 when it is not). */
 export function pausedFor(host: string): number {
-	return Math.max(0, (pausedUntil.get(host) ?? 0) - limiterClock.now());
+	return Math.max(0, (pausedUntil.get(host) ?? 0) - clock.now());
 }
 
 /** Whether the host answered 429 within the last `withinMs`. */
 export function limitedRecently(host: string, withinMs: number): boolean {
 	const at = limitedAt.get(host);
-	return at !== undefined && limiterClock.now() - at <= withinMs;
+	return at !== undefined && clock.now() - at <= withinMs;
 }
 
 /** For tests. */

@@ -10,7 +10,8 @@ import {
 	setTyping,
 } from '../transport';
 import type { WahaSentMessage } from '../transport/types';
-import { pacing, randomDelayMs, typingDurationMs } from './pacing';
+import { clock } from '../../shared/clock';
+import { randomDelayMs, typingDurationMs } from './pacing';
 import { finishSending, isKeyRecorded, recordKey, startSending } from './sendOnce';
 
 /**
@@ -107,7 +108,7 @@ async function simulateTyping(
 	} catch {
 		return; // the send below reports a real problem (session down, wrong key) on its own
 	}
-	await pacing.sleep(typingDurationMs(outgoing.textLength));
+	await clock.sleep(typingDurationMs(outgoing.textLength));
 	try {
 		await setTyping(context, false, target, { itemIndex });
 	} catch {
@@ -129,7 +130,7 @@ export async function deliver(
 	const target = { chatId: outgoing.chatId, session: outgoing.session, ...(key ? { key } : {}) };
 	const delay = options.randomDelay?.delay;
 	if (delay && executionsThatSent.has(context)) {
-		await pacing.sleep(randomDelayMs(delay.minSeconds ?? 0, delay.maxSeconds ?? 0));
+		await clock.sleep(randomDelayMs(delay.minSeconds ?? 0, delay.maxSeconds ?? 0));
 	}
 	if (key && (await isKeyRecorded(context, key))) {
 		return { sent: false, alreadySent: true, ...target };

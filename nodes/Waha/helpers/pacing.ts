@@ -1,14 +1,10 @@
-import { sleep } from 'n8n-workflow';
+import { clock } from '../../shared/clock';
 
 /**
  * Human-like pace (docs/services/waha.md, "Typing and pace": typing before a message, random
- * pauses between messages). The random source and the sleep are fields of one object so tests can
- * swap them for deterministic ones.
+ * pauses between messages). The random source and the sleep are the pack's clock
+ * (nodes/shared/clock.ts), so tests can swap them for deterministic ones.
  */
-export const pacing: { random: () => number; sleep: (ms: number) => Promise<void> } = {
-	random: () => Math.random(),
-	sleep,
-};
 
 export const TYPING_MIN_MS = 1000;
 export const TYPING_MAX_MS = 8000;
@@ -17,7 +13,7 @@ const TYPING_CHARS_PER_SECOND = 15;
 export const MAX_DELAY_SECONDS = 600;
 
 /** How long "typing…" shows before a message of `textLength` characters. */
-export function typingDurationMs(textLength: number, random: () => number = pacing.random): number {
+export function typingDurationMs(textLength: number, random: () => number = clock.random): number {
 	const base = (Math.max(0, textLength) / TYPING_CHARS_PER_SECOND) * 1000;
 	const jittered = base * (0.75 + random() * 0.5);
 	return Math.round(Math.min(TYPING_MAX_MS, Math.max(TYPING_MIN_MS, jittered)));
@@ -27,7 +23,7 @@ export function typingDurationMs(textLength: number, random: () => number = paci
 export function randomDelayMs(
 	minSeconds: number,
 	maxSeconds: number,
-	random: () => number = pacing.random,
+	random: () => number = clock.random,
 ): number {
 	const clamp = (seconds: number) =>
 		Math.min(MAX_DELAY_SECONDS, Math.max(0, Number.isFinite(seconds) ? seconds : 0));
