@@ -28,7 +28,7 @@ import { money, orderNote } from './orderNote';
 import { createProducts, findProductBySku, productsCatalogId, type NewProduct } from './products';
 import { cacheCatalogId, cachedCatalogId, contactCacheFor, productCacheFor } from './syncCaches';
 
-/** The fields of a Kaspi node output item the sync reads (nodes/Kaspi/transport/mapper.ts). */
+/** The fields of a Kaspi node output item the sync reads (nodes/Kaspi/helpers/mapper.ts). */
 export interface SyncOrder {
 	code: string;
 	state: string;
