@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { clearFieldCache } from '../../nodes/AmoCrm/actions/customFields';
+import { clearFieldCache } from '../../nodes/AmoCrm/helpers/customFields';
 import { router } from '../../nodes/AmoCrm/actions/router';
 import { searchLeadFields } from '../../nodes/AmoCrm/methods/listSearch';
 import { getStatuses } from '../../nodes/AmoCrm/methods/loadOptions';

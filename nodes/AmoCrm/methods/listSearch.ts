@@ -2,7 +2,7 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import { listSearchResult } from '../../shared/listSearch';
 import { amoGetAll } from '../transport';
-import { ORDER_CODE_FIELD_TYPES } from '../actions/customFields';
+import { ORDER_CODE_FIELD_TYPES } from '../helpers/customFields';
 import type { AmoCustomField, AmoPipeline, AmoUser } from '../transport/types';
 
 /** Entries by their label, or by their id typed in full. */

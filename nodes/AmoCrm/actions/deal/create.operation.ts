@@ -5,7 +5,7 @@ import { idOf } from '../../helpers/fields';
 import { amoRequest } from '../../transport';
 import type { AmoList } from '../../transport/types';
 import { dealBody, dealFieldOptions } from '../common.descriptions';
-import { typeCustomFields } from '../customFields';
+import { typeCustomFields } from '../../helpers/customFields';
 
 const properties: INodeProperties[] = [
 	{

@@ -5,7 +5,7 @@ import { fieldValues, idOf } from '../../helpers/fields';
 import { amoGetPage } from '../../transport';
 import type { AmoLead } from '../../transport/types';
 import { orderCodeFieldRLC } from '../common.descriptions';
-import { checkOrderCodeField } from '../customFields';
+import { checkOrderCodeField } from '../../helpers/customFields';
 
 const properties: INodeProperties[] = [
 	{

@@ -16,7 +16,7 @@ import {
 	responsibleUserRLC,
 	statusField,
 } from '../common.descriptions';
-import { checkOrderCodeField } from '../customFields';
+import { checkOrderCodeField } from '../../helpers/customFields';
 import { catalogField } from '../product/common';
 import { loadTotals, saveTotals } from '../../helpers/priceMemory';
 

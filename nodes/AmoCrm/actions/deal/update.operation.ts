@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { amoRequest } from '../../transport';
 import { dealBody, dealFieldOptions, dealIdField, requiredId } from '../common.descriptions';
-import { typeCustomFields } from '../customFields';
+import { typeCustomFields } from '../../helpers/customFields';
 
 const properties: INodeProperties[] = [
 	dealIdField,
