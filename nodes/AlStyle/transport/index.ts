@@ -4,6 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { clock } from '../../shared/clock';
 import { apiRequest, type ApiContext, type ServiceProfile } from '../../shared/http';
+import { RateLimiter } from '../../shared/limiter';
 import type {
 	AlStyleBrands,
 	AlStyleCategory,
@@ -34,42 +35,18 @@ const IMAGES_THROTTLE_RETRIES = 3;
  * One queue per token for the whole n8n process: every call with the same token, from any node
  * and any execution, waits for its turn; a turn begins at least the minimum interval after the
  * previous call with that token got its answer, so the calls also arrive that far apart, whatever
- * the network does. The clock is the pack's one clock (nodes/shared/clock.ts), so tests can drive it.
+ * the network does: the pack's one limiter (nodes/shared/limiter.ts), one call per interval.
  */
-
-const queues = new Map<string, { tail: Promise<void>; lastEnd: number }>();
+const turns = new RateLimiter();
 
 /** Waits for the token's turn; the returned function ends the turn (call it when the answer is in). */
 export async function takeTurn(key: string, intervalMs: number): Promise<() => void> {
-	let queue = queues.get(key);
-	if (!queue) {
-		queue = { tail: Promise.resolve(), lastEnd: Number.NEGATIVE_INFINITY };
-		queues.set(key, queue);
-	}
-	const current = queue;
-	let release!: () => void;
-	const finished = new Promise<void>((resolve) => {
-		release = () => {
-			current.lastEnd = clock.now();
-			resolve();
-		};
-	});
-	const turn = current.tail.then(async () => {
-		const wait = current.lastEnd + intervalMs - clock.now();
-		if (wait > 0) await clock.sleep(wait);
-	});
-	current.tail = turn.then(async () => await finished).catch(() => undefined);
-	await turn;
-	let released = false;
-	return () => {
-		if (!released) release();
-		released = true;
-	};
+	return await turns.acquire(key, { limit: 1, windowMs: intervalMs });
 }
 
 /** Forgets every queue (tests). */
 export function resetQueues(): void {
-	queues.clear();
+	turns.reset();
 }
 
 interface Connection {

@@ -1,4 +1,5 @@
 import { clock } from '../../shared/clock';
+import { RateLimiter } from '../../shared/limiter';
 
 /** amoCRM's documented ceiling (docs/services/amocrm.md, "Rate limit and blocking"). */
 export const REQUESTS_PER_SECOND = 7;
@@ -9,11 +10,8 @@ export const REQUESTS_PER_SECOND = 7;
  * no eight calls can arrive within one second, whatever the latency or a pause of the process.
  */
 const WINDOW_MS = 1000 + 10;
-
-/** One call: `at` is when it left, then when its answer came; `Infinity` while in flight. */
-interface Slot {
-	at: number;
-}
+/** A millisecond on top of every wait, for clocks that do not agree to the millisecond. */
+const MARGIN_MS = 1;
 
 /**
  * The calls of the last second (and those in flight), per account host. Module state: shared by
@@ -23,38 +21,9 @@ interface Slot {
  * and blocking"): two accounts, or two workers, behind one n8n IP share one budget, so lower the
  * credential's Requests Per Second Per Process for each.
  */
-const windows = new Map<string, Slot[]>();
-/** Calls wait in line per host, so a burst is spread evenly rather than raced. */
-const queues = new Map<string, Promise<void>>();
-/** Hosts told by a 429 to hold off until this time. */
-const pausedUntil = new Map<string, number>();
+const limiter = new RateLimiter(MARGIN_MS);
 /** When each host last answered 429: a 403 soon after is a block, not missing rights. */
 const limitedAt = new Map<string, number>();
-
-/** How long to wait before a slot frees up; a slot in flight frees up once it is answered. */
-const IN_FLIGHT_RECHECK_MS = 20;
-
-async function admit(host: string, limit: number): Promise<Slot> {
-	for (;;) {
-		const now = clock.now();
-		const pause = (pausedUntil.get(host) ?? 0) - now;
-		if (pause > 0) {
-			await clock.sleep(pause);
-			continue;
-		}
-		const recent = (windows.get(host) ?? []).filter((slot) => now - slot.at < WINDOW_MS);
-		windows.set(host, recent);
-		if (recent.length < limit) {
-			const slot = { at: Infinity };
-			recent.push(slot);
-			return slot;
-		}
-		const oldest = Math.min(...recent.map((slot) => slot.at));
-		await clock.sleep(
-			Number.isFinite(oldest) ? WINDOW_MS - (now - oldest) + 1 : IN_FLIGHT_RECHECK_MS,
-		);
-	}
-}
 
 /**
  * Waits until a call to `host` keeps it within `limit` calls in any one-second window (counted as
@@ -62,30 +31,18 @@ async function admit(host: string, limit: number): Promise<Slot> {
  * when the answer is in.
  */
 export async function acquire(host: string, limit = REQUESTS_PER_SECOND): Promise<() => void> {
-	const previous = queues.get(host) ?? Promise.resolve();
-	const mine = previous.then(async () => await admit(host, limit));
-	const tail = mine.then(
-		() => undefined,
-		() => undefined,
-	);
-	queues.set(host, tail);
-	const slot = await mine;
-	if (queues.get(host) === tail) queues.delete(host);
-	return () => {
-		slot.at = clock.now();
-	};
+	return await limiter.acquire(host, { limit, windowMs: WINDOW_MS });
 }
 
 /** After a 429: every caller for the host waits `seconds` before its next call. */
 export function pauseHost(host: string, seconds: number): void {
-	const now = clock.now();
-	limitedAt.set(host, now);
-	pausedUntil.set(host, Math.max(pausedUntil.get(host) ?? 0, now + seconds * 1000));
+	limitedAt.set(host, clock.now());
+	limiter.pause(host, seconds * 1000);
 }
 
 /** How long the host stays paused by a 429, in ms (0 when it is not). */
 export function pausedFor(host: string): number {
-	return Math.max(0, (pausedUntil.get(host) ?? 0) - clock.now());
+	return limiter.pausedFor(host);
 }
 
 /** Whether the host answered 429 within the last `withinMs`. */
@@ -96,8 +53,6 @@ export function limitedRecently(host: string, withinMs: number): boolean {
 
 /** For tests. */
 export function resetLimiter(): void {
-	windows.clear();
-	queues.clear();
-	pausedUntil.clear();
+	limiter.reset();
 	limitedAt.clear();
 }
