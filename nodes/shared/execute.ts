@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { maskPhonesInText } from './phone';
 
 /** What an operation returns for one input item. */
-export type OperationResult = IDataObject | IDataObject[] | INodeExecutionData[];
+type OperationResult = IDataObject | IDataObject[] | INodeExecutionData[];
 
 export type ItemOperation = (
 	this: IExecuteFunctions,

@@ -106,7 +106,7 @@ export interface ServiceProfile {
 	rateLimitRetries?: number;
 }
 
-export type FailureKind = 'timeout' | 'unreachable' | 'http';
+type FailureKind = 'timeout' | 'unreachable' | 'http';
 
 /** A failure as the retry loop sees it, before it becomes a sanitised `NodeApiError`. */
 interface Attempt {

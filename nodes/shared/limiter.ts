@@ -1,7 +1,7 @@
 import { clock } from './clock';
 
 /** A service's pace: at most `limit` calls in any `windowMs`, per key (an account host, a token). */
-export interface RatePolicy {
+interface RatePolicy {
 	limit: number;
 	windowMs: number;
 }

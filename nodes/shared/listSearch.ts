@@ -1,6 +1,6 @@
 import type { INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-export interface ListSearchOptions<T> {
+interface ListSearchOptions<T> {
 	/** The text the filter is looked for in, case-insensitively; the entry's name by default. */
 	text?: (item: T) => string;
 	/** A key the filter may also equal exactly, such as an id. */

@@ -9,7 +9,7 @@
 
 export type PhoneRejection = 'empty' | 'masked' | 'invalid';
 
-export type NormalisedPhone =
+type NormalisedPhone =
 	| { ok: true; /** E.164 without the plus, e.g. `77011234567`. */ digits: string; chatId: string }
 	| { ok: false; reason: PhoneRejection };
 

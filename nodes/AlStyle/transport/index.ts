@@ -17,7 +17,7 @@ import type {
 import { imagesByArticle } from '../helpers/normalise';
 import { ALSTYLE_ADDITIONAL_FIELDS, ALSTYLE_ARTICLE_BATCH, ALSTYLE_PATHS } from './types';
 
-export const ALSTYLE_CREDENTIAL = 'alStyleApi';
+const ALSTYLE_CREDENTIAL = 'alStyleApi';
 const TIMEOUT_MS = 120_000;
 /** Al-Style sends its whole catalogue in one quantity-price answer; give slow links time. */
 const RETRIES = 4;

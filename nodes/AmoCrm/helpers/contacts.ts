@@ -19,12 +19,12 @@ export function phoneDigits(raw: unknown): string | undefined {
  * now, so neither form alone finds every contact (docs/services/amocrm.md, "Contacts and phone
  * search").
  */
-export function phoneQueries(digits: string): string[] {
+function phoneQueries(digits: string): string[] {
 	return digits.length === 11 && digits.startsWith('7') ? [digits, digits.slice(1)] : [digits];
 }
 
 /** Whether any PHONE value of the contact normalises to these digits. */
-export function contactHasPhone(contact: AmoContact, digits: string): boolean {
+function contactHasPhone(contact: AmoContact, digits: string): boolean {
 	return fieldValues(contact.custom_fields_values, { code: PHONE_FIELD_CODE }).some(
 		(value) => phoneDigits(value) === digits,
 	);

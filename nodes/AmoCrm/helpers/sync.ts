@@ -10,7 +10,6 @@ import {
 	isPermanentRefusal,
 	isTooLongWait,
 	isValidationError,
-	type AmoCallOptions,
 } from '../transport';
 import {
 	BATCH_SIZE,
@@ -50,7 +49,7 @@ export interface SyncOrder {
 	}>;
 }
 
-export interface SyncSettings {
+interface SyncSettings {
 	orderCodeFieldId: number;
 	pipelineId?: number;
 	statusId?: number;
@@ -68,9 +67,9 @@ export interface SyncSettings {
 	lastTotals?: Map<string, number>;
 }
 
-export type SyncAction = 'created' | 'updated' | 'unchanged' | 'error';
+type SyncAction = 'created' | 'updated' | 'unchanged' | 'error';
 
-export interface SyncResult extends IDataObject {
+interface SyncResult extends IDataObject {
 	orderCode: string;
 	action: SyncAction;
 	dealId: number | null;
@@ -92,10 +91,10 @@ export const RESCAN_AFTER_504_MS = 5000;
  */
 export const DEAL_WINDOW_MARGIN_S = 3600;
 
-export const MERGED_WARNING =
+const MERGED_WARNING =
 	'amoCRM duplicate control merged this order into an existing deal, so no note or products were added to it: exclude this integration from duplicate control';
 
-export interface PlannedRequest extends IDataObject {
+interface PlannedRequest extends IDataObject {
 	method: string;
 	path: string;
 	body: IDataObject | IDataObject[];
@@ -700,6 +699,3 @@ export class OrderSync {
 		return this.planned;
 	}
 }
-
-/** Options for a single call made by the sync (tests use it to pass an item index). */
-export type SyncCallOptions = AmoCallOptions;

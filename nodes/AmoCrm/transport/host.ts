@@ -4,7 +4,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
  * The account host an amoCRM credential points at; every call goes to it
  * (docs/services/amocrm.md, "Account hosts").
  */
-export type AmoPlatform = 'amocrm.ru' | 'kommo.com' | 'custom';
+type AmoPlatform = 'amocrm.ru' | 'kommo.com' | 'custom';
 
 /**
  * `https://{sub}.amocrm.ru`, `https://{sub}.kommo.com`, or the custom base URL (a proxy, the

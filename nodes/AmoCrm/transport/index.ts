@@ -19,22 +19,22 @@ import { acquire, limitedRecently, pausedFor, pauseHost, REQUESTS_PER_SECOND } f
 import { rotatedSince } from './oauth';
 import { MAX_PAGE_SIZE, type AmoList, type AmoProblem } from './types';
 
-export const OAUTH2_CREDENTIAL = 'amoCrmOAuth2Api';
-export const LONG_LIVED_CREDENTIAL = 'amoCrmLongLivedApi';
+const OAUTH2_CREDENTIAL = 'amoCrmOAuth2Api';
+const LONG_LIVED_CREDENTIAL = 'amoCrmLongLivedApi';
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 /**
  * A 429 without `retry_after` (body) or `Retry-After` (header) waits this long (seconds), doubled
  * on each next one: quick repeats of a 429 are what gets an account blocked
  * (docs/services/amocrm.md, "Rate limit and blocking").
  */
-export const RATE_LIMIT_BACKOFF_SECONDS = 5;
+const RATE_LIMIT_BACKOFF_SECONDS = 5;
 /**
  * 429s one call waits out before it fails: amoCRM did not process a call it answered 429, so
  * sending it again is safe, but not for long.
  */
 export const RATE_LIMIT_RETRIES = 3;
 /** A longer `retry_after` fails the call at once rather than hold the execution (seconds). */
-export const MAX_RETRY_AFTER_SECONDS = 60;
+const MAX_RETRY_AFTER_SECONDS = 60;
 /** A 403 within this long of a 429 from the same host is a block, not missing rights. */
 const BLOCK_AFTER_429_MS = 10 * 60_000;
 /** Retries after a timeout or a 5xx (reads only). */
@@ -42,8 +42,8 @@ const RETRIES = 4;
 /** Refresh this long before the stored expiry instead of waiting for a 401. */
 const EXPIRY_MARGIN_MS = 60_000;
 export const BLOCKED_MESSAGE = 'API blocked by amoCRM — contact support';
-export const INSUFFICIENT_RIGHTS_PREFIX = 'amoCRM: insufficient rights for';
-export const WAIT_MESSAGE_PREFIX = 'amoCRM asked to wait';
+const INSUFFICIENT_RIGHTS_PREFIX = 'amoCRM: insufficient rights for';
+const WAIT_MESSAGE_PREFIX = 'amoCRM asked to wait';
 /** Marks errors of the credential's token exchange, so they are reported as such. */
 export const TOKEN_ERROR_PREFIX = 'amoCRM token endpoint:';
 export const REFRESH_SPENT_MESSAGE =
@@ -54,7 +54,7 @@ export const REFRESH_SPENT_MESSAGE =
  */
 export const STORED_PAIR_REREAD_MS = [1000, 2000];
 
-export type AmoAuthentication = 'oAuth2' | 'longLivedToken';
+type AmoAuthentication = 'oAuth2' | 'longLivedToken';
 
 function problemText(body: unknown): string | undefined {
 	if (!body || typeof body !== 'object') return undefined;
@@ -75,7 +75,7 @@ function problemText(body: unknown): string | undefined {
  * How long a 429 asks to wait, in seconds: Kommo's `retry_after` in the body, else a `Retry-After`
  * header (seconds or a date), else `undefined` (docs/services/amocrm.md, "Rate limit and blocking").
  */
-export function retryAfterSeconds(body: unknown, headers: IDataObject = {}): number | undefined {
+function retryAfterSeconds(body: unknown, headers: IDataObject = {}): number | undefined {
 	const inBody = body && typeof body === 'object' ? (body as AmoProblem).retry_after : undefined;
 	const header = headers['retry-after'] ?? headers['Retry-After'];
 	for (const raw of [inBody, header]) {

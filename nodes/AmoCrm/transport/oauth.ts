@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { accountBaseUrl } from './host';
 
 /** What the amoCRM OAuth2 credential stores after a code exchange or a refresh. */
-export interface AmoTokenSet extends IDataObject {
+interface AmoTokenSet extends IDataObject {
 	accessToken: string;
 	refreshToken: string;
 	/** Epoch milliseconds. */
@@ -11,7 +11,7 @@ export interface AmoTokenSet extends IDataObject {
 }
 
 /** A POST of a JSON body that returns the parsed response body; throws on a non-2xx status. */
-export type TokenPost = (url: string, body: IDataObject) => Promise<unknown>;
+type TokenPost = (url: string, body: IDataObject) => Promise<unknown>;
 
 /**
  * Tokens already obtained in this process, keyed by the grant that produced them: the
@@ -76,7 +76,7 @@ function accountGone(error: unknown): boolean {
 }
 
 /** The error for a refresh at a host where amoCRM knows no account: the Subdomain needs fixing. */
-export function subdomainChangedError(host: string): Error {
+function subdomainChangedError(host: string): Error {
 	return new Error(
 		`${TOKEN_ERROR} no amoCRM account at ${host} (HTTP 404 or no such host). If the account’s address changed, correct the Subdomain in the amoCRM OAuth2 credential to the one in the address you now open amoCRM at`,
 	);

@@ -24,7 +24,7 @@ export const STATE_TAG_PREFIX = 'kaspi:';
  */
 export const UNLINKED_TAG = 'kaspi-unlinked';
 
-export interface AmoFieldValue {
+interface AmoFieldValue {
 	value?: string | number | boolean;
 	enum_id?: number;
 	enum_code?: string;
@@ -38,7 +38,7 @@ export interface AmoCustomFieldValue {
 	values: AmoFieldValue[];
 }
 
-export interface AmoTag {
+interface AmoTag {
 	id?: number;
 	name: string;
 }
@@ -85,7 +85,7 @@ export interface AmoCatalogElement {
 /** `type` of a pipeline's system Incoming (unsorted) stage ("Pipelines and statuses"). */
 export const INCOMING_STATUS_TYPE = 1;
 
-export interface AmoStatus {
+interface AmoStatus {
 	id: number;
 	name: string;
 	pipeline_id: number;

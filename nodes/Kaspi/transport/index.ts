@@ -26,8 +26,8 @@ import {
 	type OrderStatus,
 } from './types';
 
-export const KASPI_CREDENTIAL = 'kaspiApi';
-export const KASPI_PRODUCTION_URL = 'https://kaspi.kz/shop/api/v2';
+const KASPI_CREDENTIAL = 'kaspiApi';
+const KASPI_PRODUCTION_URL = 'https://kaspi.kz/shop/api/v2';
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
 const JSON_API = 'application/vnd.api+json';
@@ -38,7 +38,7 @@ function firstErrorTitle(body: unknown): string | undefined {
 	return typeof title === 'string' ? maskPhonesInText(title).slice(0, 300) : undefined;
 }
 
-export function kaspiProfile(timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): ServiceProfile {
+function kaspiProfile(timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): ServiceProfile {
 	return {
 		service: 'Kaspi',
 		credentialType: KASPI_CREDENTIAL,
@@ -97,7 +97,7 @@ async function kaspiRequest<T>(
 }
 
 /** Splits [from, to] into consecutive inclusive windows no longer than the API allows. */
-export function splitWindows(
+function splitWindows(
 	from: number,
 	to: number,
 	maxWindow = MAX_WINDOW_MS,
@@ -109,7 +109,7 @@ export function splitWindows(
 	return windows;
 }
 
-export interface OrderListQuery {
+interface OrderListQuery {
 	/** Creation-date range, epoch milliseconds, inclusive. */
 	from: number;
 	to: number;

@@ -56,7 +56,7 @@ export interface KaspiCustomer {
 	lastName: string | null;
 }
 
-export interface KaspiDeliveryAddress {
+interface KaspiDeliveryAddress {
 	streetName?: string;
 	streetNumber?: string;
 	town?: string;

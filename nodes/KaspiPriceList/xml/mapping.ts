@@ -41,7 +41,7 @@ export interface MappingOptions {
 	maxStock: number;
 }
 
-export type MappedItem =
+type MappedItem =
 	| { offer: Offer; warnings: string[] }
 	| { skip: string; sku?: string; warnings: string[] };
 

@@ -30,7 +30,7 @@ export interface RawAttribute {
 }
 
 /** Where errors go, and the line of a position (for the messages that name one). */
-export interface Reporter {
+interface Reporter {
 	report(position: number, message: string): void;
 	line(position: number): number;
 }

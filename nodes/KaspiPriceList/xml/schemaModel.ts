@@ -16,7 +16,7 @@ export interface SimpleTypeModel {
 	maxInclusive?: number;
 }
 
-export interface AttributeModel {
+interface AttributeModel {
 	name: string;
 	type: string;
 	required: boolean;
@@ -35,7 +35,7 @@ export interface ComplexTypeModel {
 	model?: ContentState[];
 }
 
-export interface UniqueModel {
+interface UniqueModel {
 	name: string;
 	/** Local name of the selected child elements (in the target namespace). */
 	child: string;

@@ -19,7 +19,7 @@ export interface XmlProblem {
 	message: string;
 }
 
-export interface XmlValidationResult {
+interface XmlValidationResult {
 	valid: boolean;
 	/** False when the document is not even well-formed XML; validation stopped at the first error. */
 	wellFormed: boolean;

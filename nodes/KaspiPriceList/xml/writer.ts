@@ -4,10 +4,10 @@
  * are joined once at the end.
  */
 
-export const KASPI_NAMESPACE = 'kaspiShopping';
-export const KASPI_SCHEMA_LOCATION = 'kaspiShopping http://kaspi.kz/kaspishopping.xsd';
+const KASPI_NAMESPACE = 'kaspiShopping';
+const KASPI_SCHEMA_LOCATION = 'kaspiShopping http://kaspi.kz/kaspishopping.xsd';
 
-export interface PriceListHeader {
+interface PriceListHeader {
 	company: string;
 	merchantId: string;
 	/** Free text; Kaspi's own export uses "YYYY-MM-DD HH:mm" in Almaty time. */

@@ -79,7 +79,7 @@ const REJECTION_HINTS: Record<PhoneRejection, { problem: string; hint: string }>
 	},
 };
 
-export interface Recipient {
+interface Recipient {
 	chatId: string;
 	/** E.164 digits without the plus, when the recipient is a person’s phone number. */
 	digits?: string;

@@ -174,7 +174,7 @@ export const wahaProfile: ServiceProfile = {
 	},
 };
 
-export interface WahaCallOptions {
+interface WahaCallOptions {
 	itemIndex?: number;
 }
 
@@ -270,7 +270,7 @@ export async function updateSessionConfig(
 	});
 }
 
-export interface QrImage {
+interface QrImage {
 	data: Buffer;
 	mimeType: string;
 }
@@ -308,7 +308,7 @@ export async function getQrImage(
 
 // Chatting ---------------------------------------------------------------------------------------
 
-export type SendEndpoint = 'sendText' | 'sendImage' | 'sendFile';
+type SendEndpoint = 'sendText' | 'sendImage' | 'sendFile';
 
 /** A send is not idempotent: it is never retried once it may have reached WAHA. */
 export async function sendMessage(

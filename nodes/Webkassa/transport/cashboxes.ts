@@ -15,7 +15,7 @@ const STATUSES: Record<number, string> = {
 	5: 'deregistered',
 };
 
-export function cashboxOutput(cashbox: WebkassaCashboxListItem): IDataObject {
+function cashboxOutput(cashbox: WebkassaCashboxListItem): IDataObject {
 	const status = Number(cashbox.CurrentStatus ?? -1);
 	return {
 		uniqueNumber: cashbox.UniqueNumber,

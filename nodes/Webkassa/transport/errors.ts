@@ -2,15 +2,11 @@ import type { WebkassaError } from './types';
 
 /** Codes the node acts on (docs/services/webkassa.md, "Error codes"). */
 export const CODE_WRONG_CREDENTIALS = 1;
-export const CODE_TOKEN_EXPIRED = 2;
-export const CODE_NOT_AUTHORIZED = 3;
-export const CODE_NOT_ENOUGH_MONEY = 8;
+const CODE_TOKEN_EXPIRED = 2;
+const CODE_NOT_AUTHORIZED = 3;
 export const CODE_VALIDATION = 9;
 export const CODE_SHIFT_OVER_24H = 11;
-export const CODE_SHIFT_ALREADY_CLOSED = 12;
-export const CODE_NO_SHIFT = 13;
 export const CODE_DUPLICATE_EXTERNAL_NUMBER = 14;
-export const CODE_EXTERNAL_NUMBER_NOT_FOUND = 19;
 /** The service is out of order on this host; the `AlternativeDomainNames` header names others. */
 export const CODE_OTHER_HOST = 505;
 
@@ -55,11 +51,11 @@ const CODES: Record<number, { message: string; hint?: string }> = {
  * ("Тип платежа 'Мобильные' недоступен…"). Both come as code 9 (docs/services/webkassa.md).
  */
 export const REFUSED_TAX_RATE = /налогов\S* ставк/i;
-export const REFUSED_MOBILE_PAYMENT = /мобильн/i;
+const REFUSED_MOBILE_PAYMENT = /мобильн/i;
 const MOBILE_HINT =
 	'Payment type 4 (mobile) needs the cashbox on OFD protocol 2.0.2 or newer: choose Bank Card, or ask Webkassa or your OFD to update the cashbox.';
 
-export interface DescribedError {
+interface DescribedError {
 	code: number;
 	message: string;
 	description: string;

@@ -24,7 +24,7 @@ export { WEBKASSA_CREDENTIAL } from './session';
 /** A receipt can take Webkassa a while when the OFD is slow. */
 const TIMEOUT_MS = 30_000;
 
-export const webkassaProfile: ServiceProfile = {
+const webkassaProfile: ServiceProfile = {
 	service: 'Webkassa',
 	credentialType: WEBKASSA_CREDENTIAL,
 	timeoutMs: TIMEOUT_MS,

@@ -20,7 +20,7 @@ import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { USER_AGENT } from '../../shared/http';
-import { describeWebkassaError, firstError } from './errors';
+import { CODE_WRONG_CREDENTIALS, describeWebkassaError, firstError } from './errors';
 import { API_PREFIXES, WEBKASSA_METHODS, type WebkassaEnvelope } from './types';
 
 export const WEBKASSA_CREDENTIAL = 'webkassaApi';
@@ -38,9 +38,9 @@ const LOGIN_TIMEOUT_MS = 30_000;
  * this long: every item and every scheduled run would otherwise try the wrong password again, which
  * is how accounts get locked. Changing the password in the credential lifts it at once.
  */
-export const REFUSED_LOGIN_PAUSE_MS = 10 * 60_000;
+const REFUSED_LOGIN_PAUSE_MS = 10 * 60_000;
 
-export interface WebkassaConnection {
+interface WebkassaConnection {
 	baseUrl: string;
 	apiPrefix: string;
 	login: string;
@@ -93,7 +93,7 @@ export function resetSessions(): void {
 }
 
 /** A refused login. Carries the code and Webkassa's text, never the login or the password. */
-export class WebkassaLoginError extends Error {
+class WebkassaLoginError extends Error {
 	readonly webkassaLogin = true;
 
 	/**
@@ -259,6 +259,6 @@ export async function authorize(
 		outcome.error instanceof WebkassaLoginError
 			? outcome.error
 			: new WebkassaLoginError('Webkassa login failed', String(outcome.error).slice(0, 120));
-	if (failure.webkassaCode === 1) state.refused = { fingerprint: print, at: Date.now(), error: failure };
+	if (failure.webkassaCode === CODE_WRONG_CREDENTIALS) state.refused = { fingerprint: print, at: Date.now(), error: failure };
 	throw failure;
 }

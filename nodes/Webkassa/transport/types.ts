@@ -81,7 +81,7 @@ export interface WebkassaCheckRequest {
 	ReturnBasisDetails?: WebkassaReturnBasis;
 }
 
-export interface WebkassaCashboxInfo {
+interface WebkassaCashboxInfo {
 	UniqueNumber: string;
 	RegistrationNumber: string;
 	IdentityNumber?: string;

@@ -74,7 +74,7 @@ function categoryIds(value: unknown): string[] {
 	return ids.map((id) => String(id).trim()).filter(Boolean);
 }
 
-export function readFilters(context: IExecuteFunctions, itemIndex: number): ListFilters {
+function readFilters(context: IExecuteFunctions, itemIndex: number): ListFilters {
 	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	return {
 		categories: categoryIds(filters.category),

@@ -52,7 +52,7 @@ function epochSeconds(value: unknown): number | undefined {
 }
 
 /** With a filter amoCRM may ignore, pages read for a Limit before giving up on more matches. */
-export const MAX_FILTERED_PAGES = 20;
+const MAX_FILTERED_PAGES = 20;
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;

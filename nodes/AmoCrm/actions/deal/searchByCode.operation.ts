@@ -26,7 +26,7 @@ export const description = updateDisplayOptions(
 );
 
 /** Deals whose order-code field is exactly `code`: `query` is full-text, so hits are re-checked. */
-export async function findDealsByCode(
+async function findDealsByCode(
 	context: IExecuteFunctions,
 	code: string,
 	fieldId: number,

@@ -8,7 +8,7 @@ import { optionsCollection, readTarget, recipientField, sessionRLC } from '../co
 import { sendOptions } from './sendOptions';
 
 /** Send Image and Send File take the same parameters; only the endpoint and the wording differ. */
-export type MediaKind = 'image' | 'file';
+type MediaKind = 'image' | 'file';
 
 const NOUN: Record<MediaKind, string> = { image: 'Image', file: 'File' };
 
@@ -36,7 +36,7 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 	zip: 'application/zip',
 };
 
-export function mediaProperties(kind: MediaKind): INodeProperties[] {
+function mediaProperties(kind: MediaKind): INodeProperties[] {
 	const noun = NOUN[kind];
 	return [
 		sessionRLC,
@@ -173,7 +173,7 @@ async function readFile(
 	};
 }
 
-export async function sendMedia(
+async function sendMedia(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	kind: MediaKind,

@@ -8,7 +8,7 @@ import { toTiyn } from '../../helpers/vat';
 import { cashboxRLC, readCashbox, readExternalNumber } from '../common.descriptions';
 import { toIsoDate } from '../receipt/lookup';
 
-export type MoneyDirection = 'in' | 'out';
+type MoneyDirection = 'in' | 'out';
 
 export function moneyProperties(direction: MoneyDirection): INodeProperties[] {
 	return [

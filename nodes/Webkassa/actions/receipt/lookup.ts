@@ -23,7 +23,7 @@ export function toIsoDate(value: unknown): string | undefined {
 }
 
 /** The fiscal number (`i`) and the OFD link from a receipt's QR code line. */
-export function parseTicketQr(lines: WebkassaPrintLine[]): { fiscalNumber?: string; ticketUrl?: string } {
+function parseTicketQr(lines: WebkassaPrintLine[]): { fiscalNumber?: string; ticketUrl?: string } {
 	const qr = lines.find((line) => line.Type === 2 && typeof line.Value === 'string');
 	if (!qr) return {};
 	try {

@@ -14,7 +14,7 @@ export const description = updateDisplayOptions(
 );
 
 /** One shift, with how long an open one has been open (a shift must close within 24 h). */
-export function shiftOutput(shift: WebkassaShift, cashbox: string, now = Date.now()): IDataObject {
+function shiftOutput(shift: WebkassaShift, cashbox: string, now = Date.now()): IDataObject {
 	const openedAt = toIsoDate(shift.OpenDate);
 	const closedAt = toIsoDate(shift.CloseDate ?? undefined);
 	const open = !shift.CloseDate;

@@ -19,7 +19,7 @@ function section(value: unknown): IDataObject | null {
 }
 
 /** The figures an operator reads from an X/Z report, with the full report beside them. */
-export function summariseReport(kind: 'x' | 'z', cashbox: string, report: IDataObject): IDataObject {
+function summariseReport(kind: 'x' | 'z', cashbox: string, report: IDataObject): IDataObject {
 	return {
 		report: kind === 'z' ? 'Z' : 'X',
 		cashboxUniqueNumber: cashbox,
