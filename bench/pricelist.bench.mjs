@@ -42,15 +42,29 @@ async function child(operation, size, file) {
 		const items = supplierItems(size);
 		const t0 = process.hrtime.bigint();
 		const options = {
-			skuField: 'article', skuPrefix: 'ALS', modelField: 'name', brandField: 'brand', priceMode: 'single',
-			priceField: 'price2', cityPrices: [], markupPercent: 12, markupFixed: 0, rounding: 'up', roundingStep: 10,
-			minStock: 1, maxStock: 0,
+			skuField: 'article',
+			skuPrefix: 'ALS',
+			modelField: 'name',
+			brandField: 'brand',
+			priceMode: 'single',
+			priceField: 'price2',
+			cityPrices: [],
+			markupPercent: 12,
+			markupFixed: 0,
+			rounding: 'up',
+			roundingStep: 10,
+			minStock: 1,
+			maxStock: 0,
 			stores: [
 				{ storeId: 'PP1', stockField: 'quantity', preOrder: 0 },
 				{ storeId: 'PP2', stockField: 'quantity', preOrder: 3 },
 			],
 		};
-		const writer = new PriceListWriter({ company: 'ТОО «Бенчмарк»', merchantId: '30123456', date: '2026-11-22 14:30' });
+		const writer = new PriceListWriter({
+			company: 'ТОО «Бенчмарк»',
+			merchantId: '30123456',
+			date: '2026-11-22 14:30',
+		});
 		let skipped = 0;
 		for (const json of items) {
 			const result = mapItem(json, options);
@@ -65,7 +79,9 @@ async function child(operation, size, file) {
 	}
 	if (operation === 'validate') {
 		const { validateXml } = require(join(root, 'dist/nodes/KaspiPriceList/xml/validator.js'));
-		const { KASPI_SCHEMA } = require(join(root, 'dist/nodes/KaspiPriceList/generated/kaspiSchema.js'));
+		const { KASPI_SCHEMA } = require(
+			join(root, 'dist/nodes/KaspiPriceList/generated/kaspiSchema.js'),
+		);
 		const bytes = readFileSync(file);
 		const t0 = process.hrtime.bigint();
 		const result = validateXml(bytes.toString('utf8'), KASPI_SCHEMA);
@@ -86,11 +102,15 @@ async function child(operation, size, file) {
 }
 
 function report(ms, detail) {
-	process.stdout.write(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, detail }));
+	process.stdout.write(
+		JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, detail }),
+	);
 }
 
 function runChild(operation, size, file) {
-	const out = execFileSync(process.execPath, [SELF, '--child', operation, String(size), file], { encoding: 'utf8' });
+	const out = execFileSync(process.execPath, [SELF, '--child', operation, String(size), file], {
+		encoding: 'utf8',
+	});
 	return JSON.parse(out);
 }
 
@@ -100,18 +120,25 @@ function xmllint(file) {
 		if (install.status !== 0) return undefined;
 	}
 	const started = process.hrtime.bigint();
-	const run = spawnSync('/usr/bin/time', ['-f', '%M', 'xmllint', '--noout', '--huge', '--schema', XSD, file], { encoding: 'utf8' });
+	const run = spawnSync(
+		'/usr/bin/time',
+		['-f', '%M', 'xmllint', '--noout', '--huge', '--schema', XSD, file],
+		{ encoding: 'utf8' },
+	);
 	const ms = Number(process.hrtime.bigint() - started) / 1e6;
 	const rss = Number(/(\d+)\s*$/.exec(run.stderr)?.[1] ?? NaN) / 1024;
 	return { ms, rssMb: rss, detail: run.status === 0 ? 'valid' : run.stderr.split('\n')[0] };
 }
 
-const fmt = (r) => (r ? `${(r.ms / 1000).toFixed(2).padStart(6)} s  ${r.rssMb.toFixed(0).padStart(5)} MB` : '   n/a');
+const fmt = (r) =>
+	r ? `${(r.ms / 1000).toFixed(2).padStart(6)} s  ${r.rssMb.toFixed(0).padStart(5)} MB` : '   n/a';
 
 export default async function bench() {
 	const dir = mkdtempSync(join(tmpdir(), 'kaspi-pricelist-'));
 	try {
-		console.log('offers   | build (mapping+XML)      | validate (pack)          | libxmljs2 (parse+XSD)    | xmllint --schema         | pack/libxml2');
+		console.log(
+			'offers   | build (mapping+XML)      | validate (pack)          | libxmljs2 (parse+XSD)    | xmllint --schema         | pack/libxml2',
+		);
 		for (const size of SIZES) {
 			const file = join(dir, `feed-${size}.xml`);
 			const build = runChild('build', size, file);
@@ -122,10 +149,16 @@ export default async function bench() {
 			console.log(
 				`${String(size).padStart(8)} | ${fmt(build)} | ${fmt(validate)} | ${fmt(libxml)} | ${fmt(lint)} | ${(validate.ms / best).toFixed(2)}×`,
 			);
-			console.log(`         | ${build.detail}; pack ${validate.detail}, libxmljs2 ${libxml.detail}, xmllint ${lint?.detail ?? 'not installed'}`);
+			console.log(
+				`         | ${build.detail}; pack ${validate.detail}, libxmljs2 ${libxml.detail}, xmllint ${lint?.detail ?? 'not installed'}`,
+			);
 		}
-		console.log('peak RSS is the whole child process (input items included for build; node itself is ~45 MB).');
-		console.log('small files run before V8 has optimised the scanner: warm, 1,000 offers validate in ~20 ms.');
+		console.log(
+			'peak RSS is the whole child process (input items included for build; node itself is ~45 MB).',
+		);
+		console.log(
+			'small files run before V8 has optimised the scanner: warm, 1,000 offers validate in ~20 ms.',
+		);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
@@ -141,7 +174,9 @@ export default async function bench() {
  */
 function alStyleRefreshCost() {
 	const interval = 5;
-	console.log(`\nAl-Style at ${interval} s between calls (answer times come on top); the stock-only refresh is 1 quantity-price request at any size:`);
+	console.log(
+		`\nAl-Style at ${interval} s between calls (answer times come on top); the stock-only refresh is 1 quantity-price request at any size:`,
+	);
 	for (const items of [2500, 7000, 13000]) {
 		const full = Math.ceil(items / 250);
 		const byArticles = Math.ceil(items / 50);

@@ -11,7 +11,10 @@ export class AlStyleApi implements ICredentialType {
 
 	displayName = 'Al-Style API';
 
-	icon: Icon = { light: 'file:../nodes/AlStyle/alStyle.svg', dark: 'file:../nodes/AlStyle/alStyle.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/AlStyle/alStyle.svg',
+		dark: 'file:../nodes/AlStyle/alStyle.dark.svg',
+	};
 
 	documentationUrl = 'https://github.com/kz-commerce/n8n-nodes-kz-commerce#al-style-api';
 
@@ -40,7 +43,8 @@ export class AlStyleApi implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 1 },
 			default: 5,
-			description: 'Al-Style allows about one call per 5 seconds per token and answers 403 when called faster. Every Al-Style node in this n8n shares one queue per token at this pace.',
+			description:
+				'Al-Style allows about one call per 5 seconds per token and answers 403 when called faster. Every Al-Style node in this n8n shares one queue per token at this pace.',
 		},
 	];
 
@@ -55,6 +59,10 @@ export class AlStyleApi implements ICredentialType {
 	 * (docs/services/alstyle.md, "Connection").
 	 */
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl}}', url: '/api/elements-pagination', qs: { limit: 1 } },
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/api/elements-pagination',
+			qs: { limit: 1 },
+		},
 	};
 }

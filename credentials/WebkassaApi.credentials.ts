@@ -73,7 +73,8 @@ export class WebkassaApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. http://127.0.0.1:4010/webkassa',
 			displayOptions: { show: { environment: ['custom'] } },
-			description: 'The address before /api, e.g. another Webkassa host or the pack’s sandbox on another port',
+			description:
+				'The address before /api, e.g. another Webkassa host or the pack’s sandbox on another port',
 		},
 		{
 			displayName: 'API Path Family',
@@ -94,7 +95,8 @@ export class WebkassaApi implements ICredentialType {
 			default: '',
 			required: true,
 			displayOptions: { show: { apiFamily: ['v4'] } },
-			description: 'Required for the v4 API. Webkassa issues it to integrators: ask Webkassa support or your Webkassa manager for an API key (it looks like WKD-…).',
+			description:
+				'Required for the v4 API. Webkassa issues it to integrators: ask Webkassa support or your Webkassa manager for an API key (it looks like WKD-…).',
 		},
 		// Whether legacy accounts still work without a key is not confirmed: the key is sent when set.
 		{
@@ -104,7 +106,8 @@ export class WebkassaApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			displayOptions: { show: { apiFamily: ['legacy'] } },
-			description: 'Older accounts may work without it, but Webkassa may require it on the legacy API too. Webkassa issues it to integrators: ask Webkassa support or your Webkassa manager for an API key (it looks like WKD-…).',
+			description:
+				'Older accounts may work without it, but Webkassa may require it on the legacy API too. Webkassa issues it to integrators: ask Webkassa support or your Webkassa manager for an API key (it looks like WKD-…).',
 		},
 	];
 
@@ -118,7 +121,9 @@ export class WebkassaApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const body =
-			typeof requestOptions.body === 'object' && requestOptions.body !== null && !Array.isArray(requestOptions.body)
+			typeof requestOptions.body === 'object' &&
+			requestOptions.body !== null &&
+			!Array.isArray(requestOptions.body)
 				? (requestOptions.body as IDataObject)
 				: {};
 		const apiKey = String(credentials.apiKey ?? '').trim();
@@ -143,19 +148,35 @@ export class WebkassaApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'Errors[0].Code', value: 1, message: 'Wrong login or password (Webkassa code 1)' },
+				properties: {
+					key: 'Errors[0].Code',
+					value: 1,
+					message: 'Wrong login or password (Webkassa code 1)',
+				},
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'Errors[0].Code', value: 2, message: 'Webkassa did not accept the new token (code 2)' },
+				properties: {
+					key: 'Errors[0].Code',
+					value: 2,
+					message: 'Webkassa did not accept the new token (code 2)',
+				},
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'Errors[0].Code', value: 3, message: 'Webkassa did not accept the new token (code 3)' },
+				properties: {
+					key: 'Errors[0].Code',
+					value: 3,
+					message: 'Webkassa did not accept the new token (code 3)',
+				},
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'Errors[0].Code', value: 4, message: 'The cashier has no right to list cashboxes (Webkassa code 4)' },
+				properties: {
+					key: 'Errors[0].Code',
+					value: 4,
+					message: 'The cashier has no right to list cashboxes (Webkassa code 4)',
+				},
 			},
 		],
 	};

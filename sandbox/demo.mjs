@@ -39,7 +39,11 @@ const shop = await startShop({
 	n8nPort: Number(values['n8n-port']),
 	sandboxPort: Number(values['sandbox-port']),
 	alStyleProbe: false,
-	inactiveWorkflows: ['alstyle-kaspi-feed.json', 'webkassa-token-rotation.json', 'webkassa-daily-z-report.json'].map(loadWorkflow),
+	inactiveWorkflows: [
+		'alstyle-kaspi-feed.json',
+		'webkassa-token-rotation.json',
+		'webkassa-daily-z-report.json',
+	].map(loadWorkflow),
 });
 
 console.log(`
@@ -64,7 +68,10 @@ async function placeOrder() {
 	activeCodes.push(code);
 	if (activeCodes.length > COMPLETED_AFTER_ARRIVALS) {
 		const completed = activeCodes.shift();
-		await shop.sandbox.http.patch(`/kaspi/orders/${completed}`, { state: 'ARCHIVE', status: 'COMPLETED' });
+		await shop.sandbox.http.patch(`/kaspi/orders/${completed}`, {
+			state: 'ARCHIVE',
+			status: 'COMPLETED',
+		});
 		console.log(`Kaspi:    order №${completed} completed`);
 	}
 }
@@ -83,14 +90,31 @@ function printNew(kind, list, line) {
 }
 
 async function printWhatReachedTheServices() {
-	printNew('messages', await shop.sandbox.messages(), (message) => `WhatsApp → ${message.chatId}:\n  ${String(message.text).replaceAll('\n', '\n  ')}`);
-	printNew('deals', (await shop.amo()).leads, (lead) => `amoCRM:   deal #${lead.id} "${lead.name}", ${lead.price} ₸`);
-	printNew('receipts', await shop.receipts(), (receipt) => `Webkassa: receipt ${receipt.ExternalCheckNumber}, fiscal №${receipt.Number}, ${receipt.Total} ₸`);
+	printNew(
+		'messages',
+		await shop.sandbox.messages(),
+		(message) =>
+			`WhatsApp → ${message.chatId}:\n  ${String(message.text).replaceAll('\n', '\n  ')}`,
+	);
+	printNew(
+		'deals',
+		(await shop.amo()).leads,
+		(lead) => `amoCRM:   deal #${lead.id} "${lead.name}", ${lead.price} ₸`,
+	);
+	printNew(
+		'receipts',
+		await shop.receipts(),
+		(receipt) =>
+			`Webkassa: receipt ${receipt.ExternalCheckNumber}, fiscal №${receipt.Number}, ${receipt.Total} ₸`,
+	);
 	printNew('alerts', shop.telegram.messages, (alert) => `Alert:    ${alert.text.split('\n')[0]}`);
 }
 
 await placeOrder();
-const orderTimer = setInterval(() => void placeOrder().catch(console.error), Number(values['order-every']) * 1000);
+const orderTimer = setInterval(
+	() => void placeOrder().catch(console.error),
+	Number(values['order-every']) * 1000,
+);
 const printTimer = setInterval(() => void printWhatReachedTheServices().catch(console.error), 2000);
 
 async function shutdown() {

@@ -37,7 +37,14 @@ import { webkassaService } from './services/webkassa.mjs';
 /** @typedef {import('./lib/service.mjs').SandboxService} SandboxService */
 
 /** Every emulated service. Adding one is a module under `services/` and a line here. */
-const SERVICE_MODULES = [kaspiService, wahaService, webkassaService, amocrmOAuthService, amocrmService, alstyleService];
+const SERVICE_MODULES = [
+	kaspiService,
+	wahaService,
+	webkassaService,
+	amocrmOAuthService,
+	amocrmService,
+	alstyleService,
+];
 
 const CONTROL_PREFIX = '/_control';
 const CONTROL_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -86,7 +93,11 @@ export async function startSandbox({
 	/** @type {Record<string, string | undefined>} */
 	const openApiDocuments = { waha: wahaOpenApi };
 	const services = SERVICE_MODULES.map((module) =>
-		module.create({ secret: secrets[module.name], seed, openApiDocument: openApiDocuments[module.name] }),
+		module.create({
+			secret: secrets[module.name],
+			seed,
+			openApiDocument: openApiDocuments[module.name],
+		}),
 	);
 	const faults = createFaultRegistry(
 		Object.fromEntries(
@@ -160,7 +171,10 @@ export async function startSandbox({
 			const artifacts = process.env.KZ_E2E_ARTIFACTS;
 			if (artifacts) {
 				mkdirSync(artifacts, { recursive: true });
-				writeFileSync(join(artifacts, `sandbox-${process.pid}-${address.port}.planted.json`), JSON.stringify(planted(services, requestLog)));
+				writeFileSync(
+					join(artifacts, `sandbox-${process.pid}-${address.port}.planted.json`),
+					JSON.stringify(planted(services, requestLog)),
+				);
 			}
 			shutdown.abort();
 			const closed = new Promise((resolve, reject) =>
@@ -409,61 +423,67 @@ function planted(services, requestLog) {
  */
 function controlRoutes(services, faults, requestLog) {
 	const started = Date.now();
-	return new Router()
-		.on('GET', '/health', (ctx) =>
-			json({
-				status: 'ok',
-				uptimeMs: Date.now() - started,
-				services: services.map((service) => ({
-					name: service.name,
-					baseUrl: `${ctx.baseUrl}${service.prefix}`,
-				})),
-			}),
-		)
-		// What the end-to-end suites look for in n8n's logs and execution data (test/secrets/).
-		.on('GET', '/planted', () => json(planted(services, requestLog)))
-		.on('POST', '/reset', (ctx) => {
-			const body = ctx.body ?? {};
-			const names = services.map((service) => service.name);
-			if (
-				!isObject(body) ||
-				(body.seed !== undefined && typeof body.seed !== 'boolean') ||
-				(body.services !== undefined &&
-					(!Array.isArray(body.services) || body.services.some((name) => !names.includes(name))))
-			) {
-				throw controlError(`Body must be {"seed"?: boolean, "services"?: [${names.map((name) => `"${name}"`).join(', ')}]}`);
-			}
-			const seed = body.seed ?? true;
-			// Only the named services, so a suite can seed one catalogue and keep the others empty.
-			const chosen = body.services ? services.filter((service) => body.services.includes(service.name)) : services;
-			for (const service of chosen) service.reset(seed);
-			faults.clear();
-			requestLog.clear();
-			return json({ reset: chosen.map((service) => service.name), seed });
-		})
-		.on('GET', '/faults', () => json(faults.list()))
-		.on('POST', '/faults', (ctx) => json(faults.add(ctx.body), 201))
-		.on('DELETE', '/faults', (ctx) => {
-			faults.clear(ctx.query.service);
-			return json({ faults: faults.list() });
-		})
-		.on('GET', '/requests', (ctx) => {
-			const { service, method, pathContains, sinceSeq } = ctx.query;
-			if (sinceSeq !== undefined && !/^\d+$/.test(sinceSeq))
-				throw controlError('sinceSeq must be an integer');
-			return json(
-				requestLog.list({
-					service,
-					method,
-					pathContains,
-					sinceSeq: sinceSeq === undefined ? undefined : Number(sinceSeq),
+	return (
+		new Router()
+			.on('GET', '/health', (ctx) =>
+				json({
+					status: 'ok',
+					uptimeMs: Date.now() - started,
+					services: services.map((service) => ({
+						name: service.name,
+						baseUrl: `${ctx.baseUrl}${service.prefix}`,
+					})),
 				}),
-			);
-		})
-		.on('DELETE', '/requests', () => {
-			requestLog.clear();
-			return json({ cleared: true });
-		});
+			)
+			// What the end-to-end suites look for in n8n's logs and execution data (test/secrets/).
+			.on('GET', '/planted', () => json(planted(services, requestLog)))
+			.on('POST', '/reset', (ctx) => {
+				const body = ctx.body ?? {};
+				const names = services.map((service) => service.name);
+				if (
+					!isObject(body) ||
+					(body.seed !== undefined && typeof body.seed !== 'boolean') ||
+					(body.services !== undefined &&
+						(!Array.isArray(body.services) || body.services.some((name) => !names.includes(name))))
+				) {
+					throw controlError(
+						`Body must be {"seed"?: boolean, "services"?: [${names.map((name) => `"${name}"`).join(', ')}]}`,
+					);
+				}
+				const seed = body.seed ?? true;
+				// Only the named services, so a suite can seed one catalogue and keep the others empty.
+				const chosen = body.services
+					? services.filter((service) => body.services.includes(service.name))
+					: services;
+				for (const service of chosen) service.reset(seed);
+				faults.clear();
+				requestLog.clear();
+				return json({ reset: chosen.map((service) => service.name), seed });
+			})
+			.on('GET', '/faults', () => json(faults.list()))
+			.on('POST', '/faults', (ctx) => json(faults.add(ctx.body), 201))
+			.on('DELETE', '/faults', (ctx) => {
+				faults.clear(ctx.query.service);
+				return json({ faults: faults.list() });
+			})
+			.on('GET', '/requests', (ctx) => {
+				const { service, method, pathContains, sinceSeq } = ctx.query;
+				if (sinceSeq !== undefined && !/^\d+$/.test(sinceSeq))
+					throw controlError('sinceSeq must be an integer');
+				return json(
+					requestLog.list({
+						service,
+						method,
+						pathContains,
+						sinceSeq: sinceSeq === undefined ? undefined : Number(sinceSeq),
+					}),
+				);
+			})
+			.on('DELETE', '/requests', () => {
+				requestLog.clear();
+				return json({ cleared: true });
+			})
+	);
 }
 
 async function main() {

@@ -48,7 +48,8 @@ function parseXsd(text) {
 	}
 	if (stack.length !== 1) throw new Error('xsd-codegen: unclosed element in the schema');
 	const schema = root.children[0];
-	if (!schema || schema.uri !== XS || schema.local !== 'schema') throw new Error('xsd-codegen: no xs:schema root');
+	if (!schema || schema.uri !== XS || schema.local !== 'schema')
+		throw new Error('xsd-codegen: no xs:schema root');
 	return schema;
 }
 
@@ -60,14 +61,21 @@ function xsChildren(node, ...names) {
 }
 
 function unsupported(node, what) {
-	throw new Error(`xsd-codegen: ${what} is not supported (<${node.name}> ${JSON.stringify(node.attrs)})`);
+	throw new Error(
+		`xsd-codegen: ${what} is not supported (<${node.name}> ${JSON.stringify(node.attrs)})`,
+	);
 }
 
 const BUILTINS = {
 	string: { base: 'string', whiteSpace: 'preserve' },
 	normalizedString: { base: 'string', whiteSpace: 'replace' },
 	token: { base: 'string', whiteSpace: 'collapse' },
-	int: { base: 'integer', whiteSpace: 'collapse', minInclusive: -2147483648, maxInclusive: 2147483647 },
+	int: {
+		base: 'integer',
+		whiteSpace: 'collapse',
+		minInclusive: -2147483648,
+		maxInclusive: 2147483647,
+	},
 	integer: { base: 'integer', whiteSpace: 'collapse' },
 	nonNegativeInteger: { base: 'integer', whiteSpace: 'collapse', minInclusive: 0 },
 	positiveInteger: { base: 'integer', whiteSpace: 'collapse', minInclusive: 1 },
@@ -76,7 +84,10 @@ const BUILTINS = {
 /** XSD regular expressions are implicitly anchored; accept only the subset that means the same in JS. */
 function translatePattern(pattern, node) {
 	if (/\\[pPiIcCdDwWsS]|\.|\$|\^|\(\?/.test(pattern.replace(/\\[-\\[\]{}()|+*?.]/g, ''))) {
-		unsupported(node, `pattern "${pattern}" (only literal characters, classes, groups, | and quantifiers)`);
+		unsupported(
+			node,
+			`pattern "${pattern}" (only literal characters, classes, groups, | and quantifiers)`,
+		);
 	}
 	const source = `^(?:${pattern})$`;
 	new RegExp(source, 'u');
@@ -95,7 +106,8 @@ function qnameLocal(qname, node, expectedUri) {
 
 function compile(schemaNode) {
 	const tns = schemaNode.attrs.targetNamespace;
-	if (schemaNode.attrs.elementFormDefault !== 'qualified') unsupported(schemaNode, 'unqualified local elements');
+	if (schemaNode.attrs.elementFormDefault !== 'qualified')
+		unsupported(schemaNode, 'unqualified local elements');
 	if ((schemaNode.attrs.attributeFormDefault ?? 'unqualified') !== 'unqualified') {
 		unsupported(schemaNode, 'qualified attributes');
 	}
@@ -103,7 +115,8 @@ function compile(schemaNode) {
 	const namedComplex = new Map(xsChildren(schemaNode, 'complexType').map((n) => [n.attrs.name, n]));
 	const globals = xsChildren(schemaNode, 'element');
 	for (const child of schemaNode.children) {
-		if (!['simpleType', 'complexType', 'element'].includes(child.local)) unsupported(child, 'this top-level component');
+		if (!['simpleType', 'complexType', 'element'].includes(child.local))
+			unsupported(child, 'this top-level component');
 	}
 
 	const simpleTypes = {};
@@ -122,7 +135,8 @@ function compile(schemaNode) {
 		}
 		if (uri !== tns) throw new Error(`xsd-codegen: type ${qname} is outside the target namespace`);
 		if (namedSimple.has(local)) return { kind: 'simple', id: simpleType(namedSimple.get(local)) };
-		if (namedComplex.has(local)) return { kind: 'complex', id: complexType(namedComplex.get(local)) };
+		if (namedComplex.has(local))
+			return { kind: 'complex', id: complexType(namedComplex.get(local)) };
 		throw new Error(`xsd-codegen: unknown type ${qname}`);
 	}
 
@@ -130,7 +144,8 @@ function compile(schemaNode) {
 		const id = node.attrs.name ?? `#anon${++anonymous}`;
 		if (simpleTypes[id]) return id;
 		const [restriction, ...rest] = node.children;
-		if (!restriction || rest.length || restriction.local !== 'restriction') unsupported(node, 'a simple type other than a restriction');
+		if (!restriction || rest.length || restriction.local !== 'restriction')
+			unsupported(node, 'a simple type other than a restriction');
 		const base = resolveTypeRef(restriction.attrs.base, restriction);
 		if (base.kind !== 'simple') unsupported(restriction, 'a complex base');
 		const inherited = simpleTypes[base.id];
@@ -158,7 +173,12 @@ function compile(schemaNode) {
 					const limit = Number(value);
 					if (!Number.isSafeInteger(limit)) unsupported(facet, 'a non-integer limit');
 					const key = facet.local;
-					type[key] = type[key] === undefined ? limit : key === 'minInclusive' ? Math.max(type[key], limit) : Math.min(type[key], limit);
+					type[key] =
+						type[key] === undefined
+							? limit
+							: key === 'minInclusive'
+								? Math.max(type[key], limit)
+								: Math.min(type[key], limit);
 					break;
 				}
 				default:
@@ -166,9 +186,13 @@ function compile(schemaNode) {
 			}
 		}
 		// Patterns of one restriction step are alternatives; patterns of different steps must all hold.
-		if (stepPatterns.length) type.patterns.push(stepPatterns.length === 1 ? stepPatterns[0] : stepPatterns.map((p) => `(?:${p})`).join('|'));
+		if (stepPatterns.length)
+			type.patterns.push(
+				stepPatterns.length === 1 ? stepPatterns[0] : stepPatterns.map((p) => `(?:${p})`).join('|'),
+			);
 		if (enumeration.length) {
-			if (type.base !== 'string' || inherited.enumeration) unsupported(restriction, 'this enumeration');
+			if (type.base !== 'string' || inherited.enumeration)
+				unsupported(restriction, 'this enumeration');
 			type.enumeration = enumeration;
 		}
 		simpleTypes[id] = type;
@@ -178,10 +202,13 @@ function compile(schemaNode) {
 	function attributes(nodes) {
 		return nodes.map((node) => {
 			if (node.attrs.ref || node.attrs.form) unsupported(node, 'an attribute reference or form');
-			if (node.attrs.default !== undefined || node.attrs.fixed !== undefined) unsupported(node, 'default/fixed values');
+			if (node.attrs.default !== undefined || node.attrs.fixed !== undefined)
+				unsupported(node, 'default/fixed values');
 			const use = node.attrs.use ?? 'optional';
 			if (!['optional', 'required'].includes(use)) unsupported(node, `use="${use}"`);
-			const type = node.attrs.type ? resolveTypeRef(node.attrs.type, node) : { kind: 'simple', id: 'xs:string' };
+			const type = node.attrs.type
+				? resolveTypeRef(node.attrs.type, node)
+				: { kind: 'simple', id: 'xs:string' };
 			if (!node.attrs.type) resolveTypeRef('xs:string', { ns: { xs: XS } });
 			if (type.kind !== 'simple') unsupported(node, 'a complex attribute type');
 			return { name: node.attrs.name, type: type.id, required: use === 'required' };
@@ -192,23 +219,27 @@ function compile(schemaNode) {
 		const id = node.attrs.name ?? `#anon${++anonymous}`;
 		if (complexTypes[id]) return id;
 		complexTypes[id] = null; // reserved: recursion is not supported
-		if (node.attrs.mixed === 'true' || node.attrs.abstract) unsupported(node, 'mixed or abstract types');
+		if (node.attrs.mixed === 'true' || node.attrs.abstract)
+			unsupported(node, 'mixed or abstract types');
 		const type = { content: 'empty', attributes: [] };
 		const particles = node.children.filter((c) => ['sequence', 'choice'].includes(c.local));
 		const simpleContent = node.children.find((c) => c.local === 'simpleContent');
 		for (const child of node.children) {
-			if (!['sequence', 'choice', 'simpleContent', 'attribute'].includes(child.local)) unsupported(child, 'this content model');
+			if (!['sequence', 'choice', 'simpleContent', 'attribute'].includes(child.local))
+				unsupported(child, 'this content model');
 		}
 		if (particles.length > 1) unsupported(node, 'two top-level particles');
 		type.attributes = attributes(node.children.filter((c) => c.local === 'attribute'));
 		if (simpleContent) {
 			const [extension] = simpleContent.children;
-			if (!extension || extension.local !== 'extension') unsupported(simpleContent, 'simple content other than an extension');
+			if (!extension || extension.local !== 'extension')
+				unsupported(simpleContent, 'simple content other than an extension');
 			const base = resolveTypeRef(extension.attrs.base, extension);
 			if (base.kind !== 'simple') unsupported(extension, 'a complex base');
 			type.content = 'simple';
 			type.simpleType = base.id;
-			for (const c of extension.children) if (c.local !== 'attribute') unsupported(c, 'this extension content');
+			for (const c of extension.children)
+				if (c.local !== 'attribute') unsupported(c, 'this extension content');
 			type.attributes = attributes(extension.children);
 		} else if (particles.length) {
 			type.content = 'elements';
@@ -222,12 +253,22 @@ function compile(schemaNode) {
 	const declared = new Map();
 	function elementDecl(node) {
 		if (declared.has(node)) return declared.get(node);
-		if (node.attrs.ref || node.attrs.nillable || node.attrs.abstract || node.attrs.substitutionGroup) unsupported(node, 'this element feature');
-		const inline = node.children.filter((c) => c.local === 'complexType' || c.local === 'simpleType');
+		if (
+			node.attrs.ref ||
+			node.attrs.nillable ||
+			node.attrs.abstract ||
+			node.attrs.substitutionGroup
+		)
+			unsupported(node, 'this element feature');
+		const inline = node.children.filter(
+			(c) => c.local === 'complexType' || c.local === 'simpleType',
+		);
 		let type;
 		if (node.attrs.type) type = resolveTypeRef(node.attrs.type, node);
-		else if (inline[0]?.local === 'complexType') type = { kind: 'complex', id: complexType(inline[0]) };
-		else if (inline[0]?.local === 'simpleType') type = { kind: 'simple', id: simpleType(inline[0]) };
+		else if (inline[0]?.local === 'complexType')
+			type = { kind: 'complex', id: complexType(inline[0]) };
+		else if (inline[0]?.local === 'simpleType')
+			type = { kind: 'simple', id: simpleType(inline[0]) };
 		else unsupported(node, 'an element without a type');
 		const unique = node.children
 			.filter((c) => ['unique', 'key', 'keyref'].includes(c.local))
@@ -235,8 +276,16 @@ function compile(schemaNode) {
 				if (constraint.local !== 'unique') unsupported(constraint, 'xs:key / xs:keyref');
 				const selector = constraint.children.find((c) => c.local === 'selector');
 				const fields = constraint.children.filter((c) => c.local === 'field');
-				if (!selector || fields.length !== 1 || !/^[\w]+:[\w]+$/.test(selector.attrs.xpath) || !/^@[\w]+$/.test(fields[0].attrs.xpath)) {
-					unsupported(constraint, 'a constraint other than "prefix:child" selecting one "@attribute"');
+				if (
+					!selector ||
+					fields.length !== 1 ||
+					!/^[\w]+:[\w]+$/.test(selector.attrs.xpath) ||
+					!/^@[\w]+$/.test(fields[0].attrs.xpath)
+				) {
+					unsupported(
+						constraint,
+						'a constraint other than "prefix:child" selecting one "@attribute"',
+					);
 				}
 				return {
 					name: constraint.attrs.name,
@@ -256,8 +305,14 @@ function compile(schemaNode) {
 		const state = () => nfa.push({ eps: [], edges: [] }) - 1;
 		function occurs(node) {
 			const min = node.attrs.minOccurs === undefined ? 1 : Number(node.attrs.minOccurs);
-			const max = node.attrs.maxOccurs === undefined ? 1 : node.attrs.maxOccurs === 'unbounded' ? Infinity : Number(node.attrs.maxOccurs);
-			if (!(min >= 0 && max >= min && max >= 1) || (max !== Infinity && max > 50)) unsupported(node, 'these occurrence bounds');
+			const max =
+				node.attrs.maxOccurs === undefined
+					? 1
+					: node.attrs.maxOccurs === 'unbounded'
+						? Infinity
+						: Number(node.attrs.maxOccurs);
+			if (!(min >= 0 && max >= min && max >= 1) || (max !== Infinity && max > 50))
+				unsupported(node, 'these occurrence bounds');
 			return { min, max };
 		}
 		function once(node, from) {
@@ -297,7 +352,9 @@ function compile(schemaNode) {
 		const closure = (set) => {
 			const out = new Set(set);
 			const todo = [...set];
-			while (todo.length) for (const next of nfa[todo.pop()].eps) if (!out.has(next)) (out.add(next), todo.push(next));
+			while (todo.length)
+				for (const next of nfa[todo.pop()].eps)
+					if (!out.has(next)) (out.add(next), todo.push(next));
 			return [...out].sort((a, b) => a - b);
 		};
 		const dfa = [];
@@ -311,7 +368,10 @@ function compile(schemaNode) {
 			for (const s of set) {
 				for (const edge of nfa[s].edges) {
 					const entry = byName.get(edge.name) ?? { element: edge.element, targets: [] };
-					if (entry.element !== edge.element) throw new Error(`xsd-codegen: two declarations of <${edge.name}> compete (Unique Particle Attribution)`);
+					if (entry.element !== edge.element)
+						throw new Error(
+							`xsd-codegen: two declarations of <${edge.name}> compete (Unique Particle Attribution)`,
+						);
 					entry.targets.push(edge.to);
 					byName.set(edge.name, entry);
 				}
@@ -351,7 +411,6 @@ import type { SchemaModel } from '../xml/schemaModel';
 export const KASPI_SCHEMA: SchemaModel = ${json};
 `;
 }
-
 
 function writeGenerated() {
 	mkdirSync(dirname(OUTPUT_PATH), { recursive: true });

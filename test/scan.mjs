@@ -29,10 +29,16 @@ function report(leg, result) {
 try {
 	report('source', await scanner.analyzePackage(root, scanner.SOURCE_FILE_PATTERNS));
 	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+		}),
 	);
 	execFileSync('tar', ['-xzf', join(work, packed.filename), '-C', work]);
-	report('tarball', await scanner.analyzePackage(join(work, 'package'), ['**/*.js', 'package.json']));
+	report(
+		'tarball',
+		await scanner.analyzePackage(join(work, 'package'), ['**/*.js', 'package.json']),
+	);
 } finally {
 	rmSync(work, { recursive: true, force: true });
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as brand from './actions/brand/Brand.resource';
@@ -19,7 +24,8 @@ export class AlStyle implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Read products, stock and prices from the Al-Style distributor API, paced to its rate limit',
+		description:
+			'Read products, stock and prices from the Al-Style distributor API, paced to its rate limit',
 		defaults: { name: 'Al-Style' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

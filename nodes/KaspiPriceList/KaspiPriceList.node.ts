@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as priceList from './actions/priceList/PriceList.resource';
@@ -17,7 +22,8 @@ export class KaspiPriceList implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": price list" }}',
-		description: 'Build a Kaspi.kz XML price list from items and validate it against the Kaspi schema, offline',
+		description:
+			'Build a Kaspi.kz XML price list from items and validate it against the Kaspi schema, offline',
 		defaults: { name: 'Kaspi Price List' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

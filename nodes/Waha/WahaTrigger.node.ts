@@ -12,11 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { sessionName, sessionRLC } from './actions/common.descriptions';
 import { searchSessions } from './methods/listSearch';
 import { WAHA_CREDENTIAL } from './transport';
-import {
-	isFreshWebhookEvent,
-	isValidWebhookSignature,
-	webhookEventTime,
-} from './transport/hmac';
+import { isFreshWebhookEvent, isValidWebhookSignature, webhookEventTime } from './transport/hmac';
 import {
 	EVENT_MIN_VERSION,
 	HMAC_HEADER,

@@ -27,7 +27,8 @@ export class Webkassa implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Make fiscal receipts, close shifts and book cash with the Webkassa.kz online cash register',
+		description:
+			'Make fiscal receipts, close shifts and book cash with the Webkassa.kz online cash register',
 		defaults: { name: 'Webkassa' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -152,7 +152,10 @@ export function classifyThrown(error: unknown): FailureKind | undefined {
 			if (NETWORK_UNREACHABLE.has(code)) return 'unreachable';
 			if (NETWORK_TIMEOUT.has(code)) return 'timeout';
 		}
-		const texts = [candidate.message, ...(Array.isArray(candidate.messages) ? candidate.messages : [])];
+		const texts = [
+			candidate.message,
+			...(Array.isArray(candidate.messages) ? candidate.messages : []),
+		];
 		if (texts.some((text) => typeof text === 'string' && /timeout|timed out/i.test(text))) {
 			return 'timeout';
 		}

@@ -139,7 +139,9 @@ function validate(spec, serviceKinds) {
 		afterHandling !== undefined &&
 		!(typeof afterHandling === 'boolean' && AFTER_HANDLING_KINDS.includes(fault))
 	) {
-		throw controlError(`afterHandling is only for ${AFTER_HANDLING_KINDS.join(' and ')} and must be a boolean`);
+		throw controlError(
+			`afterHandling is only for ${AFTER_HANDLING_KINDS.join(' and ')} and must be a boolean`,
+		);
 	}
 
 	/** @type {Fault} */

@@ -42,8 +42,23 @@ const PAGE_LIMIT = 250;
  * answers 500 to a name it does not know (S1).
  */
 const ADDITIONAL_FIELDS = [
-	'brand', 'description', 'images', 'barcode', 'warranty', 'weight', 'url', 'detailText', 'properties', 'rrp',
-	'price1', 'price2', 'discountPrice', 'discount', 'defectDescription', 'quantityMarkdown', 'priceMarkdown',
+	'brand',
+	'description',
+	'images',
+	'barcode',
+	'warranty',
+	'weight',
+	'url',
+	'detailText',
+	'properties',
+	'rrp',
+	'price1',
+	'price2',
+	'discountPrice',
+	'discount',
+	'defectDescription',
+	'quantityMarkdown',
+	'priceMarkdown',
 ];
 /** Al-Style's price for withdrawn items and spare parts (sultan_trade server.js). */
 const PLACEHOLDER_PRICE = 9999999;
@@ -60,8 +75,36 @@ const PLACEHOLDER_PRICE = 9999999;
  * @typedef {{ tooFastStatus: 403 | 429, categoryFilter: 'exact' | 'subtree' }} AlStyleProfile
  */
 
-const BRANDS = ['Lenovo', 'HP', 'Xiaomi', 'Logitech', 'Samsung', 'Asus', 'Acer', 'Canon', 'Epson', 'TP-Link', 'Kingston', 'A4Tech', 'Defender', 'JBL', 'Huawei', 'Apple', 'Dell', 'MSI', 'Gigabyte', 'Sven'];
-const ROOTS = ['Компьютеры', 'Периферия', 'Оргтехника', 'Сетевое оборудование', 'Смартфоны и гаджеты', 'Аудио'];
+const BRANDS = [
+	'Lenovo',
+	'HP',
+	'Xiaomi',
+	'Logitech',
+	'Samsung',
+	'Asus',
+	'Acer',
+	'Canon',
+	'Epson',
+	'TP-Link',
+	'Kingston',
+	'A4Tech',
+	'Defender',
+	'JBL',
+	'Huawei',
+	'Apple',
+	'Dell',
+	'MSI',
+	'Gigabyte',
+	'Sven',
+];
+const ROOTS = [
+	'Компьютеры',
+	'Периферия',
+	'Оргтехника',
+	'Сетевое оборудование',
+	'Смартфоны и гаджеты',
+	'Аудио',
+];
 const MIDS = ['Основное', 'Аксессуары', 'Комплектующие', 'Уценка'];
 const LEAVES = ['Бюджетные', 'Средний класс', 'Премиум'];
 
@@ -86,10 +129,24 @@ function seedCatalogue(state) {
 		const rootCategory = { id: id++, name: root, level: 1, left: counter++, right: 0, elements: 0 };
 		categories.push(rootCategory);
 		for (const mid of MIDS) {
-			const midCategory = { id: id++, name: `${root}: ${mid}`, level: 2, left: counter++, right: 0, elements: 0 };
+			const midCategory = {
+				id: id++,
+				name: `${root}: ${mid}`,
+				level: 2,
+				left: counter++,
+				right: 0,
+				elements: 0,
+			};
 			categories.push(midCategory);
 			for (const leaf of LEAVES) {
-				const leafCategory = { id: id++, name: `${mid} — ${leaf}`, level: 3, left: counter++, right: counter++, elements: 0 };
+				const leafCategory = {
+					id: id++,
+					name: `${mid} — ${leaf}`,
+					level: 3,
+					left: counter++,
+					right: counter++,
+					elements: 0,
+				};
 				categories.push(leafCategory);
 				leaves.push(leafCategory);
 			}
@@ -126,16 +183,29 @@ function seedCatalogue(state) {
 			weight: random.int(1, 5000) / 100,
 			description: `<p>${name}</p>`,
 			rrp: onRequest ? 1 : Math.round(price1 * 1.25),
-			images: Array.from({ length: random.int(0, 3) }, (_, n) => `https://img.al-style.kz/${String(article).padStart(5, '0')}_${n + 1}.jpg`),
+			images: Array.from(
+				{ length: random.int(0, 3) },
+				(_, n) => `https://img.al-style.kz/${String(article).padStart(5, '0')}_${n + 1}.jpg`,
+			),
 			properties: [
 				{ code: 'WEIGHT', name: 'Вес брутто', value: `${random.int(1, 50) / 10} кг`, sort: 100 },
-				{ code: 'COUNTRY', name: 'Страна', value: random.pick(['Китай', 'Вьетнам', 'Тайвань']), sort: 200 },
+				{
+					code: 'COUNTRY',
+					name: 'Страна',
+					value: random.pick(['Китай', 'Вьетнам', 'Тайвань']),
+					sort: 200,
+				},
 			],
 		});
 		leaf.elements++;
 		// The rarer shapes the public clients handle, by position so the random draws stay as they were.
 		const product = products[products.length - 1];
-		if (i % 97 === 41) Object.assign(product, { price1: PLACEHOLDER_PRICE, price2: PLACEHOLDER_PRICE, rrp: PLACEHOLDER_PRICE });
+		if (i % 97 === 41)
+			Object.assign(product, {
+				price1: PLACEHOLDER_PRICE,
+				price2: PLACEHOLDER_PRICE,
+				rrp: PLACEHOLDER_PRICE,
+			});
 		if (i % 89 === 17) product.quantity = '>10';
 		if (i % 83 === 29) product.quantity = '<5';
 	}
@@ -148,7 +218,17 @@ function inStock(product) {
 	return product.quantity !== 0;
 }
 
-const BASE_FIELDS = ['article', 'article_pn', 'name', 'full_name', 'category', 'price1', 'price2', 'quantity', 'isnew'];
+const BASE_FIELDS = [
+	'article',
+	'article_pn',
+	'name',
+	'full_name',
+	'category',
+	'price1',
+	'price2',
+	'quantity',
+	'isnew',
+];
 
 /**
  * @param {Product} product
@@ -162,7 +242,8 @@ function elementView(product, extra) {
 		if (field === 'discountPrice') out.discountPrice = product.price2;
 		else if (field === 'discount') out.discount = 0;
 		else if (field === 'url') out.url = `https://al-style.kz/catalog/${product.article}/`;
-		else if (field === 'detailText') out.detailText = `<ul><li>Гарантия; ${product.warranty}</li></ul>`;
+		else if (field === 'detailText')
+			out.detailText = `<ul><li>Гарантия; ${product.warranty}</li></ul>`;
 		else if (field === 'defectDescription') out.defectDescription = '';
 		else if (field === 'quantityMarkdown' || field === 'priceMarkdown') out[field] = 0;
 		else out[field] = product[/** @type {keyof Product} */ (field)];
@@ -174,16 +255,27 @@ function elementView(product, extra) {
 function additionalFields(query) {
 	const raw = query.additional_fields;
 	if (!raw) return [];
-	const fields = raw.split(',').map((field) => field.trim()).filter(Boolean);
+	const fields = raw
+		.split(',')
+		.map((field) => field.trim())
+		.filter(Boolean);
 	const unknown = fields.find((field) => !ADDITIONAL_FIELDS.includes(field));
 	// Al-Style answers 500 to an unknown additional field (S1).
-	if (unknown) throw new HttpError(500, { name: 'Internal Server Error', message: `Unknown field ${unknown}`, status: 500 });
+	if (unknown)
+		throw new HttpError(500, {
+			name: 'Internal Server Error',
+			message: `Unknown field ${unknown}`,
+			status: 500,
+		});
 	return fields;
 }
 
 /** @param {string | undefined} raw */
 function articleList(raw) {
-	return (raw ?? '').split(',').map((article) => Number(article.trim())).filter((article) => Number.isInteger(article));
+	return (raw ?? '')
+		.split(',')
+		.map((article) => Number(article.trim()))
+		.filter((article) => Number.isInteger(article));
 }
 
 /**
@@ -199,12 +291,17 @@ function filtered(state, query) {
 		const ranges = state.categories.filter((c) => wanted.has(c.id));
 		const ids =
 			state.profile.categoryFilter === 'subtree'
-				? new Set(state.categories.filter((c) => ranges.some((r) => c.left >= r.left && c.right <= r.right)).map((c) => c.id))
+				? new Set(
+						state.categories
+							.filter((c) => ranges.some((r) => c.left >= r.left && c.right <= r.right))
+							.map((c) => c.id),
+					)
 				: wanted;
 		list = list.filter((product) => ids.has(product.category));
 	}
 	if (query.brand) list = list.filter((product) => product.brandId === query.brand);
-	if (query.exclude_missing === '1' || query.exclude_missing === 'true') list = list.filter(inStock);
+	if (query.exclude_missing === '1' || query.exclude_missing === 'true')
+		list = list.filter(inStock);
 	return list;
 }
 
@@ -230,7 +327,9 @@ function apiRoutes(state) {
 		.on('GET', PATHS.elementInfo, (ctx) => {
 			const extra = additionalFields(ctx.query);
 			const wanted = new Set(articleList(ctx.query.article));
-			const found = state.products.filter((product) => wanted.has(product.article)).map((product) => elementView(product, extra));
+			const found = state.products
+				.filter((product) => wanted.has(product.article))
+				.map((product) => elementView(product, extra));
 			// One article may come back as a bare object: sultan_trade reads `Array.isArray(data) ? data[0] : data`.
 			return json(wanted.size === 1 && found.length === 1 ? found[0] : found);
 		})
@@ -238,7 +337,10 @@ function apiRoutes(state) {
 			const wanted = ctx.query.article ? new Set(articleList(ctx.query.article)) : undefined;
 			/** @type {Record<string, object>} */
 			const out = {};
-			for (const product of filtered(state, { brand: ctx.query.brand, exclude_missing: ctx.query.exclude_missing })) {
+			for (const product of filtered(state, {
+				brand: ctx.query.brand,
+				exclude_missing: ctx.query.exclude_missing,
+			})) {
 				if (wanted && !wanted.has(product.article)) continue;
 				out[String(product.article)] = {
 					quantity: product.quantity,
@@ -254,7 +356,9 @@ function apiRoutes(state) {
 		.on('GET', PATHS.properties, (ctx) => {
 			const wanted = new Set(articleList(ctx.query.article));
 			return json({
-				elements: state.products.filter((product) => wanted.has(product.article)).map((product) => ({ article: product.article, properties: product.properties })),
+				elements: state.products
+					.filter((product) => wanted.has(product.article))
+					.map((product) => ({ article: product.article, properties: product.properties })),
 			});
 		})
 		.on('GET', PATHS.images, (ctx) => {
@@ -264,14 +368,25 @@ function apiRoutes(state) {
 			return json(
 				state.products
 					.filter((product) => wanted.has(product.article))
-					.flatMap((product) => product.images.map((url) => (ctx.query.thumbs === '1' ? url.replace('.jpg', '_thumb.jpg') : url))),
+					.flatMap((product) =>
+						product.images.map((url) =>
+							ctx.query.thumbs === '1' ? url.replace('.jpg', '_thumb.jpg') : url,
+						),
+					),
 			);
 		})
 		.on('GET', PATHS.categories, () => json(state.categories))
 		.on('GET', PATHS.brands, () =>
-			json({ data: state.brands.map((brand) => ({ ...brand, count: state.products.filter((p) => p.brandId === brand.id).length })) }),
+			json({
+				data: state.brands.map((brand) => ({
+					...brand,
+					count: state.products.filter((p) => p.brandId === brand.id).length,
+				})),
+			}),
 		)
-		.on('GET', PATHS.date, () => json({ date: new Date().toISOString(), generation: state.generation }));
+		.on('GET', PATHS.date, () =>
+			json({ date: new Date().toISOString(), generation: state.generation }),
+		);
 }
 
 /**
@@ -294,7 +409,13 @@ function guarded(state, secret, inner) {
 				if (state.profile.tooFastStatus === 429) {
 					// Yii2's rate limiter (the likely backend, as `access-token` is its QueryParamAuth name).
 					const wait = Math.max(1, Math.ceil((state.intervalMs - (now - last)) / 1000));
-					return { ...json({ name: 'Too Many Requests', message: 'Rate limit exceeded.', status: 429 }, 429), headers: { 'Retry-After': String(wait) } };
+					return {
+						...json(
+							{ name: 'Too Many Requests', message: 'Rate limit exceeded.', status: 429 },
+							429,
+						),
+						headers: { 'Retry-After': String(wait) },
+					};
 				}
 				return json({ status: false, message: 'Доступ запрещен: слишком частые запросы' }, 403);
 			}
@@ -323,9 +444,14 @@ function controlRoutes(state) {
 		.on('POST', '/profile', (ctx) => {
 			// Readings no public source settles: the "too fast" status, and what a parent category ID matches.
 			if (!isObject(ctx.body)) throw controlError('Body must be a JSON object');
-			const { tooFastStatus = state.profile.tooFastStatus, categoryFilter = state.profile.categoryFilter } = ctx.body;
-			if (tooFastStatus !== 403 && tooFastStatus !== 429) throw controlError('tooFastStatus must be 403 or 429');
-			if (categoryFilter !== 'exact' && categoryFilter !== 'subtree') throw controlError('categoryFilter must be "exact" or "subtree"');
+			const {
+				tooFastStatus = state.profile.tooFastStatus,
+				categoryFilter = state.profile.categoryFilter,
+			} = ctx.body;
+			if (tooFastStatus !== 403 && tooFastStatus !== 429)
+				throw controlError('tooFastStatus must be 403 or 429');
+			if (categoryFilter !== 'exact' && categoryFilter !== 'subtree')
+				throw controlError('categoryFilter must be "exact" or "subtree"');
 			state.profile = { tooFastStatus, categoryFilter };
 			return json(state.profile);
 		})
@@ -344,14 +470,22 @@ function controlRoutes(state) {
 		.on('POST', '/changes', (ctx) => {
 			// Random stock and price changes, as between two quick refreshes of the real catalogue.
 			const count = isObject(ctx.body) ? ctx.body.count : undefined;
-			if (!Number.isInteger(count) || count < 1) throw controlError('count must be a positive integer');
+			if (!Number.isInteger(count) || count < 1)
+				throw controlError('count must be a positive integer');
 			const changed = [];
 			for (let i = 0; i < count; i++) {
-				const product = state.random.pick(state.products.filter((p) => p.price1 > 1 && p.price1 < PLACEHOLDER_PRICE));
+				const product = state.random.pick(
+					state.products.filter((p) => p.price1 > 1 && p.price1 < PLACEHOLDER_PRICE),
+				);
 				product.quantity = state.random.next() < 0.3 ? 0 : state.random.int(1, 40);
 				product.price1 = product.price1 + state.random.int(1, 50) * 10;
 				product.price2 = Math.round(product.price1 * 1.18);
-				changed.push({ article: product.article, quantity: product.quantity, price1: product.price1, price2: product.price2 });
+				changed.push({
+					article: product.article,
+					quantity: product.quantity,
+					price1: product.price1,
+					price2: product.price2,
+				});
 			}
 			state.generation++;
 			return json(changed);

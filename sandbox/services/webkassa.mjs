@@ -56,8 +56,9 @@ const PAYMENT_MOBILE = 4;
 const ROUND_DEFAULT = 2;
 /** Webkassa's unit reference, `references/RefUnits` as the Postman collection lists it. */
 const UNIT_CODES = new Set([
-	796, 166, 112, 6, 55, 113, 18, 168, 778, 5114, 356, 792, 5111, 111, 736, 625, 839, 8, 163, 51, 359, 362, 868, 872, 2,
-	881, 123, 383, 4, 841, 812, 643, 110, 245, 206, 5110, 5113, 5, 53, 715, 797, 122, 59, 469, 870, 8751, 876, 879, 704,
+	796, 166, 112, 6, 55, 113, 18, 168, 778, 5114, 356, 792, 5111, 111, 736, 625, 839, 8, 163, 51,
+	359, 362, 868, 872, 2, 881, 123, 383, 4, 841, 812, 643, 110, 245, 206, 5110, 5113, 5, 53, 715,
+	797, 122, 59, 469, 870, 8751, 876, 879, 704,
 ]);
 /** The rates a VAT payer registered for every rate may use; a profile narrows them per organisation. */
 const DEFAULT_ALLOWED_TAX_PERCENTS = [5, 10, 12, 16];
@@ -151,7 +152,8 @@ const TEXTS = /** @type {Record<number, string>} */ ({
  */
 
 /** @param {number} code */
-const failure = (code, text = TEXTS[code] ?? 'Ошибка') => json({ Errors: [{ Code: code, Text: text }] });
+const failure = (code, text = TEXTS[code] ?? 'Ошибка') =>
+	json({ Errors: [{ Code: code, Text: text }] });
 /** @param {unknown} data */
 const success = (data) => json({ Data: data });
 
@@ -174,8 +176,22 @@ export function expectedTax(/** @type {number} */ sum, /** @type {number} */ per
 function seedCashboxes(seed) {
 	if (!seed) return [];
 	return [
-		{ UniqueNumber: 'SWK00000001', RegistrationNumber: '600000000001', Name: 'Sandbox shop', CurrentStatus: 1, ofdProtocol: DEFAULT_OFD_PROTOCOL, shifts: [] },
-		{ UniqueNumber: 'SWK00000002', RegistrationNumber: '600000000002', Name: 'Sandbox warehouse', CurrentStatus: 1, ofdProtocol: DEFAULT_OFD_PROTOCOL, shifts: [] },
+		{
+			UniqueNumber: 'SWK00000001',
+			RegistrationNumber: '600000000001',
+			Name: 'Sandbox shop',
+			CurrentStatus: 1,
+			ofdProtocol: DEFAULT_OFD_PROTOCOL,
+			shifts: [],
+		},
+		{
+			UniqueNumber: 'SWK00000002',
+			RegistrationNumber: '600000000002',
+			Name: 'Sandbox warehouse',
+			CurrentStatus: 1,
+			ofdProtocol: DEFAULT_OFD_PROTOCOL,
+			shifts: [],
+		},
 	];
 }
 
@@ -185,7 +201,13 @@ export const webkassaService = {
 	create({ secret = WEBKASSA_DEFAULT_API_KEY, seed }) {
 		/** @type {WebkassaState} */
 		const state = {
-			cashier: { login: WEBKASSA_DEFAULT_LOGIN, password: WEBKASSA_DEFAULT_PASSWORD, token: null, issued: new Set(), logins: 0 },
+			cashier: {
+				login: WEBKASSA_DEFAULT_LOGIN,
+				password: WEBKASSA_DEFAULT_PASSWORD,
+				token: null,
+				issued: new Set(),
+				logins: 0,
+			},
 			apiKey: secret,
 			cashboxes: [],
 			receipts: [],
@@ -199,7 +221,13 @@ export const webkassaService = {
 			basisTimeMatch: 'second',
 		};
 		const reset = (/** @type {boolean} */ withSeed) => {
-			state.cashier = { login: WEBKASSA_DEFAULT_LOGIN, password: WEBKASSA_DEFAULT_PASSWORD, token: null, issued: new Set(), logins: 0 };
+			state.cashier = {
+				login: WEBKASSA_DEFAULT_LOGIN,
+				password: WEBKASSA_DEFAULT_PASSWORD,
+				token: null,
+				issued: new Set(),
+				logins: 0,
+			};
 			state.cashboxes = seedCashboxes(withSeed);
 			state.receipts = [];
 			state.moneyOperations = [];
@@ -307,40 +335,68 @@ export function validateCheck(body, rules) {
 	if (![0, 1, OPERATION_SALE, OPERATION_SALE_RETURN].includes(body.OperationType)) {
 		return fail('OperationType: Недопустимое значение');
 	}
-	if (!Array.isArray(body.Positions) || body.Positions.length === 0) return fail('Positions: Поле обязательно');
-	if (!Array.isArray(body.Payments) || body.Payments.length === 0) return fail('Payments: Поле обязательно');
-	if (typeof body.ExternalCheckNumber === 'string' && body.ExternalCheckNumber.length > EXTERNAL_NUMBER_MAX) {
+	if (!Array.isArray(body.Positions) || body.Positions.length === 0)
+		return fail('Positions: Поле обязательно');
+	if (!Array.isArray(body.Payments) || body.Payments.length === 0)
+		return fail('Payments: Поле обязательно');
+	if (
+		typeof body.ExternalCheckNumber === 'string' &&
+		body.ExternalCheckNumber.length > EXTERNAL_NUMBER_MAX
+	) {
 		return fail(`ExternalCheckNumber: Максимальная длина ${EXTERNAL_NUMBER_MAX}`);
 	}
-	if (body.CustomerEmail !== undefined && (typeof body.CustomerEmail !== 'string' || body.CustomerEmail.length > 50 || !/^[^\s@]+@[^\s@]+$/.test(body.CustomerEmail))) {
+	if (
+		body.CustomerEmail !== undefined &&
+		(typeof body.CustomerEmail !== 'string' ||
+			body.CustomerEmail.length > 50 ||
+			!/^[^\s@]+@[^\s@]+$/.test(body.CustomerEmail))
+	) {
 		return fail('CustomerEmail: Неверный формат');
 	}
-	if (body.CustomerPhone !== undefined && (typeof body.CustomerPhone !== 'string' || body.CustomerPhone.length > 20)) {
+	if (
+		body.CustomerPhone !== undefined &&
+		(typeof body.CustomerPhone !== 'string' || body.CustomerPhone.length > 20)
+	) {
 		return fail('CustomerPhone: Максимальная длина 20');
 	}
-	if (body.RoundType !== undefined && body.RoundType !== null && ![0, 1, 2, 3].includes(body.RoundType)) return fail('RoundType: Недопустимое значение');
+	if (
+		body.RoundType !== undefined &&
+		body.RoundType !== null &&
+		![0, 1, 2, 3].includes(body.RoundType)
+	)
+		return fail('RoundType: Недопустимое значение');
 	const roundType = body.RoundType ?? ROUND_DEFAULT;
 	let total = 0;
 	let tax = 0;
 	for (const [index, position] of body.Positions.entries()) {
 		const at = `Positions[${index}]`;
 		if (!isObject(position)) return fail(`${at}: Неверный формат`);
-		const { Count, Price, Tax, TaxType, TaxPercent, PositionName, UnitCode } = /** @type {any} */ (position);
-		if (typeof Count !== 'number' || Count <= 0 || Count > 4_294_967.295) return fail(`${at}.Count: Недопустимое значение`);
-		if (typeof Price !== 'number' || Price < 0 || Price > 999_999_999) return fail(`${at}.Price: Недопустимое значение`);
+		const { Count, Price, Tax, TaxType, TaxPercent, PositionName, UnitCode } = /** @type {any} */ (
+			position
+		);
+		if (typeof Count !== 'number' || Count <= 0 || Count > 4_294_967.295)
+			return fail(`${at}.Count: Недопустимое значение`);
+		if (typeof Price !== 'number' || Price < 0 || Price > 999_999_999)
+			return fail(`${at}.Price: Недопустимое значение`);
 		if (typeof Tax !== 'number' || Tax < 0) return fail(`${at}.Tax: Недопустимое значение`);
-		if (![TAX_TYPE_NONE, TAX_TYPE_VAT].includes(TaxType)) return fail(`${at}.TaxType: Недопустимое значение`);
-		if (typeof PositionName !== 'string' || PositionName === '' || PositionName.length > 255) return fail(`${at}.PositionName: Поле обязательно`);
-		if (!Number.isInteger(UnitCode) || !UNIT_CODES.has(UnitCode)) return fail(`${at}.UnitCode: Единица измерения не найдена в справочнике`);
+		if (![TAX_TYPE_NONE, TAX_TYPE_VAT].includes(TaxType))
+			return fail(`${at}.TaxType: Недопустимое значение`);
+		if (typeof PositionName !== 'string' || PositionName === '' || PositionName.length > 255)
+			return fail(`${at}.PositionName: Поле обязательно`);
+		if (!Number.isInteger(UnitCode) || !UNIT_CODES.has(UnitCode))
+			return fail(`${at}.UnitCode: Единица измерения не найдена в справочнике`);
 		const discount = Number(/** @type {any} */ (position).Discount ?? 0);
 		const markup = Number(/** @type {any} */ (position).Markup ?? 0);
 		const sum = (positionGrossTiyn(Price, Count, roundType) - tiyn(discount) + tiyn(markup)) / 100;
 		if (sum < 0) return fail(`${at}.Discount: Скидка больше суммы позиции`);
 		if (TaxType === TAX_TYPE_VAT) {
-			if (!Number.isInteger(TaxPercent) || TaxPercent <= 0 || TaxPercent >= 100) return fail(`${at}.TaxPercent: Недопустимое значение`);
+			if (!Number.isInteger(TaxPercent) || TaxPercent <= 0 || TaxPercent >= 100)
+				return fail(`${at}.TaxPercent: Недопустимое значение`);
 			// LS: a rate outside the organisation's AllowedTaxValues is refused with code 9.
 			if (!rules.allowedTaxPercents.includes(TaxPercent)) {
-				return fail(`Позиция '${PositionName}' содержит неподдерживаемое вашей организацией значение налоговой ставки`);
+				return fail(
+					`Позиция '${PositionName}' содержит неподдерживаемое вашей организацией значение налоговой ставки`,
+				);
 			}
 			const expected = expectedTax(sum, TaxPercent);
 			if (Math.abs(tiyn(Tax) - tiyn(expected)) > 1) {
@@ -356,13 +412,16 @@ export function validateCheck(body, rules) {
 	let paid = 0;
 	for (const [index, payment] of body.Payments.entries()) {
 		const { Sum, PaymentType } = /** @type {any} */ (payment ?? {});
-		if (![0, 1, 2, 3, 4].includes(PaymentType)) return fail(`Payments[${index}].PaymentType: Недопустимое значение`);
+		if (![0, 1, 2, 3, 4].includes(PaymentType))
+			return fail(`Payments[${index}].PaymentType: Недопустимое значение`);
 		if (PaymentType === PAYMENT_MOBILE && !protocolAtLeast(rules.ofdProtocol, '2.0.2')) {
 			return fail(`Тип платежа 'Мобильные' недоступен для касс с версией протокола ОФД ниже 2.0.2`);
 		}
-		if (types.has(PaymentType)) return fail(`Payments[${index}].PaymentType: Тип оплаты указан дважды`);
+		if (types.has(PaymentType))
+			return fail(`Payments[${index}].PaymentType: Тип оплаты указан дважды`);
 		types.add(PaymentType);
-		if (typeof Sum !== 'number' || Sum < 0) return fail(`Payments[${index}].Sum: Недопустимое значение`);
+		if (typeof Sum !== 'number' || Sum < 0)
+			return fail(`Payments[${index}].Sum: Недопустимое значение`);
 		paid += tiyn(Sum);
 	}
 	// RoundType 1 and 3 round the receipt's total to whole tenge (LS `RoundTypeEnum`: Total, TotalOnly).
@@ -370,11 +429,19 @@ export function validateCheck(body, rules) {
 	const change = tiyn(Number(body.Change ?? 0));
 	if (change < 0) return fail('Change: Недопустимое значение');
 	if (paid - change !== total) {
-		return fail(`Payments: Сумма оплат за вычетом сдачи (${(paid - change) / 100}) не равна итогу чека (${total / 100})`);
+		return fail(
+			`Payments: Сумма оплат за вычетом сдачи (${(paid - change) / 100}) не равна итогу чека (${total / 100})`,
+		);
 	}
 	if (body.OperationType === OPERATION_SALE_RETURN || body.OperationType === OPERATION_BUY_RETURN) {
 		const basis = body.ReturnBasisDetails;
-		if (!isObject(basis) || typeof basis.CheckNumber !== 'string' || typeof basis.DateTime !== 'string' || typeof basis.RegistrationNumber !== 'string' || typeof basis.Total !== 'number') {
+		if (
+			!isObject(basis) ||
+			typeof basis.CheckNumber !== 'string' ||
+			typeof basis.DateTime !== 'string' ||
+			typeof basis.RegistrationNumber !== 'string' ||
+			typeof basis.Total !== 'number'
+		) {
 			return fail('ReturnBasisDetails: Поле обязательно для возврата');
 		}
 	}
@@ -387,7 +454,8 @@ function reportSection(/** @type {Receipt[]} */ receipts, /** @type {number} */ 
 	/** @type {Map<number, number>} */
 	const byType = new Map();
 	for (const receipt of list) {
-		for (const payment of receipt.Payments) byType.set(payment.PaymentType, (byType.get(payment.PaymentType) ?? 0) + tiyn(payment.Sum));
+		for (const payment of receipt.Payments)
+			byType.set(payment.PaymentType, (byType.get(payment.PaymentType) ?? 0) + tiyn(payment.Sum));
 	}
 	return {
 		PaymentsByTypesApiModel: [...byType.entries()].map(([Type, sum]) => ({ Sum: sum / 100, Type })),
@@ -407,7 +475,10 @@ function reportSection(/** @type {Receipt[]} */ receipts, /** @type {number} */ 
  * @param {Shift} shift
  */
 function report(state, cashbox, shift) {
-	const receipts = state.receipts.filter((receipt) => receipt.cashbox === cashbox.UniqueNumber && receipt.ShiftNumber === shift.ShiftNumber);
+	const receipts = state.receipts.filter(
+		(receipt) =>
+			receipt.cashbox === cashbox.UniqueNumber && receipt.ShiftNumber === shift.ShiftNumber,
+	);
 	return {
 		ReportNumber: shift.reportNumber,
 		TaxPayerName: 'ТОО Sandbox',
@@ -441,7 +512,12 @@ function historyView(receipt) {
 		RegistratedOn: webkassaDate(receipt.registeredAt),
 		ShiftNumber: receipt.ShiftNumber,
 		OperationType: receipt.OperationType,
-		Payments: receipt.Payments.map((payment) => ({ Sum: payment.Sum, PaymentTypeName: ['Наличные', 'Банковская карта', 'Кредит', 'Тара', 'Мобильный платеж'][payment.PaymentType] })),
+		Payments: receipt.Payments.map((payment) => ({
+			Sum: payment.Sum,
+			PaymentTypeName: ['Наличные', 'Банковская карта', 'Кредит', 'Тара', 'Мобильный платеж'][
+				payment.PaymentType
+			],
+		})),
 		Total: receipt.Total,
 		Change: receipt.Change,
 		Tax: receipt.Tax,
@@ -463,7 +539,10 @@ function apiRoutes(state, shutdown) {
 	 * необходимо указать ваш API KEY"); legacy `/api` only when the profile says so.
 	 * @param {import('../lib/http.mjs').RequestContext} ctx
 	 */
-	const needsKey = (ctx) => !ctx.path.startsWith(`${API_PREFIXES.legacy}/`) || ctx.path.startsWith(`${API_PREFIXES.v4}/`) || state.legacyNeedsKey;
+	const needsKey = (ctx) =>
+		!ctx.path.startsWith(`${API_PREFIXES.legacy}/`) ||
+		ctx.path.startsWith(`${API_PREFIXES.v4}/`) ||
+		state.legacyNeedsKey;
 
 	/**
 	 * A return's basis against the original receipt: OFD protocol 2.0.3 matches it to the receipt
@@ -474,8 +553,10 @@ function apiRoutes(state, shutdown) {
 	const basisError = (basis) => {
 		const original = state.receipts.find((receipt) => receipt.Number === basis.CheckNumber);
 		if (!original) return 'ReturnBasisDetails.CheckNumber: Исходный чек не найден';
-		if (basis.RegistrationNumber !== original.registrationNumber) return 'ReturnBasisDetails.RegistrationNumber: РНМ не совпадает с кассой исходного чека';
-		if (tiyn(basis.Total) !== tiyn(original.Total)) return 'ReturnBasisDetails.Total: Сумма не совпадает с исходным чеком';
+		if (basis.RegistrationNumber !== original.registrationNumber)
+			return 'ReturnBasisDetails.RegistrationNumber: РНМ не совпадает с кассой исходного чека';
+		if (tiyn(basis.Total) !== tiyn(original.Total))
+			return 'ReturnBasisDetails.Total: Сумма не совпадает с исходным чеком';
 		const unit = state.basisTimeMatch === 'minute' ? 60_000 : 1000;
 		const at = Date.parse(basis.DateTime);
 		if (Number.isNaN(at) || Math.floor(at / unit) !== Math.floor(original.registeredAt / unit)) {
@@ -489,31 +570,47 @@ function apiRoutes(state, shutdown) {
 	 * @param {string} method
 	 * @param {(body: any, ctx: import('../lib/http.mjs').RequestContext) => import('../lib/http.mjs').Reply} handler
 	 */
-	const authed = (method, handler) => async (/** @type {import('../lib/http.mjs').RequestContext} */ ctx) => {
-		if (needsKey(ctx) && !ctx.headers['x-api-key']) return json({ Errors: [{ Code: -1, Text: 'X-API-KEY header is required' }] }, 401);
-		const body = isObject(ctx.body) ? /** @type {any} */ (ctx.body) : {};
-		const token = typeof body.Token === 'string' ? body.Token : '';
-		if (token === '' || !state.cashier.issued.has(token)) return failure(3);
-		if (token === state.cashier.token && state.expireAfterCalls !== null) {
-			if (state.expireAfterCalls <= 0) {
-				state.cashier.token = null;
-				state.expireAfterCalls = null;
-			} else state.expireAfterCalls -= 1;
-		}
-		if (token !== state.cashier.token) return failure(2);
-		const reply = handler(body, ctx);
-		const fault = state.afterStore.find((candidate) => candidate.method === undefined || candidate.method === method);
-		if (!fault || reply.status !== 200 || !isObject(reply.body) || !('Data' in reply.body) || 'Errors' in reply.body) return reply;
-		fault.remaining -= 1;
-		if (fault.remaining <= 0) state.afterStore = state.afterStore.filter((candidate) => candidate !== fault);
-		if (fault.kind === 'http5xx') return json({ Errors: [{ Code: -1, Text: 'Internal server error (sandbox fault after store)' }] }, fault.status);
-		try {
-			await sleep(fault.delayMs, undefined, { signal: shutdown });
-		} catch {
-			// shutting down
-		}
-		return reply;
-	};
+	const authed =
+		(method, handler) => async (/** @type {import('../lib/http.mjs').RequestContext} */ ctx) => {
+			if (needsKey(ctx) && !ctx.headers['x-api-key'])
+				return json({ Errors: [{ Code: -1, Text: 'X-API-KEY header is required' }] }, 401);
+			const body = isObject(ctx.body) ? /** @type {any} */ (ctx.body) : {};
+			const token = typeof body.Token === 'string' ? body.Token : '';
+			if (token === '' || !state.cashier.issued.has(token)) return failure(3);
+			if (token === state.cashier.token && state.expireAfterCalls !== null) {
+				if (state.expireAfterCalls <= 0) {
+					state.cashier.token = null;
+					state.expireAfterCalls = null;
+				} else state.expireAfterCalls -= 1;
+			}
+			if (token !== state.cashier.token) return failure(2);
+			const reply = handler(body, ctx);
+			const fault = state.afterStore.find(
+				(candidate) => candidate.method === undefined || candidate.method === method,
+			);
+			if (
+				!fault ||
+				reply.status !== 200 ||
+				!isObject(reply.body) ||
+				!('Data' in reply.body) ||
+				'Errors' in reply.body
+			)
+				return reply;
+			fault.remaining -= 1;
+			if (fault.remaining <= 0)
+				state.afterStore = state.afterStore.filter((candidate) => candidate !== fault);
+			if (fault.kind === 'http5xx')
+				return json(
+					{ Errors: [{ Code: -1, Text: 'Internal server error (sandbox fault after store)' }] },
+					fault.status,
+				);
+			try {
+				await sleep(fault.delayMs, undefined, { signal: shutdown });
+			} catch {
+				// shutting down
+			}
+			return reply;
+		};
 
 	/** Methods below each path family's prefix (Postman collection; WebkassaClient.pas for legacy). */
 	/** @type {Record<string, (ctx: import('../lib/http.mjs').RequestContext) => any>} */
@@ -523,7 +620,11 @@ function apiRoutes(state, shutdown) {
 			if (needsKey(ctx) && !ctx.headers['x-api-key']) {
 				return json({ Errors: [{ Code: -1, Text: 'X-API-KEY header is required' }] }, 401);
 			}
-			if (String(body.Login ?? '').toLowerCase() !== state.cashier.login || body.Password !== state.cashier.password) return failure(1);
+			if (
+				String(body.Login ?? '').toLowerCase() !== state.cashier.login ||
+				body.Password !== state.cashier.password
+			)
+				return failure(1);
 			const token = randomBytes(16).toString('hex');
 			state.cashier.token = token;
 			state.cashier.issued.add(token);
@@ -536,12 +637,25 @@ function apiRoutes(state, shutdown) {
 			const external = String(body.ExternalCheckNumber ?? '');
 			// A repeat answers the original receipt in Data beside code 14, whose text ends with its
 			// fiscal number (LS CheckController; elefanto-webkassa reads Data first).
-			const original = external ? state.receipts.find((receipt) => receipt.ExternalCheckNumber === external) : undefined;
+			const original = external
+				? state.receipts.find((receipt) => receipt.ExternalCheckNumber === external)
+				: undefined;
 			if (original) {
-				return json({ Data: original.response, Errors: [{ Code: 14, Text: `Чек с внешним номером ${external} уже присутствует в системе: ${original.Number}` }] });
+				return json({
+					Data: original.response,
+					Errors: [
+						{
+							Code: 14,
+							Text: `Чек с внешним номером ${external} уже присутствует в системе: ${original.Number}`,
+						},
+					],
+				});
 			}
 			if (external && state.externalNumbers.has(external)) return failure(14);
-			const valid = validateCheck(body, { allowedTaxPercents: state.allowedTaxPercents, ofdProtocol: cashbox.ofdProtocol });
+			const valid = validateCheck(body, {
+				allowedTaxPercents: state.allowedTaxPercents,
+				ofdProtocol: cashbox.ofdProtocol,
+			});
 			if ('error' in valid) return failure(9, valid.error);
 			if (body.OperationType === OPERATION_SALE_RETURN) {
 				const refused = basisError(body.ReturnBasisDetails);
@@ -554,9 +668,14 @@ function apiRoutes(state, shutdown) {
 			const now = Date.now();
 			const d = new Date(now + ALMATY_OFFSET_MS).toISOString().replace(/[-:]/g, '').slice(0, 15);
 			shift.documents += 1;
-			const cashPaid = body.Payments.filter((/** @type {any} */ p) => p.PaymentType === 0).reduce((/** @type {number} */ s, /** @type {any} */ p) => s + p.Sum, 0);
+			const cashPaid = body.Payments.filter((/** @type {any} */ p) => p.PaymentType === 0).reduce(
+				(/** @type {number} */ s, /** @type {any} */ p) => s + p.Sum,
+				0,
+			);
 			const cashDelta = round2(cashPaid - Number(body.Change ?? 0));
-			shift.cash = round2(shift.cash + (body.OperationType === OPERATION_SALE ? cashDelta : -cashDelta));
+			shift.cash = round2(
+				shift.cash + (body.OperationType === OPERATION_SALE ? cashDelta : -cashDelta),
+			);
 			/** @type {Receipt} */
 			const receipt = {
 				Number: number,
@@ -586,7 +705,12 @@ function apiRoutes(state, shutdown) {
 				DateTimeUTC: `${webkassaDate(now)} +05:00`,
 				OfflineMode: false,
 				CashboxOfflineMode: false,
-				Cashbox: { UniqueNumber: cashbox.UniqueNumber, RegistrationNumber: cashbox.RegistrationNumber, IdentityNumber: '1', Address: 'г. Алматы, sandbox' },
+				Cashbox: {
+					UniqueNumber: cashbox.UniqueNumber,
+					RegistrationNumber: cashbox.RegistrationNumber,
+					IdentityNumber: '1',
+					Address: 'г. Алматы, sandbox',
+				},
 				CheckOrderNumber: receipt.OrderNumber,
 				ShiftNumber: shift.ShiftNumber,
 				EmployeeName: 'Sandbox Cashier',
@@ -601,21 +725,42 @@ function apiRoutes(state, shutdown) {
 		'Check/HistoryByNumber': authed('Check/HistoryByNumber', (body) => {
 			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
 			if (!cashbox) return failure(6);
-			if (!cashbox.shifts.some((shift) => shift.ShiftNumber === Number(body.ShiftNumber))) return failure(15);
-			const receipt = state.receipts.find((candidate) => candidate.cashbox === cashbox.UniqueNumber && candidate.Number === String(body.Number) && candidate.ShiftNumber === Number(body.ShiftNumber));
+			if (!cashbox.shifts.some((shift) => shift.ShiftNumber === Number(body.ShiftNumber)))
+				return failure(15);
+			const receipt = state.receipts.find(
+				(candidate) =>
+					candidate.cashbox === cashbox.UniqueNumber &&
+					candidate.Number === String(body.Number) &&
+					candidate.ShiftNumber === Number(body.ShiftNumber),
+			);
 			return receipt ? success(historyView(receipt)) : failure(16);
 		}),
 		'Ticket/PrintFormat': authed('Ticket/PrintFormat', (body) => {
 			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
 			if (!cashbox) return failure(6);
 			// LS TicketPrintFormatRequest: IsDuplicate is Required.Always (property names are case-insensitive).
-			if (typeof (body.IsDuplicate ?? body.isDuplicate) !== 'boolean') return failure(9, 'IsDuplicate: Поле обязательно');
-			const receipt = state.receipts.find((candidate) => candidate.cashbox === cashbox.UniqueNumber && candidate.ExternalCheckNumber === String(body.ExternalCheckNumber ?? ''));
+			if (typeof (body.IsDuplicate ?? body.isDuplicate) !== 'boolean')
+				return failure(9, 'IsDuplicate: Поле обязательно');
+			const receipt = state.receipts.find(
+				(candidate) =>
+					candidate.cashbox === cashbox.UniqueNumber &&
+					candidate.ExternalCheckNumber === String(body.ExternalCheckNumber ?? ''),
+			);
 			if (!receipt) return failure(19);
 			const lines = [
 				{ Order: 1, Type: 0, Value: 'ТОО Sandbox', Style: 1 },
-				{ Order: 2, Type: 0, Value: receipt.OperationType === OPERATION_SALE ? 'ПРОДАЖА' : 'ВОЗВРАТ ПРОДАЖИ', Style: 0 },
-				...receipt.Positions.map((/** @type {any} */ position, /** @type {number} */ index) => ({ Order: 3 + index, Type: 0, Value: `${position.PositionName} ${position.Count} x ${position.Price}`, Style: 0 })),
+				{
+					Order: 2,
+					Type: 0,
+					Value: receipt.OperationType === OPERATION_SALE ? 'ПРОДАЖА' : 'ВОЗВРАТ ПРОДАЖИ',
+					Style: 0,
+				},
+				...receipt.Positions.map((/** @type {any} */ position, /** @type {number} */ index) => ({
+					Order: 3 + index,
+					Type: 0,
+					Value: `${position.PositionName} ${position.Count} x ${position.Price}`,
+					Style: 0,
+				})),
 				{ Order: 100, Type: 0, Value: `ИТОГО: ${receipt.Total.toFixed(2)}`, Style: 1 },
 				{ Order: 101, Type: 0, Value: `ФП: ${receipt.Number}`, Style: 0 },
 				{ Order: 102, Type: 2, Value: receipt.TicketUrl, Style: 0 },
@@ -676,10 +821,13 @@ function apiRoutes(state, shutdown) {
 		MoneyOperation: authed('MoneyOperation', (body) => {
 			const cashbox = findCashbox(state, body.CashboxUniqueNumber);
 			if (!cashbox) return failure(6);
-			if (![MONEY_IN, MONEY_OUT].includes(body.OperationType)) return failure(9, 'OperationType: Недопустимое значение');
-			if (typeof body.Sum !== 'number' || body.Sum <= 0) return failure(9, 'Sum: Недопустимое значение');
+			if (![MONEY_IN, MONEY_OUT].includes(body.OperationType))
+				return failure(9, 'OperationType: Недопустимое значение');
+			if (typeof body.Sum !== 'number' || body.Sum <= 0)
+				return failure(9, 'Sum: Недопустимое значение');
 			const external = String(body.ExternalCheckNumber ?? '');
-			if (external.length > EXTERNAL_NUMBER_MAX) return failure(9, `ExternalCheckNumber: Максимальная длина ${EXTERNAL_NUMBER_MAX}`);
+			if (external.length > EXTERNAL_NUMBER_MAX)
+				return failure(9, `ExternalCheckNumber: Максимальная длина ${EXTERNAL_NUMBER_MAX}`);
 			if (external && state.externalNumbers.has(external)) return failure(14);
 			const open = openShift(cashbox);
 			if (open && Date.now() - open.openedAt > SHIFT_MAX_MS) return failure(11);
@@ -690,12 +838,29 @@ function apiRoutes(state, shutdown) {
 			else shift.moneyOut = round2(shift.moneyOut + body.Sum);
 			shift.documents += 1;
 			if (external) state.externalNumbers.add(external);
-			state.moneyOperations.push({ cashbox: cashbox.UniqueNumber, OperationType: body.OperationType, Sum: body.Sum, ExternalCheckNumber: external, ShiftNumber: shift.ShiftNumber });
-			return success({ OfflineMode: false, CashboxOfflineMode: false, ShiftNumber: shift.ShiftNumber, DateTime: webkassaDate(Date.now()), Sum: shift.cash, Cashbox: { UniqueNumber: cashbox.UniqueNumber, RegistrationNumber: cashbox.RegistrationNumber } });
+			state.moneyOperations.push({
+				cashbox: cashbox.UniqueNumber,
+				OperationType: body.OperationType,
+				Sum: body.Sum,
+				ExternalCheckNumber: external,
+				ShiftNumber: shift.ShiftNumber,
+			});
+			return success({
+				OfflineMode: false,
+				CashboxOfflineMode: false,
+				ShiftNumber: shift.ShiftNumber,
+				DateTime: webkassaDate(Date.now()),
+				Sum: shift.cash,
+				Cashbox: {
+					UniqueNumber: cashbox.UniqueNumber,
+					RegistrationNumber: cashbox.RegistrationNumber,
+				},
+			});
 		}),
 	};
 	for (const prefix of Object.values(API_PREFIXES)) {
-		for (const [method, handler] of Object.entries(methods)) router.on('POST', `${prefix}/${method}`, handler);
+		for (const [method, handler] of Object.entries(methods))
+			router.on('POST', `${prefix}/${method}`, handler);
 	}
 	// The v4 history API's lookup by external number; it needs the shift number (the iiko adapter's notes).
 	router.on(
@@ -706,19 +871,41 @@ function apiRoutes(state, shutdown) {
 			if (!cashbox) return failure(6);
 			if (!Number.isInteger(body.ShiftNumber)) return failure(9, 'ShiftNumber: Поле обязательно');
 			const receipt = state.receipts.find(
-				(candidate) => candidate.cashbox === cashbox.UniqueNumber && candidate.ExternalCheckNumber === String(body.ExternalCheckNumber ?? '') && candidate.ShiftNumber === body.ShiftNumber,
+				(candidate) =>
+					candidate.cashbox === cashbox.UniqueNumber &&
+					candidate.ExternalCheckNumber === String(body.ExternalCheckNumber ?? '') &&
+					candidate.ShiftNumber === body.ShiftNumber,
 			);
-			return receipt ? success({ CheckNumber: receipt.Number, ...historyView(receipt) }) : failure(19);
+			return receipt
+				? success({ CheckNumber: receipt.Number, ...historyView(receipt) })
+				: failure(19);
 		}),
 	);
 	// The buyer's links: plain pages, enough for a WhatsApp message to point at something real.
 	const ticketPage = (/** @type {Receipt | undefined} */ receipt) =>
 		receipt
-			? { status: 200, body: Buffer.from(`Фискальный чек ${receipt.Number}\nИтого: ${receipt.Total.toFixed(2)} ₸\n`), headers: { 'content-type': 'text/plain; charset=utf-8' } }
-			: { status: 404, body: Buffer.from('Чек не найден\n'), headers: { 'content-type': 'text/plain; charset=utf-8' } };
-	router.on('GET', '/consumer', (ctx) => ticketPage(state.receipts.find((receipt) => receipt.Number === ctx.query.i)));
+			? {
+					status: 200,
+					body: Buffer.from(
+						`Фискальный чек ${receipt.Number}\nИтого: ${receipt.Total.toFixed(2)} ₸\n`,
+					),
+					headers: { 'content-type': 'text/plain; charset=utf-8' },
+				}
+			: {
+					status: 404,
+					body: Buffer.from('Чек не найден\n'),
+					headers: { 'content-type': 'text/plain; charset=utf-8' },
+				};
+	router.on('GET', '/consumer', (ctx) =>
+		ticketPage(state.receipts.find((receipt) => receipt.Number === ctx.query.i)),
+	);
 	router.on('GET', '/spa-ui/ticket', (ctx) =>
-		ticketPage(state.receipts.find((receipt) => receipt.cashbox === ctx.query.chb && receipt.ExternalCheckNumber === ctx.query.extnum)),
+		ticketPage(
+			state.receipts.find(
+				(receipt) =>
+					receipt.cashbox === ctx.query.chb && receipt.ExternalCheckNumber === ctx.query.extnum,
+			),
+		),
 	);
 	return router;
 }
@@ -730,118 +917,177 @@ function controlRoutes(state) {
 		if (!cashbox) throw controlError(`No cashbox ${number}`, 404);
 		return cashbox;
 	};
-	return new Router()
-		.on('GET', '/state', () =>
-			json({
-				login: state.cashier.login,
-				logins: state.cashier.logins,
-				hasToken: state.cashier.token !== null,
-				receipts: state.receipts.length,
-				moneyOperations: state.moneyOperations.length,
-				cashboxes: state.cashboxes.map((cashbox) => ({
-					uniqueNumber: cashbox.UniqueNumber,
-					shifts: cashbox.shifts.map((shift) => ({ shiftNumber: shift.ShiftNumber, openedAt: new Date(shift.openedAt).toISOString(), closedAt: shift.closedAt === null ? null : new Date(shift.closedAt).toISOString(), cash: shift.cash })),
-				})),
-				afterStoreFaults: state.afterStore,
-			}),
-		)
-		.on('GET', '/receipts', (ctx) =>
-			json(
-				state.receipts
-					.filter((receipt) => ctx.query.externalCheckNumber === undefined || receipt.ExternalCheckNumber === ctx.query.externalCheckNumber)
-					.map((receipt) => ({ ...receipt, registeredAt: new Date(receipt.registeredAt).toISOString() })),
-			),
-		)
-		.on('GET', '/money-operations', () => json(state.moneyOperations))
-		// Every issued token stops working (code 2), as after the daily expiry or a login elsewhere;
-		// with {"afterCalls": n}, the current token still serves n calls first (expiry mid-run).
-		.on('POST', '/tokens/expire', (ctx) => {
-			const body = isObject(ctx.body) ? ctx.body : {};
-			if (body.afterCalls !== undefined) {
-				if (!Number.isInteger(body.afterCalls) || /** @type {number} */ (body.afterCalls) < 0) throw controlError('afterCalls must be an integer ≥ 0');
-				state.expireAfterCalls = /** @type {number} */ (body.afterCalls);
-				return json({ expiresAfterCalls: state.expireAfterCalls });
-			}
-			state.cashier.token = null;
-			return json({ expired: true });
-		})
-		.on('POST', '/cashboxes', (ctx) => {
-			const body = ctx.body;
-			if (!isObject(body) || typeof body.uniqueNumber !== 'string' || !/^[A-Z0-9]+$/.test(body.uniqueNumber)) {
-				throw controlError('Body must be {"uniqueNumber": "SWK…", "registrationNumber"?, "name"?, "currentStatus"?, "ofdProtocol"?: "2.0.1"}');
-			}
-			if (findCashbox(state, body.uniqueNumber)) throw controlError(`Cashbox ${body.uniqueNumber} exists`, 409);
-			/** @type {Cashbox} */
-			const cashbox = {
-				UniqueNumber: body.uniqueNumber,
-				RegistrationNumber: typeof body.registrationNumber === 'string' ? body.registrationNumber : `6${String(state.cashboxes.length + 1).padStart(11, '0')}`,
-				Name: typeof body.name === 'string' ? body.name : body.uniqueNumber,
-				CurrentStatus: typeof body.currentStatus === 'number' ? body.currentStatus : 1,
-				ofdProtocol: typeof body.ofdProtocol === 'string' && /^\d+(\.\d+)*$/.test(body.ofdProtocol) ? body.ofdProtocol : DEFAULT_OFD_PROTOCOL,
-				shifts: [],
-			};
-			state.cashboxes.push(cashbox);
-			return json({ uniqueNumber: cashbox.UniqueNumber, registrationNumber: cashbox.RegistrationNumber }, 201);
-		})
-		// Where Webkassa varies by account: the organisation's VAT rates, whether legacy calls need
-		// the partner key, how exactly a return basis's time must match (docs/services/webkassa.md).
-		.on('POST', '/profile', (ctx) => {
-			const body = ctx.body;
-			const rates = isObject(body) ? body.allowedTaxPercents : undefined;
-			if (
-				!isObject(body) ||
-				(rates !== undefined && !(Array.isArray(rates) && rates.every((rate) => Number.isInteger(rate) && rate > 0 && rate < 100))) ||
-				(body.legacyNeedsKey !== undefined && typeof body.legacyNeedsKey !== 'boolean') ||
-				(body.basisTimeMatch !== undefined && !['second', 'minute'].includes(/** @type {string} */ (body.basisTimeMatch)))
-			) {
-				throw controlError('Body must be {"allowedTaxPercents"?: [16], "legacyNeedsKey"?: boolean, "basisTimeMatch"?: "second" | "minute"}');
-			}
-			if (Array.isArray(rates)) state.allowedTaxPercents = /** @type {number[]} */ (rates);
-			if (typeof body.legacyNeedsKey === 'boolean') state.legacyNeedsKey = body.legacyNeedsKey;
-			if (body.basisTimeMatch === 'second' || body.basisTimeMatch === 'minute') state.basisTimeMatch = body.basisTimeMatch;
-			return json({ allowedTaxPercents: state.allowedTaxPercents, legacyNeedsKey: state.legacyNeedsKey, basisTimeMatch: state.basisTimeMatch });
-		})
-		.on('POST', '/cashier', (ctx) => {
-			const body = ctx.body;
-			if (!isObject(body) || (body.password !== undefined && typeof body.password !== 'string') || (body.login !== undefined && typeof body.login !== 'string')) {
-				throw controlError('Body must be {"login"?: string, "password"?: string}');
-			}
-			if (typeof body.login === 'string') state.cashier.login = body.login.toLowerCase();
-			if (typeof body.password === 'string') state.cashier.password = body.password;
-			return json({ login: state.cashier.login });
-		})
-		// Opens (or back-dates) the cashbox's shift, e.g. {"openedHoursAgo": 25} for code 11.
-		.on('POST', '/cashboxes/:number/shift', (ctx) => {
-			const cashbox = cashboxOr404(ctx.params.number);
-			const body = ctx.body;
-			if (!isObject(body) || typeof body.openedHoursAgo !== 'number' || body.openedHoursAgo < 0) {
-				throw controlError('Body must be {"openedHoursAgo": number ≥ 0}');
-			}
-			const shift = currentShift(cashbox);
-			shift.openedAt = Date.now() - body.openedHoursAgo * HOUR;
-			return json({ shiftNumber: shift.ShiftNumber, openedAt: new Date(shift.openedAt).toISOString() });
-		})
-		// The double-receipt case: the work is stored, then the answer is a 5xx or never comes in time.
-		.on('POST', '/faults/after-store', (ctx) => {
-			const body = ctx.body;
-			if (!isObject(body) || !['http5xx', 'timeout'].includes(/** @type {string} */ (body.kind))) {
-				throw controlError('Body must be {"kind": "http5xx" | "timeout", "times"?: n, "status"?: 5xx, "delayMs"?: ms, "method"?: "Check"}');
-			}
-			const times = body.times === undefined ? 1 : body.times;
-			if (!Number.isInteger(times) || /** @type {number} */ (times) < 1) throw controlError('times must be a positive integer');
-			/** @type {AfterStoreFault} */
-			const fault = {
-				kind: /** @type {'http5xx' | 'timeout'} */ (body.kind),
-				remaining: /** @type {number} */ (times),
-				status: typeof body.status === 'number' && body.status >= 500 && body.status <= 599 ? body.status : 502,
-				delayMs: typeof body.delayMs === 'number' && body.delayMs >= 0 ? body.delayMs : 60_000,
-			};
-			if (typeof body.method === 'string') fault.method = body.method;
-			state.afterStore.push(fault);
-			return json(fault, 201);
-		})
-		.on('DELETE', '/faults/after-store', () => {
-			state.afterStore = [];
-			return json({ cleared: true });
-		});
+	return (
+		new Router()
+			.on('GET', '/state', () =>
+				json({
+					login: state.cashier.login,
+					logins: state.cashier.logins,
+					hasToken: state.cashier.token !== null,
+					receipts: state.receipts.length,
+					moneyOperations: state.moneyOperations.length,
+					cashboxes: state.cashboxes.map((cashbox) => ({
+						uniqueNumber: cashbox.UniqueNumber,
+						shifts: cashbox.shifts.map((shift) => ({
+							shiftNumber: shift.ShiftNumber,
+							openedAt: new Date(shift.openedAt).toISOString(),
+							closedAt: shift.closedAt === null ? null : new Date(shift.closedAt).toISOString(),
+							cash: shift.cash,
+						})),
+					})),
+					afterStoreFaults: state.afterStore,
+				}),
+			)
+			.on('GET', '/receipts', (ctx) =>
+				json(
+					state.receipts
+						.filter(
+							(receipt) =>
+								ctx.query.externalCheckNumber === undefined ||
+								receipt.ExternalCheckNumber === ctx.query.externalCheckNumber,
+						)
+						.map((receipt) => ({
+							...receipt,
+							registeredAt: new Date(receipt.registeredAt).toISOString(),
+						})),
+				),
+			)
+			.on('GET', '/money-operations', () => json(state.moneyOperations))
+			// Every issued token stops working (code 2), as after the daily expiry or a login elsewhere;
+			// with {"afterCalls": n}, the current token still serves n calls first (expiry mid-run).
+			.on('POST', '/tokens/expire', (ctx) => {
+				const body = isObject(ctx.body) ? ctx.body : {};
+				if (body.afterCalls !== undefined) {
+					if (!Number.isInteger(body.afterCalls) || /** @type {number} */ (body.afterCalls) < 0)
+						throw controlError('afterCalls must be an integer ≥ 0');
+					state.expireAfterCalls = /** @type {number} */ (body.afterCalls);
+					return json({ expiresAfterCalls: state.expireAfterCalls });
+				}
+				state.cashier.token = null;
+				return json({ expired: true });
+			})
+			.on('POST', '/cashboxes', (ctx) => {
+				const body = ctx.body;
+				if (
+					!isObject(body) ||
+					typeof body.uniqueNumber !== 'string' ||
+					!/^[A-Z0-9]+$/.test(body.uniqueNumber)
+				) {
+					throw controlError(
+						'Body must be {"uniqueNumber": "SWK…", "registrationNumber"?, "name"?, "currentStatus"?, "ofdProtocol"?: "2.0.1"}',
+					);
+				}
+				if (findCashbox(state, body.uniqueNumber))
+					throw controlError(`Cashbox ${body.uniqueNumber} exists`, 409);
+				/** @type {Cashbox} */
+				const cashbox = {
+					UniqueNumber: body.uniqueNumber,
+					RegistrationNumber:
+						typeof body.registrationNumber === 'string'
+							? body.registrationNumber
+							: `6${String(state.cashboxes.length + 1).padStart(11, '0')}`,
+					Name: typeof body.name === 'string' ? body.name : body.uniqueNumber,
+					CurrentStatus: typeof body.currentStatus === 'number' ? body.currentStatus : 1,
+					ofdProtocol:
+						typeof body.ofdProtocol === 'string' && /^\d+(\.\d+)*$/.test(body.ofdProtocol)
+							? body.ofdProtocol
+							: DEFAULT_OFD_PROTOCOL,
+					shifts: [],
+				};
+				state.cashboxes.push(cashbox);
+				return json(
+					{ uniqueNumber: cashbox.UniqueNumber, registrationNumber: cashbox.RegistrationNumber },
+					201,
+				);
+			})
+			// Where Webkassa varies by account: the organisation's VAT rates, whether legacy calls need
+			// the partner key, how exactly a return basis's time must match (docs/services/webkassa.md).
+			.on('POST', '/profile', (ctx) => {
+				const body = ctx.body;
+				const rates = isObject(body) ? body.allowedTaxPercents : undefined;
+				if (
+					!isObject(body) ||
+					(rates !== undefined &&
+						!(
+							Array.isArray(rates) &&
+							rates.every((rate) => Number.isInteger(rate) && rate > 0 && rate < 100)
+						)) ||
+					(body.legacyNeedsKey !== undefined && typeof body.legacyNeedsKey !== 'boolean') ||
+					(body.basisTimeMatch !== undefined &&
+						!['second', 'minute'].includes(/** @type {string} */ (body.basisTimeMatch)))
+				) {
+					throw controlError(
+						'Body must be {"allowedTaxPercents"?: [16], "legacyNeedsKey"?: boolean, "basisTimeMatch"?: "second" | "minute"}',
+					);
+				}
+				if (Array.isArray(rates)) state.allowedTaxPercents = /** @type {number[]} */ (rates);
+				if (typeof body.legacyNeedsKey === 'boolean') state.legacyNeedsKey = body.legacyNeedsKey;
+				if (body.basisTimeMatch === 'second' || body.basisTimeMatch === 'minute')
+					state.basisTimeMatch = body.basisTimeMatch;
+				return json({
+					allowedTaxPercents: state.allowedTaxPercents,
+					legacyNeedsKey: state.legacyNeedsKey,
+					basisTimeMatch: state.basisTimeMatch,
+				});
+			})
+			.on('POST', '/cashier', (ctx) => {
+				const body = ctx.body;
+				if (
+					!isObject(body) ||
+					(body.password !== undefined && typeof body.password !== 'string') ||
+					(body.login !== undefined && typeof body.login !== 'string')
+				) {
+					throw controlError('Body must be {"login"?: string, "password"?: string}');
+				}
+				if (typeof body.login === 'string') state.cashier.login = body.login.toLowerCase();
+				if (typeof body.password === 'string') state.cashier.password = body.password;
+				return json({ login: state.cashier.login });
+			})
+			// Opens (or back-dates) the cashbox's shift, e.g. {"openedHoursAgo": 25} for code 11.
+			.on('POST', '/cashboxes/:number/shift', (ctx) => {
+				const cashbox = cashboxOr404(ctx.params.number);
+				const body = ctx.body;
+				if (!isObject(body) || typeof body.openedHoursAgo !== 'number' || body.openedHoursAgo < 0) {
+					throw controlError('Body must be {"openedHoursAgo": number ≥ 0}');
+				}
+				const shift = currentShift(cashbox);
+				shift.openedAt = Date.now() - body.openedHoursAgo * HOUR;
+				return json({
+					shiftNumber: shift.ShiftNumber,
+					openedAt: new Date(shift.openedAt).toISOString(),
+				});
+			})
+			// The double-receipt case: the work is stored, then the answer is a 5xx or never comes in time.
+			.on('POST', '/faults/after-store', (ctx) => {
+				const body = ctx.body;
+				if (
+					!isObject(body) ||
+					!['http5xx', 'timeout'].includes(/** @type {string} */ (body.kind))
+				) {
+					throw controlError(
+						'Body must be {"kind": "http5xx" | "timeout", "times"?: n, "status"?: 5xx, "delayMs"?: ms, "method"?: "Check"}',
+					);
+				}
+				const times = body.times === undefined ? 1 : body.times;
+				if (!Number.isInteger(times) || /** @type {number} */ (times) < 1)
+					throw controlError('times must be a positive integer');
+				/** @type {AfterStoreFault} */
+				const fault = {
+					kind: /** @type {'http5xx' | 'timeout'} */ (body.kind),
+					remaining: /** @type {number} */ (times),
+					status:
+						typeof body.status === 'number' && body.status >= 500 && body.status <= 599
+							? body.status
+							: 502,
+					delayMs: typeof body.delayMs === 'number' && body.delayMs >= 0 ? body.delayMs : 60_000,
+				};
+				if (typeof body.method === 'string') fault.method = body.method;
+				state.afterStore.push(fault);
+				return json(fault, 201);
+			})
+			.on('DELETE', '/faults/after-store', () => {
+				state.afterStore = [];
+				return json({ cleared: true });
+			})
+	);
 }

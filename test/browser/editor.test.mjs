@@ -22,7 +22,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1440, height: 900 };
 // A loaded 2-core machine renders the editor slowly; every wait is on a condition, with this ceiling.
 const UI_TIMEOUT_MS = 60_000;
-const SCREENSHOTS_DIR = process.env.KZ_SCREENSHOTS_DIR || mkdtempSync(join(tmpdir(), 'kz-screenshots-'));
+const SCREENSHOTS_DIR =
+	process.env.KZ_SCREENSHOTS_DIR || mkdtempSync(join(tmpdir(), 'kz-screenshots-'));
 
 /**
  * The shipped workflows fill the cashbox by expression and leave the category filter out, so the
@@ -38,7 +39,11 @@ const LOAD_OPTIONS_WORKFLOW = {
 			type: 'n8n-nodes-kz-commerce.webkassa',
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { resource: 'shift', operation: 'history', cashbox: { __rl: true, mode: 'list', value: '' } },
+			parameters: {
+				resource: 'shift',
+				operation: 'history',
+				cashbox: { __rl: true, mode: 'list', value: '' },
+			},
 			credentials: { webkassaApi: { id: null, name: 'Webkassa API' } },
 		},
 		{
@@ -55,14 +60,21 @@ const LOAD_OPTIONS_WORKFLOW = {
 	settings: { executionOrder: 'v1' },
 };
 
-const WORKFLOW_FILES = readdirSync(join(ROOT, 'workflows')).filter((file) => file.endsWith('.json')).sort();
+const WORKFLOW_FILES = readdirSync(join(ROOT, 'workflows'))
+	.filter((file) => file.endsWith('.json'))
+	.sort();
 
 /** @type {Array<{ displayName: string, description: string, isTrigger: boolean }>} */
 const NODES = manifest.n8n.nodes.map((/** @type {string} */ file) => {
-	const { description } = /** @type {{ description: { displayName: string, description: string, group: string[] } }} */ (
-		loadBuiltClass(file)
-	);
-	return { displayName: description.displayName, description: description.description, isTrigger: description.group.includes('trigger') };
+	const { description } =
+		/** @type {{ description: { displayName: string, description: string, group: string[] } }} */ (
+			loadBuiltClass(file)
+		);
+	return {
+		displayName: description.displayName,
+		description: description.description,
+		isTrigger: description.group.includes('trigger'),
+	};
 });
 
 /**
@@ -71,7 +83,9 @@ const NODES = manifest.n8n.nodes.map((/** @type {string} */ file) => {
  */
 const CREDENTIALS = manifest.n8n.credentials.map(
 	(/** @type {string} */ file) =>
-		/** @type {{ name: string, displayName: string, documentationUrl: string, properties: Property[] }} */ (loadBuiltClass(file)),
+		/** @type {{ name: string, displayName: string, documentationUrl: string, properties: Property[] }} */ (
+			loadBuiltClass(file)
+		),
 );
 
 describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
@@ -104,9 +118,13 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 		const { data: oauth } = await sandbox.http.post('/amocrm/oauth/code');
 		const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
 		n8n = await new N8n({ tarball, log: process.env.E2E_VERBOSE ? console.log : undefined }).init();
-		n8n.importCredentials(shopCredentials(sandboxServer.url, { oauth, telegram, smtp, alStyleMinIntervalSeconds: 1 }));
+		n8n.importCredentials(
+			shopCredentials(sandboxServer.url, { oauth, telegram, smtp, alStyleMinIntervalSeconds: 1 }),
+		);
 		// The editor needs no live pollers: every workflow is imported switched off.
-		n8n.importWorkflows([...WORKFLOW_FILES.map(loadWorkflow), LOAD_OPTIONS_WORKFLOW], { activate: false });
+		n8n.importWorkflows([...WORKFLOW_FILES.map(loadWorkflow), LOAD_OPTIONS_WORKFLOW], {
+			activate: false,
+		});
 		await n8n.start();
 
 		userDataDir = mkdtempSync(join(tmpdir(), 'kz-chromium-'));
@@ -154,7 +172,10 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 		await page.goto(`${n8n.url}/workflow/${id}`);
 		let shown = 0;
 		try {
-			await waitFor(async () => (shown = await canvasNodes().count()) === nodeCount, { timeoutMs: UI_TIMEOUT_MS, what: `the nodes of ${id}` });
+			await waitFor(async () => (shown = await canvasNodes().count()) === nodeCount, {
+				timeoutMs: UI_TIMEOUT_MS,
+				what: `the nodes of ${id}`,
+			});
 		} catch (error) {
 			await screenshot(`failed-${id}.png`);
 			throw new Error(`${id}: ${shown} of ${nodeCount} nodes on the canvas`, { cause: error });
@@ -176,11 +197,16 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 
 	/** Waits until the modal and panel transitions have finished, so a screenshot is not caught mid-fade. */
 	async function settled() {
-		await page.waitForFunction('document.getAnimations().every((animation) => animation.playState !== "running")');
+		await page.waitForFunction(
+			'document.getAnimations().every((animation) => animation.playState !== "running")',
+		);
 	}
 
 	async function fitView() {
-		await page.locator('.vue-flow__pane').first().click({ position: { x: 5, y: 5 } });
+		await page
+			.locator('.vue-flow__pane')
+			.first()
+			.click({ position: { x: 5, y: 5 } });
 		await page.keyboard.press('1');
 	}
 
@@ -192,7 +218,12 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 			else await openWorkflow(withTrigger.id, withTrigger.nodes.length);
 			await byTestId('node-creator-plus-button').first().click();
 			await byTestId('node-creator').waitFor();
-			await page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first().fill(node.displayName);
+			await page
+				.locator(
+					'[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]',
+				)
+				.first()
+				.fill(node.displayName);
 			// The item whose name is exactly the node's; a search also lists its siblings ("Kaspi Trigger").
 			const item = byTestId('node-creator')
 				.locator('[data-test-id="item-iterator-item"]')
@@ -204,20 +235,31 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 				await screenshot(`failed-node-panel-${index}.png`);
 				throw error;
 			}
-			assert.ok((await item.locator('img').count()) > 0, `${node.displayName} shows its icon, not the fallback letter`);
+			assert.ok(
+				(await item.locator('img').count()) > 0,
+				`${node.displayName} shows its icon, not the fallback letter`,
+			);
 			// The list shows names only; choosing the entry opens its details, with the description. A
 			// node and its trigger share one entry, which shows one of their two descriptions.
 			await item.click();
 			const creator = byTestId('node-creator');
-			const descriptions = NODES.filter((other) => panelName(other) === panelName(node)).map((other) => other.description);
+			const descriptions = NODES.filter((other) => panelName(other) === panelName(node)).map(
+				(other) => other.description,
+			);
 			try {
-				await waitFor(async () => {
-					const text = await creator.innerText();
-					return descriptions.some((description) => text.includes(description));
-				}, { what: `the description of ${node.displayName}` });
+				await waitFor(
+					async () => {
+						const text = await creator.innerText();
+						return descriptions.some((description) => text.includes(description));
+					},
+					{ what: `the description of ${node.displayName}` },
+				);
 			} catch (error) {
 				await screenshot(`failed-node-details-${index}.png`);
-				throw new Error(`${node.displayName}: no description in ${JSON.stringify(await creator.innerText())}`, { cause: error });
+				throw new Error(
+					`${node.displayName}: no description in ${JSON.stringify(await creator.innerText())}`,
+					{ cause: error },
+				);
 			}
 			if (index === 0) {
 				await settled();
@@ -234,7 +276,11 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 			await fitView();
 			const canvas = page.locator('#canvas, .vue-flow').first();
 			assert.doesNotMatch(await canvas.innerText(), /Install this node|unknown node/i);
-			assert.equal(await byTestId('canvas-node-status-warning').count(), 0, 'no node shows an issue (credential or parameter)');
+			assert.equal(
+				await byTestId('canvas-node-status-warning').count(),
+				0,
+				'no node shows an issue (credential or parameter)',
+			);
 			assert.equal(await canvasNodes().count(), workflow.nodes.length);
 			await screenshot(`workflow-${file.replace(/\.json$/, '')}.png`);
 		});
@@ -245,8 +291,16 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 			await page.goto(`${n8n.url}/home/credentials`);
 			// On the credentials page the project header's main button creates a credential.
 			await byTestId('add-resource-credential').click();
-			await page.locator('[data-test-id="new-credential-type-select"] input, input[data-test-id="new-credential-type-select"]').first().fill(credential.displayName);
-			await byTestId('new-credential-type-select-option').filter({ hasText: credential.displayName }).first().click();
+			await page
+				.locator(
+					'[data-test-id="new-credential-type-select"] input, input[data-test-id="new-credential-type-select"]',
+				)
+				.first()
+				.fill(credential.displayName);
+			await byTestId('new-credential-type-select-option')
+				.filter({ hasText: credential.displayName })
+				.first()
+				.click();
 			await byTestId('new-credential-type-button').click();
 			const dialog = byTestId('credential-edit-dialog');
 			try {
@@ -257,30 +311,52 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 				throw error;
 			}
 			// Fields behind displayOptions depend on other choices; the unconditional ones always show.
-			const alwaysShown = credential.properties.filter((property) => !property.displayOptions && property.type !== 'hidden');
-			await waitFor(async () => (await dialog.locator('[data-test-id="parameter-input"]').count()) > 0, { what: 'the form fields' });
+			const alwaysShown = credential.properties.filter(
+				(property) => !property.displayOptions && property.type !== 'hidden',
+			);
+			await waitFor(
+				async () => (await dialog.locator('[data-test-id="parameter-input"]').count()) > 0,
+				{ what: 'the form fields' },
+			);
 			const text = await dialog.innerText();
 			await settled();
 			await screenshot(`credential-${credential.name}.png`);
 			for (const property of alwaysShown) {
 				if (property.type === 'notice') {
-					assert.ok(text.includes(stripHtml(property.displayName)), `${credential.name}: notice shown`);
+					assert.ok(
+						text.includes(stripHtml(property.displayName)),
+						`${credential.name}: notice shown`,
+					);
 					continue;
 				}
 				const field = dialog.locator(`[data-test-id="${property.name}"]`);
-				assert.ok((await field.innerText()).includes(property.displayName), `${credential.name}: field ${property.displayName} shown`);
+				assert.ok(
+					(await field.innerText()).includes(property.displayName),
+					`${credential.name}: field ${property.displayName} shown`,
+				);
 				// A field's description is the tooltip of the help icon its label shows on hover.
 				if (property.description) {
 					await field.hover();
 					await field.locator('[data-icon="circle-help"]').first().hover();
-					const tooltip = page.locator('.el-popper:visible').filter({ hasText: stripHtml(property.description).slice(0, 40) });
+					const tooltip = page
+						.locator('.el-popper:visible')
+						.filter({ hasText: stripHtml(property.description).slice(0, 40) });
 					await tooltip.waitFor();
-					assert.equal(flat(await tooltip.innerText()), flat(stripHtml(property.description)), `${credential.name}: help for ${property.displayName}`);
+					assert.equal(
+						flat(await tooltip.innerText()),
+						flat(stripHtml(property.description)),
+						`${credential.name}: help for ${property.displayName}`,
+					);
 					await page.mouse.move(0, 0);
 				}
 			}
-			const links = await dialog.locator('a[href]').evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')));
-			assert.ok(links.includes(credential.documentationUrl), `${credential.name}: links to ${credential.documentationUrl}, got ${links.join(', ')}`);
+			const links = await dialog
+				.locator('a[href]')
+				.evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')));
+			assert.ok(
+				links.includes(credential.documentationUrl),
+				`${credential.name}: links to ${credential.documentationUrl}, got ${links.join(', ')}`,
+			);
 			await page.keyboard.press('Escape');
 		});
 	}
@@ -296,7 +372,10 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 		assert.ok(expected > 0, 'the sandbox holds entries to list');
 		await opener.click();
 		const listed = page.locator(entries);
-		await waitFor(async () => (await listed.count()) === expected, { timeoutMs: UI_TIMEOUT_MS, what: `${expected} entries listed` });
+		await waitFor(async () => (await listed.count()) === expected, {
+			timeoutMs: UI_TIMEOUT_MS,
+			what: `${expected} entries listed`,
+		});
 		await settled();
 		return (await listed.allInnerTexts()).map((text) => text.trim());
 	}
@@ -308,16 +387,29 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 
 	it('lists the sandbox WAHA sessions in the session picker of a WAHA node', async () => {
 		await sandbox.linkWhatsAppSession('shop-second');
-		const { data } = await axios.get(`${sandboxServer.url}/waha/api/sessions`, { headers: { 'X-Api-Key': 'sandbox-waha-key' }, params: { all: true } });
+		const { data } = await axios.get(`${sandboxServer.url}/waha/api/sessions`, {
+			headers: { 'X-Api-Key': 'sandbox-waha-key' },
+			params: { all: true },
+		});
 		// The picker labels a session with its status, as WAHA reports it.
-		const sessionNames = /** @type {Array<{ name: string, status: string }>} */ (data).map((session) => `${session.name} (${session.status})`).sort();
+		const sessionNames = /** @type {Array<{ name: string, status: string }>} */ (data)
+			.map((session) => `${session.name} (${session.status})`)
+			.sort();
 		const workflow = loadWorkflow('kaspi-order-whatsapp.json');
 		await openWorkflow(workflow.id, workflow.nodes.length);
 		await openNode('Send WhatsApp message');
 		const ndv = byTestId('ndv');
 		await ndv.locator('[data-test-id="rlc-mode-selector"]').first().click();
-		await page.locator('.el-select-dropdown__item').filter({ hasText: 'From List' }).first().click();
-		const listed = await listedEntries(ndv.locator('[data-test-id="rlc-input"]').first(), RLC_ITEMS, sessionNames.length);
+		await page
+			.locator('.el-select-dropdown__item')
+			.filter({ hasText: 'From List' })
+			.first()
+			.click();
+		const listed = await listedEntries(
+			ndv.locator('[data-test-id="rlc-input"]').first(),
+			RLC_ITEMS,
+			sessionNames.length,
+		);
 		await screenshot('load-options-waha-sessions.png');
 		assert.deepEqual(listed.sort(), sessionNames);
 		await page.keyboard.press('Escape');
@@ -329,25 +421,51 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 		await openWorkflow(workflow.id, workflow.nodes.length);
 		await openNode('Sync orders to amoCRM');
 
-		const pipelineNames = await listedEntries(parameter('pipeline').locator('[data-test-id="rlc-input"]'), RLC_ITEMS, pipelines.length);
-		assert.deepEqual(pipelineNames.sort(), pipelines.map((/** @type {any} */ pipeline) => `${pipeline.name}${pipeline.is_main ? ' (main)' : ''}`).sort());
+		const pipelineNames = await listedEntries(
+			parameter('pipeline').locator('[data-test-id="rlc-input"]'),
+			RLC_ITEMS,
+			pipelines.length,
+		);
+		assert.deepEqual(
+			pipelineNames.sort(),
+			pipelines
+				.map(
+					(/** @type {any} */ pipeline) => `${pipeline.name}${pipeline.is_main ? ' (main)' : ''}`,
+				)
+				.sort(),
+		);
 		await screenshot('load-options-amocrm-pipelines.png');
 		const main = pipelines.find((/** @type {any} */ pipeline) => pipeline.is_main);
 		// Picking the pipeline makes the status field load its stages again (loadOptionsDependsOn);
 		// a list opened before that answer would still hold every pipeline's stages.
-		const statusesReloaded = page.waitForResponse((response) => response.url().includes('/dynamic-node-parameters/options'));
+		const statusesReloaded = page.waitForResponse((response) =>
+			response.url().includes('/dynamic-node-parameters/options'),
+		);
 		await page.locator(RLC_ITEMS).filter({ hasText: main.name }).click();
 		await statusesReloaded;
 
 		// The statuses are those of the pipeline just picked (loadOptionsDependsOn).
 		const statuses = main._embedded.statuses.map((/** @type {any} */ status) => status.name);
-		const statusNames = await listedEntries(parameter('statusId').locator('.el-select').first(), OPTION_ITEMS, statuses.length);
+		const statusNames = await listedEntries(
+			parameter('statusId').locator('.el-select').first(),
+			OPTION_ITEMS,
+			statuses.length,
+		);
 		assert.deepEqual(statusNames.sort(), [...statuses].sort());
 		await page.keyboard.press('Escape');
 
-		const textFields = leadFields.filter((/** @type {any} */ field) => ['text', 'numeric', 'textarea', 'url'].includes(field.type));
-		const fieldNames = await listedEntries(parameter('orderCodeField').locator('[data-test-id="rlc-input"]'), RLC_ITEMS, textFields.length);
-		assert.deepEqual(fieldNames.sort(), textFields.map((/** @type {any} */ field) => `${field.name} (${field.type})`).sort());
+		const textFields = leadFields.filter((/** @type {any} */ field) =>
+			['text', 'numeric', 'textarea', 'url'].includes(field.type),
+		);
+		const fieldNames = await listedEntries(
+			parameter('orderCodeField').locator('[data-test-id="rlc-input"]'),
+			RLC_ITEMS,
+			textFields.length,
+		);
+		assert.deepEqual(
+			fieldNames.sort(),
+			textFields.map((/** @type {any} */ field) => `${field.name} (${field.type})`).sort(),
+		);
 		await page.keyboard.press('Escape');
 		await closeNode();
 	});
@@ -358,19 +476,33 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 		await openWorkflow(LOAD_OPTIONS_WORKFLOW.id, LOAD_OPTIONS_WORKFLOW.nodes.length);
 
 		await openNode('Shift history');
-		const cashboxNames = await listedEntries(parameter('cashbox').locator('[data-test-id="rlc-input"]'), RLC_ITEMS, cashboxes.length);
+		const cashboxNames = await listedEntries(
+			parameter('cashbox').locator('[data-test-id="rlc-input"]'),
+			RLC_ITEMS,
+			cashboxes.length,
+		);
 		for (const cashbox of cashboxes) {
-			assert.ok(cashboxNames.some((name) => name.includes(cashbox.UniqueNumber)), `cashbox ${cashbox.UniqueNumber} listed: ${cashboxNames.join(' | ')}`);
+			assert.ok(
+				cashboxNames.some((name) => name.includes(cashbox.UniqueNumber)),
+				`cashbox ${cashbox.UniqueNumber} listed: ${cashboxNames.join(' | ')}`,
+			);
 		}
 		await screenshot('load-options-webkassa-cashboxes.png');
 		await page.keyboard.press('Escape');
 		await closeNode();
 
 		await openNode('Products');
-		const categoryNames = await listedEntries(parameter('category').locator('.el-select').first(), OPTION_ITEMS, categories.length);
+		const categoryNames = await listedEntries(
+			parameter('category').locator('.el-select').first(),
+			OPTION_ITEMS,
+			categories.length,
+		);
 		// Labels are paths ("Root / Root: Mid / Mid — Leaf"), each ending in its category's name.
 		for (const category of categories) {
-			assert.ok(categoryNames.some((name) => name.endsWith(category.name)), `category ${category.name} listed`);
+			assert.ok(
+				categoryNames.some((name) => name.endsWith(category.name)),
+				`category ${category.name} listed`,
+			);
 		}
 		await screenshot('load-options-alstyle-categories.png');
 		await page.keyboard.press('Escape');
@@ -396,19 +528,39 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 		await openWorkflow(workflow.id, workflow.nodes.length);
 		await fitView();
 		await byTestId('execute-workflow-button').first().click();
-		await page.locator('.el-notification').filter({ hasText: /executed successfully/i }).first().waitFor({ timeout: 3 * UI_TIMEOUT_MS });
-		assert.equal(await page.locator('.el-notification').filter({ hasText: /problem|error/i }).count(), 0);
+		await page
+			.locator('.el-notification')
+			.filter({ hasText: /executed successfully/i })
+			.first()
+			.waitFor({ timeout: 3 * UI_TIMEOUT_MS });
+		assert.equal(
+			await page
+				.locator('.el-notification')
+				.filter({ hasText: /problem|error/i })
+				.count(),
+			0,
+		);
 		await screenshot('execution-order-whatsapp.png');
 		// A manual run of the Kaspi Trigger emits the newest order: one item along the path
 		// trigger → filter → has phone → on WhatsApp? → compose → send, six edges.
 		const labels = await byTestId('edge-label').allInnerTexts();
-		assert.equal(labels.filter((label) => label.trim() === '1 item').length, 6, `edge labels: ${labels.join(' | ')}`);
-		const messages = await waitFor(async () => {
-			const sent = await sandbox.messages();
-			return sent.length > 0 ? sent : undefined;
-		}, { what: 'the WhatsApp message' });
+		assert.equal(
+			labels.filter((label) => label.trim() === '1 item').length,
+			6,
+			`edge labels: ${labels.join(' | ')}`,
+		);
+		const messages = await waitFor(
+			async () => {
+				const sent = await sandbox.messages();
+				return sent.length > 0 ? sent : undefined;
+			},
+			{ what: 'the WhatsApp message' },
+		);
 		assert.equal(messages.length, 1);
-		assert.ok(['77011234567@c.us', '77779876543@c.us'].includes(messages[0].chatId), 'sent to a buyer of a new order');
+		assert.ok(
+			['77011234567@c.us', '77779876543@c.us'].includes(messages[0].chatId),
+			'sent to a buyer of a new order',
+		);
 		assert.match(messages[0].text ?? '', /№61000000[12]/);
 	});
 });
@@ -424,7 +576,10 @@ function panelName(node) {
 
 /** @param {string} html */
 function stripHtml(html) {
-	return html.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').trim();
+	return html
+		.replace(/<[^>]+>/g, '')
+		.replace(/&amp;/g, '&')
+		.trim();
 }
 
 /** Text with its whitespace runs made single spaces, as the form wraps it. @param {string} text */

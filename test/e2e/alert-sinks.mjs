@@ -15,13 +15,22 @@ export async function startTelegramSink() {
 		req.on('data', (chunk) => (raw += chunk));
 		req.on('end', () => {
 			if (!/^\/bot[^/]+\/sendMessage$/.test(req.url ?? '')) {
-				res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false }));
+				res
+					.writeHead(404, { 'content-type': 'application/json' })
+					.end(JSON.stringify({ ok: false }));
 				return;
 			}
-			const body = raw.startsWith('{') ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
+			const body = raw.startsWith('{')
+				? JSON.parse(raw)
+				: Object.fromEntries(new URLSearchParams(raw));
 			messages.push({ chat_id: String(body.chat_id), text: String(body.text) });
 			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ ok: true, result: { message_id: messages.length, chat: { id: body.chat_id }, text: body.text } }));
+			res.end(
+				JSON.stringify({
+					ok: true,
+					result: { message_id: messages.length, chat: { id: body.chat_id }, text: body.text },
+				}),
+			);
 		});
 	});
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
@@ -106,12 +115,25 @@ export async function startSmtpSink() {
  */
 export function alertSinkCredentials(telegram, smtp) {
 	return [
-		{ id: 'kzTelegramSink01', name: 'Telegram Bot', type: 'telegramApi', data: { accessToken: '123456:sandbox-bot', baseUrl: telegram.url } },
+		{
+			id: 'kzTelegramSink01',
+			name: 'Telegram Bot',
+			type: 'telegramApi',
+			data: { accessToken: '123456:sandbox-bot', baseUrl: telegram.url },
+		},
 		{
 			id: 'kzSmtpSink000001',
 			name: 'SMTP account',
 			type: 'smtp',
-			data: { user: '', password: '', host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true, hostName: '' },
+			data: {
+				user: '',
+				password: '',
+				host: '127.0.0.1',
+				port: smtp.port,
+				secure: false,
+				disableStartTls: true,
+				hostName: '',
+			},
 		},
 	];
 }

@@ -4,7 +4,17 @@
 // end-to-end tests and the demo.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -57,7 +67,10 @@ const LINES = {
 /** @param {string} [line] `1` or `2`; KZ_N8N_LINE when not given */
 export function n8nLine(line = process.env.KZ_N8N_LINE || '1') {
 	const spec = LINES[line];
-	if (!spec) throw new Error(`n8n line "${line}" is not pinned; KZ_N8N_LINE is one of ${Object.keys(LINES).join(', ')}`);
+	if (!spec)
+		throw new Error(
+			`n8n line "${line}" is not pinned; KZ_N8N_LINE is one of ${Object.keys(LINES).join(', ')}`,
+		);
 	return spec;
 }
 
@@ -73,7 +86,9 @@ export function n8nCacheDir(line = n8nLine()) {
 		: Buffer.alloc(0);
 	const key = createHash('sha256').update(manifest).update(lock).digest('hex').slice(0, 12);
 	const version = JSON.parse(manifest.toString()).dependencies.n8n;
-	const base = process.env.KZ_N8N_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-kz-commerce');
+	const base =
+		process.env.KZ_N8N_CACHE ??
+		join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-kz-commerce');
 	return join(base, `n8n-${version}-${key}`);
 }
 
@@ -86,7 +101,10 @@ export function n8nCacheDir(line = n8nLine()) {
 function nodeEnv(line, dir) {
 	if (!line.node) return {};
 	const nodeDir = join(dir, 'node_modules', line.node);
-	return { PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: nodeDir };
+	return {
+		PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
+		npm_config_nodedir: nodeDir,
+	};
 }
 
 /**
@@ -109,9 +127,17 @@ export function ensureN8n({ log = console.log, line = n8nLine() } = {}) {
 	// them), and newer npm releases' `npm ci` refuses such a lock (seen on a fresh machine with the
 	// 1.x lock); `npm install --no-save` follows the lock all the same and leaves it untouched.
 	const install = ['install', '--no-save', ...(line.rebuild ? ['--ignore-scripts'] : [])];
-	execFileSync('npm', [...install, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit', env });
+	execFileSync('npm', [...install, '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: dir,
+		stdio: 'inherit',
+		env,
+	});
 	if (line.rebuild) {
-		execFileSync('npm', ['rebuild', ...line.rebuild, '--loglevel=error'], { cwd: dir, stdio: 'inherit', env: { ...env, ...nodeEnv(line, dir) } });
+		execFileSync('npm', ['rebuild', ...line.rebuild, '--loglevel=error'], {
+			cwd: dir,
+			stdio: 'inherit',
+			env: { ...env, ...nodeEnv(line, dir) },
+		});
 	}
 	writeFileSync(join(dir, '.installed'), new Date().toISOString());
 	return bin;
@@ -123,7 +149,10 @@ export function ensureN8n({ log = console.log, line = n8nLine() } = {}) {
  */
 export function packPackage(destination) {
 	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd: ROOT, encoding: 'utf8' }),
+		execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
+			cwd: ROOT,
+			encoding: 'utf8',
+		}),
 	);
 	return join(destination, packed.filename);
 }
@@ -135,7 +164,11 @@ export async function freePort() {
 		const server = createServer();
 		server.listen(0, '127.0.0.1', () => {
 			const address = server.address();
-			server.close(() => (address && typeof address === 'object' ? resolvePort(address.port) : reject(new Error('no port'))));
+			server.close(() =>
+				address && typeof address === 'object'
+					? resolvePort(address.port)
+					: reject(new Error('no port')),
+			);
 		});
 	});
 }
@@ -147,7 +180,10 @@ export async function freePort() {
  * @param {{ timeoutMs?: number, intervalMs?: number, what?: string }} [options]
  * @returns {Promise<T>}
  */
-export async function waitFor(check, { timeoutMs = 60_000, intervalMs = 250, what = 'condition' } = {}) {
+export async function waitFor(
+	check,
+	{ timeoutMs = 60_000, intervalMs = 250, what = 'condition' } = {},
+) {
 	const deadline = Date.now() + timeoutMs;
 	let last;
 	while (Date.now() < deadline) {
@@ -159,7 +195,9 @@ export async function waitFor(check, { timeoutMs = 60_000, intervalMs = 250, wha
 		}
 		await delay(intervalMs);
 	}
-	throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+	throw new Error(
+		`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+	);
 }
 
 /** Every n8n this process started; killed when the process exits, however it exits. */
@@ -185,10 +223,16 @@ async function stopGracefully(child) {
 	if (child.exitCode !== null || child.signalCode !== null) return;
 	const exited = new Promise((resolveExit) => child.once('exit', () => resolveExit(true)));
 	child.kill('SIGTERM');
-	if (!(await Promise.race([exited, delay(20_000).then(() => false)]))) await killAndWait(child, 'SIGKILL');
+	if (!(await Promise.race([exited, delay(20_000).then(() => false)])))
+		await killAndWait(child, 'SIGKILL');
 }
 
-export const OWNER = { email: 'e2e@example.kz', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd!' };
+export const OWNER = {
+	email: 'e2e@example.kz',
+	firstName: 'E2E',
+	lastName: 'Owner',
+	password: 'E2e-Passw0rd!',
+};
 
 /**
  * One n8n: a single process on SQLite, or, with `queue`, n8n's queue mode — a main process that
@@ -304,10 +348,23 @@ export class N8n {
 		if (!this.port) this.port = await freePort();
 		const nodesDir = join(this.home, '.n8n/nodes');
 		mkdirSync(nodesDir, { recursive: true });
-		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		writeFileSync(
+			join(nodesDir, 'package.json'),
+			JSON.stringify({ name: 'installed-nodes', private: true }),
+		);
 		execFileSync(
 			'npm',
-			['install', this.tarball, '--ignore-scripts', '--package-lock=false', '--install-strategy=shallow', '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error'],
+			[
+				'install',
+				this.tarball,
+				'--ignore-scripts',
+				'--package-lock=false',
+				'--install-strategy=shallow',
+				'--legacy-peer-deps',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+			],
 			{ cwd: nodesDir, stdio: 'pipe' },
 		);
 		if (existsSync(join(nodesDir, 'node_modules/n8n-workflow'))) {
@@ -326,9 +383,16 @@ export class N8n {
 
 	/** @param {string[]} args */
 	cli(args, { timeoutMs = 120_000 } = {}) {
-		const result = spawnSync(this.bin, args, { env: this.env(), encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
+		const result = spawnSync(this.bin, args, {
+			env: this.env(),
+			encoding: 'utf8',
+			timeout: timeoutMs,
+			killSignal: 'SIGKILL',
+		});
 		if (result.status !== 0) {
-			throw new Error(`n8n ${args.join(' ')} exited ${result.status ?? result.signal}: ${(result.stdout + result.stderr).slice(-2000)}`);
+			throw new Error(
+				`n8n ${args.join(' ')} exited ${result.status ?? result.signal}: ${(result.stdout + result.stderr).slice(-2000)}`,
+			);
 		}
 		return result.stdout;
 	}
@@ -349,10 +413,13 @@ export class N8n {
 		// A folder per call: importing an earlier call's workflows again would undo their activation
 		// (2.x refuses to, for a published one).
 		const dir = mkdtempSync(join(this.home, 'workflows-'));
-		for (const workflow of workflows) writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify(workflow));
+		for (const workflow of workflows)
+			writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify(workflow));
 		this.cli(['import:workflow', '--separate', `--input=${dir}`]);
 		// An error workflow is made live as an operator must on this line, or its alerts never run.
-		const live = workflows.filter((workflow) => activate || (this.line.errorWorkflowsPublished && isErrorWorkflow(workflow)));
+		const live = workflows.filter(
+			(workflow) => activate || (this.line.errorWorkflowsPublished && isErrorWorkflow(workflow)),
+		);
 		for (const workflow of live) this.cli(this.line.activateCommand(workflow.id));
 	}
 
@@ -386,7 +453,8 @@ export class N8n {
 	async waitReady(child, url, what) {
 		await waitFor(
 			async () => {
-				if (child.exitCode !== null) throw new Error(`${what} exited ${child.exitCode}: ${this.output.join('').slice(-2000)}`);
+				if (child.exitCode !== null)
+					throw new Error(`${what} exited ${child.exitCode}: ${this.output.join('').slice(-2000)}`);
 				return (await fetch(url)).ok;
 			},
 			{ timeoutMs: 90_000, what },
@@ -413,12 +481,17 @@ export class N8n {
 		/** @type {{ data: Array<{ nodes: Array<{ type: string, parameters?: { path?: string } }> }> }} */
 		const { data } = await this.api('GET', '/workflows?active=true&limit=250');
 		const paths = data.flatMap((workflow) =>
-			workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path).map((node) => String(node.parameters?.path)),
+			workflow.nodes
+				.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
+				.map((node) => String(node.parameters?.path)),
 		);
 		for (const path of paths) {
 			await waitFor(
 				async () => {
-					const response = await fetch(`${this.url}/webhook/${path}`, { method: 'OPTIONS', headers: { origin: this.url } });
+					const response = await fetch(`${this.url}/webhook/${path}`, {
+						method: 'OPTIONS',
+						headers: { origin: this.url },
+					});
 					return response.status !== 404;
 				},
 				{ timeoutMs: 120_000, what: `n8n to register the webhook ${path}` },
@@ -431,9 +504,17 @@ export class N8n {
 		for (let index = 0; index < this.workerCount; index++) {
 			const current = this.workers[index];
 			if (current && current.exitCode === null && current.signalCode === null) continue;
-			const worker = this.spawnN8n(['worker', '--concurrency=5'], this.workerEnv(index), `worker-${index}`);
+			const worker = this.spawnN8n(
+				['worker', '--concurrency=5'],
+				this.workerEnv(index),
+				`worker-${index}`,
+			);
 			this.workers[index] = worker;
-			await this.waitReady(worker, `http://127.0.0.1:${this.workerPorts[index]}/healthz`, `worker ${index}`);
+			await this.waitReady(
+				worker,
+				`http://127.0.0.1:${this.workerPorts[index]}/healthz`,
+				`worker ${index}`,
+			);
 		}
 	}
 
@@ -441,7 +522,9 @@ export class N8n {
 	/** @param {string} executionId */
 	workerRunning(executionId) {
 		const started = new RegExp(`Worker started execution ${executionId} \\(`);
-		return this.workers.findIndex((_, index) => started.test((this.outputOf.get(`worker-${index}`) ?? []).join('')));
+		return this.workers.findIndex((_, index) =>
+			started.test((this.outputOf.get(`worker-${index}`) ?? []).join('')),
+		);
 	}
 
 	/**
@@ -452,8 +535,11 @@ export class N8n {
 		return this.workers.flatMap((worker, index) => {
 			if (!worker || worker.exitCode !== null || worker.signalCode !== null) return [];
 			const log = (this.outputOf.get(`worker-${index}`) ?? []).join('');
-			const started = new Set([...log.matchAll(/Worker started execution (\d+) \(/g)].map((match) => match[1]));
-			for (const match of log.matchAll(/Worker finished execution (\d+) \(/g)) started.delete(match[1]);
+			const started = new Set(
+				[...log.matchAll(/Worker started execution (\d+) \(/g)].map((match) => match[1]),
+			);
+			for (const match of log.matchAll(/Worker finished execution (\d+) \(/g))
+				started.delete(match[1]);
 			return started.size > 0 ? [index] : [];
 		});
 	}
@@ -493,13 +579,17 @@ export class N8n {
 	async rest(method, path, body) {
 		const response = await fetch(`${this.url}${path}`, {
 			method,
-			headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+			headers: {
+				'content-type': 'application/json',
+				...(this.cookie ? { cookie: this.cookie } : {}),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const setCookie = response.headers.get('set-cookie');
 		if (setCookie) this.cookie = setCookie.split(';')[0];
 		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
 		return text ? JSON.parse(text) : undefined;
 	}
 
@@ -507,16 +597,27 @@ export class N8n {
 	async ensureApiKey() {
 		const keyFile = join(this.home, 'e2e-api-key');
 		// Readiness comes before the REST routes are mounted; the owner setup is the first to answer.
-		await waitFor(async () => (await fetch(`${this.url}/rest/settings`)).ok, { what: 'n8n REST API' });
+		await waitFor(async () => (await fetch(`${this.url}/rest/settings`)).ok, {
+			what: 'n8n REST API',
+		});
 		const settings = (await this.rest('GET', '/rest/settings')).data;
-		if (settings.userManagement?.showSetupOnFirstLoad) await this.rest('POST', '/rest/owner/setup', OWNER);
-		else await this.rest('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		if (settings.userManagement?.showSetupOnFirstLoad)
+			await this.rest('POST', '/rest/owner/setup', OWNER);
+		else
+			await this.rest('POST', '/rest/login', {
+				emailOrLdapLoginId: OWNER.email,
+				password: OWNER.password,
+			});
 		if (existsSync(keyFile)) {
 			this.apiKey = readFileSync(keyFile, 'utf8');
 			return;
 		}
 		const scopes = (await this.rest('GET', '/rest/api-keys/scopes')).data;
-		const created = await this.rest('POST', '/rest/api-keys', { label: 'e2e', scopes, expiresAt: null });
+		const created = await this.rest('POST', '/rest/api-keys', {
+			label: 'e2e',
+			scopes,
+			expiresAt: null,
+		});
 		this.apiKey = created.data.rawApiKey;
 		writeFileSync(keyFile, this.apiKey ?? '');
 	}
@@ -534,7 +635,8 @@ export class N8n {
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} /api/v1${path} → ${response.status}: ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(`${method} /api/v1${path} → ${response.status}: ${text.slice(0, 500)}`);
 		return text ? JSON.parse(text) : undefined;
 	}
 
@@ -549,7 +651,11 @@ export class N8n {
 		const all = [];
 		let cursor;
 		do {
-			const query = new URLSearchParams({ workflowId, limit: '250', includeData: String(includeData) });
+			const query = new URLSearchParams({
+				workflowId,
+				limit: '250',
+				includeData: String(includeData),
+			});
 			if (cursor) query.set('cursor', cursor);
 			const page = await this.api('GET', `/executions?${query}`);
 			all.push(...page.data);
@@ -567,7 +673,10 @@ export class N8n {
 	 */
 	async unfinishedExecutions(workflowId) {
 		const filter = JSON.stringify({ workflowId, status: ['new', 'running'] });
-		const page = await this.rest('GET', `/rest/executions?filter=${encodeURIComponent(filter)}&limit=100`);
+		const page = await this.rest(
+			'GET',
+			`/rest/executions?filter=${encodeURIComponent(filter)}&limit=100`,
+		);
 		return page.data.results;
 	}
 
@@ -579,7 +688,8 @@ export class N8n {
 	async settled(workflowIds, { timeoutMs = 60_000 } = {}) {
 		await waitFor(
 			async () => {
-				for (const id of workflowIds) if ((await this.unfinishedExecutions(id)).length > 0) return false;
+				for (const id of workflowIds)
+					if ((await this.unfinishedExecutions(id)).length > 0) return false;
 				return true;
 			},
 			{ timeoutMs, intervalMs: 500, what: `the executions of ${workflowIds.join(', ')} to finish` },
@@ -627,10 +737,15 @@ export class N8n {
 		const name = `n8n-${process.pid}-${this.port}`;
 		/** @type {string[]} */
 		const eventLogs = [];
-		for (const home of [this.home, ...this.workers.map((_, index) => join(this.home, `worker-${index}`))]) {
+		for (const home of [
+			this.home,
+			...this.workers.map((_, index) => join(this.home, `worker-${index}`)),
+		]) {
 			const n8nDir = join(home, '.n8n');
 			if (!existsSync(n8nDir)) continue;
-			for (const file of readdirSync(n8nDir)) if (file.startsWith('n8nEventLog')) eventLogs.push(readFileSync(join(n8nDir, file), 'utf8'));
+			for (const file of readdirSync(n8nDir))
+				if (file.startsWith('n8nEventLog'))
+					eventLogs.push(readFileSync(join(n8nDir, file), 'utf8'));
 		}
 		writeFileSync(join(dir, `${name}.log`), [...this.output, ...eventLogs].join('\n'));
 		if (!this.process || this.process.exitCode !== null) return;

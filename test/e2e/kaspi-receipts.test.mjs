@@ -27,7 +27,10 @@ const LOOK_BACK_DAYS = 60;
  * @returns {Array<{ name: string, type: string, value: unknown }>}
  */
 function settingsOf(workflow) {
-	return workflow.nodes.find((node) => node.name === 'Settings')?.parameters.assignments.assignments ?? [];
+	return (
+		workflow.nodes.find((node) => node.name === 'Settings')?.parameters.assignments.assignments ??
+		[]
+	);
 }
 
 /**
@@ -61,7 +64,9 @@ describe('Kaspi orders in the receipts workflow, in a real n8n', { timeout: 15 *
 		);
 	/** @param {string} code */
 	const receiptLinks = async (code) =>
-		(await sandbox.messages()).filter((message) => (message.text ?? '').includes(`Чек по заказу №${code}`));
+		(await sandbox.messages()).filter((message) =>
+			(message.text ?? '').includes(`Чек по заказу №${code}`),
+		);
 
 	/**
 	 * Waits until a run that started after now has finished, so it read every order there is now.
@@ -76,13 +81,18 @@ describe('Kaspi orders in the receipts workflow, in a real n8n', { timeout: 15 *
 				(await n8n.executions(RECEIPTS_ID)).some(
 					(execution) => Date.parse(execution.startedAt) >= since && execution.stoppedAt,
 				),
-			{ timeoutMs: 4 * RUN_EVERY_SECONDS * 1000 + 120_000, what: 'a run started after now, finished' },
+			{
+				timeoutMs: 4 * RUN_EVERY_SECONDS * 1000 + 120_000,
+				what: 'a run started after now, finished',
+			},
 		);
 	}
 
 	/** The messages the failed runs of the receipts workflow ended with. */
 	async function failureMessages() {
-		const failed = (await n8n.executions(RECEIPTS_ID)).filter((execution) => execution.status === 'error');
+		const failed = (await n8n.executions(RECEIPTS_ID)).filter(
+			(execution) => execution.status === 'error',
+		);
 		return await Promise.all(
 			failed.map(async (execution) => {
 				const full = await n8n.api('GET', `/executions/${execution.id}?includeData=true`);
@@ -95,10 +105,17 @@ describe('Kaspi orders in the receipts workflow, in a real n8n', { timeout: 15 *
 		sandboxServer = await startSandbox({ seed: false });
 		sandbox = new Sandbox(sandboxServer.url);
 		await sandbox.linkWhatsAppSession();
-		await sandbox.http.post('/webkassa/cashboxes', { uniqueNumber: CASHBOX, registrationNumber: '600000000002', name: 'Sandbox shop' });
+		await sandbox.http.post('/webkassa/cashboxes', {
+			uniqueNumber: CASHBOX,
+			registrationNumber: '600000000002',
+			name: 'Sandbox shop',
+		});
 		const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
 		n8n = await new N8n({ tarball, log: process.env.E2E_VERBOSE ? console.log : undefined }).init();
-		n8n.importCredentials([...sandboxCredentials(sandboxServer.url), webkassaSandboxCredential(sandboxServer.url)]);
+		n8n.importCredentials([
+			...sandboxCredentials(sandboxServer.url),
+			webkassaSandboxCredential(sandboxServer.url),
+		]);
 		const workflow = receiptsForTest({ everySeconds: RUN_EVERY_SECONDS, cashbox: CASHBOX });
 		// The rate the sandbox cashbox is registered for; the look-back is left as shipped.
 		for (const field of settingsOf(workflow)) if (field.name === 'vatRate') field.value = '16';
@@ -117,49 +134,116 @@ describe('Kaspi orders in the receipts workflow, in a real n8n', { timeout: 15 *
 		assert.deepEqual([lookBack?.type, lookBack?.value], ['number', LOOK_BACK_DAYS]);
 	});
 
-	it('an order completed 20 days after it was created still gets its receipt', { timeout: 3 * 60_000 }, async () => {
-		await sandbox.createOrders([order('710000001', { state: 'ARCHIVE', status: 'COMPLETED', createdAgoMs: 20 * DAY_MS, phone: '7012000001' })]);
-		const receipt = await waitFor(() => saleReceipt('710000001'), { timeoutMs: 90_000, what: 'the late order’s receipt' });
-		assert.equal(receipt.Total, 4500);
-	});
+	it(
+		'an order completed 20 days after it was created still gets its receipt',
+		{ timeout: 3 * 60_000 },
+		async () => {
+			await sandbox.createOrders([
+				order('710000001', {
+					state: 'ARCHIVE',
+					status: 'COMPLETED',
+					createdAgoMs: 20 * DAY_MS,
+					phone: '7012000001',
+				}),
+			]);
+			const receipt = await waitFor(() => saleReceipt('710000001'), {
+				timeoutMs: 90_000,
+				what: 'the late order’s receipt',
+			});
+			assert.equal(receipt.Total, 4500);
+		},
+	);
 
-	it('the receipt link goes to the phone Kaspi showed while the order was open, not the masked one', { timeout: 4 * 60_000 }, async () => {
-		await sandbox.createOrders([
-			order('710000002', { state: 'NEW', status: 'APPROVED_BY_BANK', createdAgoMs: 3 * DAY_MS, phone: '7012000002' }),
-			order('710000003', { state: 'ARCHIVE', status: 'COMPLETED', createdAgoMs: 3 * DAY_MS, phone: MASKED_PHONE }),
-		]);
-		await aRunLater();
-		assert.equal(await saleReceipt('710000002'), undefined, 'an open order gets no receipt');
-		await sandbox.http.patch('/kaspi/orders/710000002', { state: 'ARCHIVE', status: 'COMPLETED', customer: { cellPhone: MASKED_PHONE } });
+	it(
+		'the receipt link goes to the phone Kaspi showed while the order was open, not the masked one',
+		{ timeout: 4 * 60_000 },
+		async () => {
+			await sandbox.createOrders([
+				order('710000002', {
+					state: 'NEW',
+					status: 'APPROVED_BY_BANK',
+					createdAgoMs: 3 * DAY_MS,
+					phone: '7012000002',
+				}),
+				order('710000003', {
+					state: 'ARCHIVE',
+					status: 'COMPLETED',
+					createdAgoMs: 3 * DAY_MS,
+					phone: MASKED_PHONE,
+				}),
+			]);
+			await aRunLater();
+			assert.equal(await saleReceipt('710000002'), undefined, 'an open order gets no receipt');
+			await sandbox.http.patch('/kaspi/orders/710000002', {
+				state: 'ARCHIVE',
+				status: 'COMPLETED',
+				customer: { cellPhone: MASKED_PHONE },
+			});
 
-		const [link] = await waitFor(async () => {
-			const sent = await receiptLinks('710000002');
-			return sent.length ? sent : undefined;
-		}, { timeoutMs: 90_000, what: 'the receipt link' });
-		assert.equal(link.chatId, '77012000002@c.us');
-		assert.ok(await saleReceipt('710000003'), 'an order first seen completed still gets its receipt');
-		await aRunLater();
-		assert.equal((await receiptLinks('710000002')).length, 1, 'the link is sent once');
-		assert.deepEqual(await receiptLinks('710000003'), [], 'a masked phone never seen open gets no message');
-	});
+			const [link] = await waitFor(
+				async () => {
+					const sent = await receiptLinks('710000002');
+					return sent.length ? sent : undefined;
+				},
+				{ timeoutMs: 90_000, what: 'the receipt link' },
+			);
+			assert.equal(link.chatId, '77012000002@c.us');
+			assert.ok(
+				await saleReceipt('710000003'),
+				'an order first seen completed still gets its receipt',
+			);
+			await aRunLater();
+			assert.equal((await receiptLinks('710000002')).length, 1, 'the link is sent once');
+			assert.deepEqual(
+				await receiptLinks('710000003'),
+				[],
+				'a masked phone never seen open gets no message',
+			);
+		},
+	);
 
-	it('an order still open when it passes the look-back is reported once', { timeout: 4 * 60_000 }, async () => {
-		const margin = 4 * RUN_EVERY_SECONDS * 1000;
-		await sandbox.createOrders([
-			order('710000004', { state: 'PICKUP', status: 'ACCEPTED_BY_MERCHANT', createdAgoMs: LOOK_BACK_DAYS * DAY_MS - margin, phone: '7012000004' }),
-		]);
-		await aRunLater();
-		assert.deepEqual((await failureMessages()).filter((message) => message.includes('710000004')), [], 'not reported while it can still complete');
+	it(
+		'an order still open when it passes the look-back is reported once',
+		{ timeout: 4 * 60_000 },
+		async () => {
+			const margin = 4 * RUN_EVERY_SECONDS * 1000;
+			await sandbox.createOrders([
+				order('710000004', {
+					state: 'PICKUP',
+					status: 'ACCEPTED_BY_MERCHANT',
+					createdAgoMs: LOOK_BACK_DAYS * DAY_MS - margin,
+					phone: '7012000004',
+				}),
+			]);
+			await aRunLater();
+			assert.deepEqual(
+				(await failureMessages()).filter((message) => message.includes('710000004')),
+				[],
+				'not reported while it can still complete',
+			);
 
-		const reports = await waitFor(async () => {
-			const found = (await failureMessages()).filter((message) => message.includes('710000004'));
-			return found.length ? found : undefined;
-		}, { timeoutMs: margin + 90_000, what: 'the report' });
-		assert.match(reports[0], /passed the 60-day look-back before they got their receipts/);
-		assert.match(reports[0], /710000004 \(created \d{4}-\d{2}-\d{2}, last seen ACCEPTED_BY_MERCHANT\)/);
-		assert.doesNotMatch(reports[0], /7012000004/, 'no phone in the report');
-		await aRunLater();
-		await aRunLater();
-		assert.equal((await failureMessages()).filter((message) => message.includes('710000004')).length, 1, 'reported once');
-	});
+			const reports = await waitFor(
+				async () => {
+					const found = (await failureMessages()).filter((message) =>
+						message.includes('710000004'),
+					);
+					return found.length ? found : undefined;
+				},
+				{ timeoutMs: margin + 90_000, what: 'the report' },
+			);
+			assert.match(reports[0], /passed the 60-day look-back before they got their receipts/);
+			assert.match(
+				reports[0],
+				/710000004 \(created \d{4}-\d{2}-\d{2}, last seen ACCEPTED_BY_MERCHANT\)/,
+			);
+			assert.doesNotMatch(reports[0], /7012000004/, 'no phone in the report');
+			await aRunLater();
+			await aRunLater();
+			assert.equal(
+				(await failureMessages()).filter((message) => message.includes('710000004')).length,
+				1,
+				'reported once',
+			);
+		},
+	);
 });

@@ -23,9 +23,13 @@ const INTERVAL_MS = 300;
 
 /** @param {string} dir */
 function workflowForTest(dir) {
-	const workflow = JSON.parse(JSON.stringify(loadWorkflow('alstyle-kaspi-feed.json')).split(SHIPPED_DIR).join(dir));
+	const workflow = JSON.parse(
+		JSON.stringify(loadWorkflow('alstyle-kaspi-feed.json')).split(SHIPPED_DIR).join(dir),
+	);
 	for (const node of workflow.nodes) {
-		const path = { 'Nightly at 03:00': 'test-nightly', 'Every 15 minutes': 'test-quick' }[/** @type {string} */ (node.name)];
+		const path = { 'Nightly at 03:00': 'test-nightly', 'Every 15 minutes': 'test-quick' }[
+			/** @type {string} */ (node.name)
+		];
 		if (path) {
 			node.type = 'n8n-nodes-base.webhook';
 			node.typeVersion = 2;
@@ -36,7 +40,20 @@ function workflowForTest(dir) {
 	// Test only: a third trigger hands the validator a broken list (an offer without its SKU), to
 	// show that an invalid build stops the run and leaves the published file alone.
 	workflow.nodes.push(
-		{ id: 'test-broken-trigger', name: 'Broken build (test)', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [600, 500], webhookId: 'test-test-broken', parameters: { httpMethod: 'POST', path: 'test-broken', responseMode: 'lastNode', options: {} } },
+		{
+			id: 'test-broken-trigger',
+			name: 'Broken build (test)',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [600, 500],
+			webhookId: 'test-test-broken',
+			parameters: {
+				httpMethod: 'POST',
+				path: 'test-broken',
+				responseMode: 'lastNode',
+				options: {},
+			},
+		},
 		{
 			id: 'test-broken-code',
 			name: 'Broken price list (test)',
@@ -48,8 +65,12 @@ function workflowForTest(dir) {
 			},
 		},
 	);
-	workflow.connections['Broken build (test)'] = { main: [[{ node: 'Broken price list (test)', type: 'main', index: 0 }]] };
-	workflow.connections['Broken price list (test)'] = { main: [[{ node: 'Validate price list', type: 'main', index: 0 }]] };
+	workflow.connections['Broken build (test)'] = {
+		main: [[{ node: 'Broken price list (test)', type: 'main', index: 0 }]],
+	};
+	workflow.connections['Broken price list (test)'] = {
+		main: [[{ node: 'Validate price list', type: 'main', index: 0 }]],
+	};
 	return workflow;
 }
 
@@ -67,7 +88,15 @@ function offers(xml) {
 			model: offer.get('k:model', ns)?.text() ?? '',
 			brand: offer.get('k:brand', ns)?.text() ?? '',
 			price: offer.get('k:price', ns)?.text() ?? '',
-			availability: offer.find('k:availabilities/k:availability', ns).map((/** @type {any} */ a) => a.attrs().map((/** @type {any} */ x) => `${x.name()}=${x.value()}`).join(' ')).join(';'),
+			availability: offer
+				.find('k:availabilities/k:availability', ns)
+				.map((/** @type {any} */ a) =>
+					a
+						.attrs()
+						.map((/** @type {any} */ x) => `${x.name()}=${x.value()}`)
+						.join(' '),
+				)
+				.join(';'),
 		});
 	}
 	return out;
@@ -81,7 +110,9 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 	/** @type {N8n} */
 	let n8n;
 	const dir = mkdtempSync(join(tmpdir(), 'kz-feed-'));
-	const xsd = libxml.parseXml(readFileSync(join(import.meta.dirname, '../../schemas/kaspishopping.xsd'), 'utf8'));
+	const xsd = libxml.parseXml(
+		readFileSync(join(import.meta.dirname, '../../schemas/kaspishopping.xsd'), 'utf8'),
+	);
 
 	before(async () => {
 		sandboxServer = await startSandbox({ seed: true });
@@ -95,7 +126,9 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 			env: { N8N_RESTRICT_FILE_ACCESS_TO: dir },
 			log: process.env.E2E_VERBOSE ? console.log : undefined,
 		}).init();
-		n8n.importCredentials([alStyleSandboxCredential(sandboxServer.url, { minIntervalSeconds: INTERVAL_MS / 1000 })]);
+		n8n.importCredentials([
+			alStyleSandboxCredential(sandboxServer.url, { minIntervalSeconds: INTERVAL_MS / 1000 }),
+		]);
 		n8n.importWorkflows([workflowForTest(dir)]);
 		await n8n.start();
 	});
@@ -115,7 +148,11 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 
 	async function served() {
 		const response = await fetch(`${n8n.url}/webhook/kaspi-price-list`);
-		return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
+		return {
+			status: response.status,
+			type: response.headers.get('content-type') ?? '',
+			body: await response.text(),
+		};
 	}
 
 	it('answers 503 before any valid price list exists', async () => {
@@ -131,7 +168,10 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 		const state = (await sandbox.http.get('/alstyle/state')).data;
 		const list = offers(xml);
 		// Price-on-request items (price 1 → null) are left out; everything else is there, sold out or not.
-		assert.ok(list.size > 3900 && list.size < state.products, `${list.size} offers of ${state.products}`);
+		assert.ok(
+			list.size > 3900 && list.size < state.products,
+			`${list.size} offers of ${state.products}`,
+		);
 		const sample = (await sandbox.http.get('/alstyle/products/20000')).data;
 		const offer = list.get('ALS20000');
 		assert.ok(offer);
@@ -140,7 +180,11 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 		assert.ok(Number(offer.price) >= sample.price2);
 		const catalogue = JSON.parse(readFileSync(join(dir, 'alstyle-catalogue.json'), 'utf8'));
 		assert.equal(catalogue.length, state.products);
-		assert.ok(catalogue.some((/** @type {any} */ p) => p.quantityIsLowerBound === true && p.quantity === 50));
+		assert.ok(
+			catalogue.some(
+				(/** @type {any} */ p) => p.quantityIsLowerBound === true && p.quantity === 50,
+			),
+		);
 		assert.ok(catalogue.some((/** @type {any} */ p) => p.price2 === null));
 		assert.ok(catalogue.every((/** @type {any} */ p) => Array.isArray(p.images)));
 		// Al-Style's 9,999,999 placeholder (docs/services/alstyle.md) is no price, so never an offer at ~10 M ₸.
@@ -151,7 +195,11 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 		// "<5" is at most 4, flagged as an upper bound.
 		assert.equal((await sandbox.http.get('/alstyle/products/20087')).data.quantity, '<5');
 		assert.deepEqual(
-			(({ quantity, quantityIsLowerBound, quantityIsUpperBound }) => ({ quantity, quantityIsLowerBound, quantityIsUpperBound }))(catalogue.find((/** @type {any} */ p) => p.article === 20087)),
+			(({ quantity, quantityIsLowerBound, quantityIsUpperBound }) => ({
+				quantity,
+				quantityIsLowerBound,
+				quantityIsUpperBound,
+			}))(catalogue.find((/** @type {any} */ p) => p.article === 20087)),
 			{ quantity: 4, quantityIsLowerBound: false, quantityIsUpperBound: true },
 		);
 	});
@@ -169,7 +217,10 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 		const changed = (await sandbox.http.post('/alstyle/changes', { count: 40 })).data;
 		await runRefresh('test-quick');
 		const calls = await sandbox.requests('alstyle', undefined, seqBefore);
-		assert.deepEqual(calls.map((c) => c.path), ['/api/quantity-price']);
+		assert.deepEqual(
+			calls.map((c) => c.path),
+			['/api/quantity-price'],
+		);
 		const afterRefresh = offers((await served()).body);
 		assert.deepEqual([...afterRefresh.keys()].sort(), [...before.keys()].sort());
 		let differences = 0;
@@ -179,8 +230,13 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 			assert.equal(offer.brand, old.brand, sku);
 			if (offer.price !== old.price || offer.availability !== old.availability) differences++;
 		}
-		const changedSkus = new Set(changed.map((/** @type {{ article: number }} */ c) => `ALS${c.article}`));
-		assert.ok(differences > 0 && differences <= changedSkus.size, `${differences} offers changed, ${changedSkus.size} products changed`);
+		const changedSkus = new Set(
+			changed.map((/** @type {{ article: number }} */ c) => `ALS${c.article}`),
+		);
+		assert.ok(
+			differences > 0 && differences <= changedSkus.size,
+			`${differences} offers changed, ${changedSkus.size} products changed`,
+		);
 		for (const c of changed) {
 			const offer = afterRefresh.get(`ALS${c.article}`);
 			if (!offer) continue;
@@ -205,13 +261,20 @@ describe('Al-Style → Kaspi price list in a real n8n', { timeout: 20 * 60_000 }
 
 	it('4. never trips the sandbox rate limit, even with refreshes overlapping', async () => {
 		const seqBefore = await sandbox.lastSeq();
-		await Promise.all([runRefresh('test-quick'), runRefresh('test-quick'), runRefresh('test-nightly')]);
+		await Promise.all([
+			runRefresh('test-quick'),
+			runRefresh('test-quick'),
+			runRefresh('test-nightly'),
+		]);
 		const state = (await sandbox.http.get('/alstyle/state')).data;
 		assert.equal(state.tooFast, 0);
 		const calls = await sandbox.requests('alstyle', undefined, seqBefore);
 		assert.ok(calls.length >= 2 + 17, `${calls.length} calls`);
 		assert.ok(calls.every((c) => c.status === 200));
 		const recent = (await n8n.executions(WORKFLOW_ID)).slice(0, 3);
-		assert.deepEqual(recent.map((e) => e.status), ['success', 'success', 'success']);
+		assert.deepEqual(
+			recent.map((e) => e.status),
+			['success', 'success', 'success'],
+		);
 	});
 });

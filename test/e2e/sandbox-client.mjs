@@ -16,7 +16,9 @@ import {
  * WAHA's published OpenAPI document: suites that start the sandbox with it as `wahaOpenApi` get
  * WAHA's strict mode, so a request the document refuses fails the test (test/fixtures/README.md).
  */
-export const WAHA_OPENAPI = fileURLToPath(new URL('../fixtures/waha-openapi-2026.7.1.json', import.meta.url));
+export const WAHA_OPENAPI = fileURLToPath(
+	new URL('../fixtures/waha-openapi-2026.7.1.json', import.meta.url),
+);
 
 /** @param {string} sandboxUrl */
 export function sandboxCredentials(sandboxUrl) {
@@ -96,7 +98,11 @@ export function alStyleSandboxCredential(sandboxUrl, { minIntervalSeconds }) {
 		id: 'kzAlStyleSandbox',
 		name: 'Al-Style API',
 		type: 'alStyleApi',
-		data: { accessToken: ALSTYLE_DEFAULT_TOKEN, baseUrl: `${sandboxUrl}/alstyle`, minIntervalSeconds },
+		data: {
+			accessToken: ALSTYLE_DEFAULT_TOKEN,
+			baseUrl: `${sandboxUrl}/alstyle`,
+			minIntervalSeconds,
+		},
 	};
 }
 
@@ -153,7 +159,9 @@ export class Sandbox {
 	 * @returns {Promise<Array<{ seq: number, path: string, status: number, query: Record<string, string>, body: any }>>}
 	 */
 	async requests(service, pathContains, sinceSeq) {
-		const { data } = await this.http.get('/requests', { params: { service, pathContains, sinceSeq } });
+		const { data } = await this.http.get('/requests', {
+			params: { service, pathContains, sinceSeq },
+		});
 		return Array.isArray(data) ? data : data.requests;
 	}
 
@@ -173,6 +181,10 @@ export class Sandbox {
 
 	/** An Al-Style call from another client on the same token (a second worker, an old cron script). */
 	async callAlStyleElsewhere() {
-		await axios.get(`${this.url}/alstyle/api/date`, { params: { 'access-token': ALSTYLE_DEFAULT_TOKEN }, timeout: 10_000, validateStatus: () => true });
+		await axios.get(`${this.url}/alstyle/api/date`, {
+			params: { 'access-token': ALSTYLE_DEFAULT_TOKEN },
+			timeout: 10_000,
+			validateStatus: () => true,
+		});
 	}
 }

@@ -52,7 +52,14 @@ function completion(request, turn) {
 		object: 'chat.completion',
 		created: Math.floor(Date.now() / 1000),
 		model: request.model,
-		choices: [{ index: 0, message, finish_reason: message.tool_calls ? 'tool_calls' : 'stop', logprobs: null }],
+		choices: [
+			{
+				index: 0,
+				message,
+				finish_reason: message.tool_calls ? 'tool_calls' : 'stop',
+				logprobs: null,
+			},
+		],
 		usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
 	};
 }
@@ -77,11 +84,16 @@ export async function startScriptedChatModel() {
 			};
 			const path = (req.url ?? '').split('?')[0];
 			if (req.method === 'GET' && path === '/v1/models') {
-				send(200, { object: 'list', data: [{ id: 'scripted-model', object: 'model', created: 0, owned_by: 'test' }] });
+				send(200, {
+					object: 'list',
+					data: [{ id: 'scripted-model', object: 'model', created: 0, owned_by: 'test' }],
+				});
 				return;
 			}
 			if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-				send(404, { error: { message: `Not scripted: ${req.method} ${path}`, type: 'invalid_request_error' } });
+				send(404, {
+					error: { message: `Not scripted: ${req.method} ${path}`, type: 'invalid_request_error' },
+				});
 				return;
 			}
 			/** @type {ChatRequest} */
@@ -90,7 +102,9 @@ export async function startScriptedChatModel() {
 			// n8n 1.123's agent asks without streaming when its webhook answers with the last node;
 			// a streamed request is refused so that a change there shows up here.
 			if (request.stream) {
-				send(400, { error: { message: 'The scripted model does not stream', type: 'invalid_request_error' } });
+				send(400, {
+					error: { message: 'The scripted model does not stream', type: 'invalid_request_error' },
+				});
 				return;
 			}
 			send(200, completion(request, script(request)));

@@ -42,7 +42,10 @@ export const AL_STYLE_INTERVAL_SECONDS = 5;
  * @param {string} code
  * @param {{ phone: string, state?: string, status?: string, minutesAgo?: number, firstName?: string }} details
  */
-export function kaspiOrder(code, { phone, state = 'NEW', status = 'APPROVED_BY_BANK', minutesAgo = 0, firstName = 'Айгерим' }) {
+export function kaspiOrder(
+	code,
+	{ phone, state = 'NEW', status = 'APPROVED_BY_BANK', minutesAgo = 0, firstName = 'Айгерим' },
+) {
 	return {
 		code,
 		state,
@@ -66,11 +69,24 @@ export const AMO_REQUESTS_PER_SECOND_PER_WORKER = 3;
  *   telegram: Awaited<ReturnType<typeof startTelegramSink>>, smtp: Awaited<ReturnType<typeof startSmtpSink>>,
  *   amoRequestsPerSecond?: number, alStyleMinIntervalSeconds?: number }} options
  */
-export function shopCredentials(sandboxUrl, { oauth, telegram, smtp, amoRequestsPerSecond, alStyleMinIntervalSeconds = AL_STYLE_INTERVAL_SECONDS }) {
+export function shopCredentials(
+	sandboxUrl,
+	{
+		oauth,
+		telegram,
+		smtp,
+		amoRequestsPerSecond,
+		alStyleMinIntervalSeconds = AL_STYLE_INTERVAL_SECONDS,
+	},
+) {
 	return [
 		...sandboxCredentials(sandboxUrl),
 		webkassaSandboxCredential(sandboxUrl),
-		amoCrmSandboxCredential(sandboxUrl, oauth, amoRequestsPerSecond ? { requestsPerSecond: amoRequestsPerSecond } : {}),
+		amoCrmSandboxCredential(
+			sandboxUrl,
+			oauth,
+			amoRequestsPerSecond ? { requestsPerSecond: amoRequestsPerSecond } : {},
+		),
 		...alertSinkCredentials(telegram, smtp),
 		alStyleSandboxCredential(sandboxUrl, { minIntervalSeconds: alStyleMinIntervalSeconds }),
 	];
@@ -93,7 +109,11 @@ export async function startShop({
 	const sandboxServer = await startSandbox({ seed: false, port: sandboxPort });
 	const sandbox = new Sandbox(sandboxServer.url);
 	await sandbox.linkWhatsAppSession();
-	await sandbox.http.post('/webkassa/cashboxes', { uniqueNumber: CASHBOX, registrationNumber: '600000000001', name: 'Sandbox shop' });
+	await sandbox.http.post('/webkassa/cashboxes', {
+		uniqueNumber: CASHBOX,
+		registrationNumber: '600000000001',
+		name: 'Sandbox shop',
+	});
 	const telegram = await startTelegramSink();
 	const smtp = await startSmtpSink();
 	const queueServices = queue ? await startQueueServices({ log }) : undefined;
@@ -101,12 +121,24 @@ export async function startShop({
 	const tarball = packPackage(mkdtempSync(join(tmpdir(), 'kz-pack-')));
 	const n8n = await new N8n({ tarball, port: n8nPort, log, queue: queueServices }).init();
 	n8n.importCredentials(
-		shopCredentials(sandboxServer.url, { oauth, telegram, smtp, ...(queue ? { amoRequestsPerSecond: AMO_REQUESTS_PER_SECOND_PER_WORKER } : {}) }),
+		shopCredentials(sandboxServer.url, {
+			oauth,
+			telegram,
+			smtp,
+			...(queue ? { amoRequestsPerSecond: AMO_REQUESTS_PER_SECOND_PER_WORKER } : {}),
+		}),
 	);
 	const { sync, reconcile } = amoWorkflowsForTest({ reconcileSeconds: RECONCILE_SECONDS });
-	n8n.importWorkflows([errorAlertsForTest({ telegramChat: ALERT_CHAT, email: 'owner@shop.test' }), reconcile, ...inactiveWorkflows], {
-		activate: false,
-	});
+	n8n.importWorkflows(
+		[
+			errorAlertsForTest({ telegramChat: ALERT_CHAT, email: 'owner@shop.test' }),
+			reconcile,
+			...inactiveWorkflows,
+		],
+		{
+			activate: false,
+		},
+	);
 	n8n.importWorkflows([
 		orderWhatsAppForTest({ catchUpSeconds: CATCH_UP_SECONDS }),
 		sync,
@@ -118,7 +150,10 @@ export async function startShop({
 	// The first polls only record what is there; their memory must be stored before orders are
 	// created, or a later poll would take new orders for old ones.
 	for (const id of [WORKFLOW_IDS.orderWhatsApp, WORKFLOW_IDS.amoSync]) {
-		await waitFor(async () => Object.keys(await n8n.staticData(id)).length > 0, { timeoutMs: 120_000, what: `the first poll of ${id}` });
+		await waitFor(async () => Object.keys(await n8n.staticData(id)).length > 0, {
+			timeoutMs: 120_000,
+			what: `the first poll of ${id}`,
+		});
 	}
 	return shop;
 }
@@ -147,13 +182,17 @@ export class Shop {
 	/** Order notifications WhatsApp got for an order code (the receipt links are other texts). */
 	/** @param {string} code */
 	async notificationsFor(code) {
-		return (await this.sandbox.messages()).filter((message) => (message.text ?? '').includes(`заказ №${code} `));
+		return (await this.sandbox.messages()).filter((message) =>
+			(message.text ?? '').includes(`заказ №${code} `),
+		);
 	}
 
 	/** Receipt links WhatsApp got for an order code. */
 	/** @param {string} code */
 	async receiptLinksFor(code) {
-		return (await this.sandbox.messages()).filter((message) => (message.text ?? '').includes(`Чек по заказу №${code}`));
+		return (await this.sandbox.messages()).filter((message) =>
+			(message.text ?? '').includes(`Чек по заказу №${code}`),
+		);
 	}
 
 	/** @returns {Promise<any[]>} */
@@ -163,7 +202,9 @@ export class Shop {
 
 	/** @param {string} code */
 	async receiptsFor(code) {
-		return (await this.receipts()).filter((receipt) => receipt.ExternalCheckNumber === `kaspi-${code}-sale`);
+		return (await this.receipts()).filter(
+			(receipt) => receipt.ExternalCheckNumber === `kaspi-${code}-sale`,
+		);
 	}
 
 	/** @returns {Promise<{ leads: any[], contacts: any[], notes: any[] }>} */
@@ -180,7 +221,13 @@ export class Shop {
 	async dealsFor(codes) {
 		const { leads } = await this.amo();
 		return leads.filter((lead) =>
-			codes.includes(String(lead.custom_fields_values?.find((/** @type {any} */ field) => field.field_id === SEED.orderCodeFieldId)?.values[0].value)),
+			codes.includes(
+				String(
+					lead.custom_fields_values?.find(
+						(/** @type {any} */ field) => field.field_id === SEED.orderCodeFieldId,
+					)?.values[0].value,
+				),
+			),
 		);
 	}
 
@@ -189,7 +236,10 @@ export class Shop {
 	async poll(workflowId) {
 		const before = await this.sandbox.lastSeq();
 		await this.n8n.pollNow(workflowId);
-		await waitFor(async () => (await this.sandbox.requests('kaspi', '/orders', before)).length > 0, { what: 'a poll' });
+		await waitFor(
+			async () => (await this.sandbox.requests('kaspi', '/orders', before)).length > 0,
+			{ what: 'a poll' },
+		);
 	}
 
 	/** Waits until no execution of the workflows is queued or running. */
@@ -207,7 +257,8 @@ export class Shop {
 		for (const id of Object.values(WORKFLOW_IDS)) {
 			const { active } = await this.n8n.api('GET', `/workflows/${id}`);
 			const wanted = workflowIds.includes(id);
-			if (active !== wanted) await this.n8n.api('POST', `/workflows/${id}/${wanted ? 'activate' : 'deactivate'}`);
+			if (active !== wanted)
+				await this.n8n.api('POST', `/workflows/${id}/${wanted ? 'activate' : 'deactivate'}`);
 		}
 	}
 

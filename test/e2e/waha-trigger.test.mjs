@@ -16,7 +16,9 @@ import { startSandbox } from '../../sandbox/server.mjs';
 import { N8n, packPackage, waitFor } from './harness.mjs';
 import { Sandbox, sandboxCredentials, WAHA_OPENAPI } from './sandbox-client.mjs';
 
-const WORKFLOW = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/waha-inbox.json'), 'utf8'));
+const WORKFLOW = JSON.parse(
+	readFileSync(join(import.meta.dirname, 'fixtures/waha-inbox.json'), 'utf8'),
+);
 const SECRET = 'e2e-webhook-secret';
 const SEND_IMAGE_PATH = 'kz-send-image';
 
@@ -34,7 +36,12 @@ const SEND_IMAGE_WORKFLOW = {
 			typeVersion: 2,
 			position: [0, 0],
 			webhookId: '3c0d9a51-6b0e-4f7e-8f0a-5e2d7a1b0c01',
-			parameters: { httpMethod: 'POST', path: SEND_IMAGE_PATH, responseMode: 'lastNode', options: {} },
+			parameters: {
+				httpMethod: 'POST',
+				path: SEND_IMAGE_PATH,
+				responseMode: 'lastNode',
+				options: {},
+			},
 		},
 		{
 			id: 'e2e-image-send',
@@ -70,7 +77,9 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 		const { data } = await axios.get(`${sandboxServer.url}/waha/api/sessions/default`, {
 			headers: { 'X-Api-Key': 'sandbox-waha-key' },
 		});
-		return /** @type {Array<{ url: string, events: string[], hmac?: { key: string } }>} */ (data.config?.webhooks ?? []);
+		return /** @type {Array<{ url: string, events: string[], hmac?: { key: string } }>} */ (
+			data.config?.webhooks ?? []
+		);
 	}
 
 	const hookUrl = () => `${n8n.url}/webhook/${WORKFLOW.nodes[0].webhookId}/waha`;
@@ -92,7 +101,12 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 		n8n.importCredentials([
 			kaspi,
 			waha,
-			{ ...waha, id: 'kzWahaSigned0001', name: 'WAHA API (signed webhooks)', data: { ...waha.data, webhookSecret: SECRET } },
+			{
+				...waha,
+				id: 'kzWahaSigned0001',
+				name: 'WAHA API (signed webhooks)',
+				data: { ...waha.data, webhookSecret: SECRET },
+			},
 		]);
 		n8n.importWorkflows([WORKFLOW, SEND_IMAGE_WORKFLOW]);
 		await n8n.start();
@@ -104,14 +118,20 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 	});
 
 	it('registers its URL with the HMAC key on the session, keeping other webhooks', async () => {
-		const webhooks = await waitFor(async () => {
-			const list = await sessionWebhooks();
-			return list.some((hook) => hook.url === hookUrl()) ? list : undefined;
-		}, { what: 'the webhook registration' });
+		const webhooks = await waitFor(
+			async () => {
+				const list = await sessionWebhooks();
+				return list.some((hook) => hook.url === hookUrl()) ? list : undefined;
+			},
+			{ what: 'the webhook registration' },
+		);
 		const ours = webhooks.find((hook) => hook.url === hookUrl());
 		assert.deepEqual(ours?.events, ['message']);
 		assert.equal(ours?.hmac?.key, SECRET);
-		assert.ok(webhooks.some((hook) => hook.url === 'http://127.0.0.1:9/crm'), 'the operator’s own webhook is kept');
+		assert.ok(
+			webhooks.some((hook) => hook.url === 'http://127.0.0.1:9/crm'),
+			'the operator’s own webhook is kept',
+		);
 	});
 
 	/**
@@ -125,18 +145,31 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 		);
 		return finished.filter(
 			(execution) =>
-				execution.data.resultData.runData['WhatsApp message received']?.[0]?.data?.main?.[0]?.[0]?.json?.payload?.body === text,
+				execution.data.resultData.runData['WhatsApp message received']?.[0]?.data?.main?.[0]?.[0]
+					?.json?.payload?.body === text,
 		);
 	}
 
 	it('starts the workflow for a signed message event from WAHA', async () => {
 		const text = 'Здравствуйте, заказ готов?';
-		const { data } = await sandbox.http.post('/waha/inbound', { session: 'default', from: '77011234567@c.us', body: text });
-		assert.ok(data.deliveries.some((/** @type {{ url: string, status: number }} */ delivery) => delivery.url === hookUrl() && delivery.status === 200));
-		const [run] = await waitFor(async () => {
-			const runs = await runsWithBody(text);
-			return runs.length ? runs : undefined;
-		}, { what: 'the webhook execution' });
+		const { data } = await sandbox.http.post('/waha/inbound', {
+			session: 'default',
+			from: '77011234567@c.us',
+			body: text,
+		});
+		assert.ok(
+			data.deliveries.some(
+				(/** @type {{ url: string, status: number }} */ delivery) =>
+					delivery.url === hookUrl() && delivery.status === 200,
+			),
+		);
+		const [run] = await waitFor(
+			async () => {
+				const runs = await runsWithBody(text);
+				return runs.length ? runs : undefined;
+			},
+			{ what: 'the webhook execution' },
+		);
 		const item = run.data.resultData.runData['WhatsApp message received'][0].data.main[0][0].json;
 		assert.equal(item.event, 'message');
 		assert.equal(item.session, 'default');
@@ -149,11 +182,19 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 			for (const version of ['2024.11.5', '2026.7.1']) {
 				await sandbox.wahaProfile({ version });
 				const text = `Заказ готов? (${version})`;
-				const { data } = await sandbox.http.post('/waha/inbound', { session: 'default', from: '77011234567@c.us', body: text });
-				const ours = data.deliveries.find((/** @type {{ url: string }} */ delivery) => delivery.url === hookUrl());
+				const { data } = await sandbox.http.post('/waha/inbound', {
+					session: 'default',
+					from: '77011234567@c.us',
+					body: text,
+				});
+				const ours = data.deliveries.find(
+					(/** @type {{ url: string }} */ delivery) => delivery.url === hookUrl(),
+				);
 				assert.equal(ours?.status, 200, `WAHA ${version}'s event is accepted`);
 				assert.equal(data.events[0].timestamp === undefined, version === '2024.11.5');
-				await waitFor(async () => ((await runsWithBody(text)).length ? true : undefined), { what: `the run for WAHA ${version}` });
+				await waitFor(async () => ((await runsWithBody(text)).length ? true : undefined), {
+					what: `the run for WAHA ${version}`,
+				});
 			}
 		} finally {
 			await sandbox.wahaProfile({ version: '2026.7.1' });
@@ -163,31 +204,54 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 	it('gets 401 from Core before 2024.11.5, which never signs, when a secret is set', async () => {
 		try {
 			await sandbox.wahaProfile({ version: '2024.10.1' });
-			const { data } = await sandbox.http.post('/waha/inbound', { session: 'default', from: '77011234567@c.us', body: 'unsigned 2024' });
-			assert.equal(data.deliveries.find((/** @type {{ url: string }} */ delivery) => delivery.url === hookUrl())?.status, 401);
+			const { data } = await sandbox.http.post('/waha/inbound', {
+				session: 'default',
+				from: '77011234567@c.us',
+				body: 'unsigned 2024',
+			});
+			assert.equal(
+				data.deliveries.find(
+					(/** @type {{ url: string }} */ delivery) => delivery.url === hookUrl(),
+				)?.status,
+				401,
+			);
 		} finally {
 			await sandbox.wahaProfile({ version: '2026.7.1' });
 		}
 	});
 
 	it('Send Image on WAHA Core before 2026.6.1 fails with the clear error, and sends on 2026.6.1', async () => {
-		const send = () => fetch(`${n8n.url}/webhook/${SEND_IMAGE_PATH}`, {
+		const send = () =>
+			fetch(`${n8n.url}/webhook/${SEND_IMAGE_PATH}`, {
 				method: 'POST',
 				headers: { 'Content-Type': 'application/json' },
 				body: JSON.stringify({ phone: '77011234567' }),
 			});
 		const failedRuns = async () =>
-			(await n8n.executions(SEND_IMAGE_WORKFLOW.id, { includeData: true })).filter((execution) => execution.status === 'error');
+			(await n8n.executions(SEND_IMAGE_WORKFLOW.id, { includeData: true })).filter(
+				(execution) => execution.status === 'error',
+			);
 		try {
 			await sandbox.wahaProfile({ version: '2025.12.1' });
 			const before = (await failedRuns()).length;
 			assert.notEqual((await send()).status, 200);
-			const [failed] = await waitFor(async () => {
-				const runs = await failedRuns();
-				return runs.length > before ? runs.slice(before) : undefined;
-			}, { what: 'the failed Send Image run' });
-			assert.equal(failed.data.resultData.error.message, 'This needs WAHA Plus, or WAHA 2026.6.1 or later');
-			assert.equal((await sandbox.messages()).filter((message) => message.chatId === '77011234567@c.us' && message.kind === 'image').length, 0);
+			const [failed] = await waitFor(
+				async () => {
+					const runs = await failedRuns();
+					return runs.length > before ? runs.slice(before) : undefined;
+				},
+				{ what: 'the failed Send Image run' },
+			);
+			assert.equal(
+				failed.data.resultData.error.message,
+				'This needs WAHA Plus, or WAHA 2026.6.1 or later',
+			);
+			assert.equal(
+				(await sandbox.messages()).filter(
+					(message) => message.chatId === '77011234567@c.us' && message.kind === 'image',
+				).length,
+				0,
+			);
 
 			await sandbox.wahaProfile({ version: '2026.6.1' });
 			assert.equal((await send()).status, 200);
@@ -198,37 +262,73 @@ describe('WAHA Trigger and credential tests in a real n8n', { timeout: 10 * 60_0
 	});
 
 	it('refuses an unsigned, a wrongly signed or a tampered event with 401 and runs nothing', async () => {
-		const body = JSON.stringify({ id: 'evt_e2e', timestamp: Date.now(), event: 'message', session: 'default', engine: 'WEBJS', payload: { body: 'forged' } });
+		const body = JSON.stringify({
+			id: 'evt_e2e',
+			timestamp: Date.now(),
+			event: 'message',
+			session: 'default',
+			engine: 'WEBJS',
+			payload: { body: 'forged' },
+		});
 		const signature = createHmac('sha512', SECRET).update(body).digest('hex');
 		const post = (/** @type {string} */ payload, /** @type {Record<string, string>} */ headers) =>
-			axios.post(hookUrl(), payload, { headers: { 'content-type': 'application/json', ...headers }, validateStatus: () => true });
+			axios.post(hookUrl(), payload, {
+				headers: { 'content-type': 'application/json', ...headers },
+				validateStatus: () => true,
+			});
 
 		assert.equal((await post(body, {})).status, 401);
-		assert.equal((await post(body, { 'X-Webhook-Hmac': createHmac('sha512', 'wrong').update(body).digest('hex') })).status, 401);
-		assert.equal((await post(body.replace('forged', 'forgeD'), { 'X-Webhook-Hmac': signature })).status, 401);
-		assert.equal((await post(body, { 'X-Webhook-Hmac': signature, 'X-Webhook-Hmac-Algorithm': 'sha512' })).status, 200);
-		await waitFor(async () => (await runsWithBody('forged')).length > 0, { what: 'the signed event’s run' });
+		assert.equal(
+			(
+				await post(body, {
+					'X-Webhook-Hmac': createHmac('sha512', 'wrong').update(body).digest('hex'),
+				})
+			).status,
+			401,
+		);
+		assert.equal(
+			(await post(body.replace('forged', 'forgeD'), { 'X-Webhook-Hmac': signature })).status,
+			401,
+		);
+		assert.equal(
+			(await post(body, { 'X-Webhook-Hmac': signature, 'X-Webhook-Hmac-Algorithm': 'sha512' }))
+				.status,
+			200,
+		);
+		await waitFor(async () => (await runsWithBody('forged')).length > 0, {
+			what: 'the signed event’s run',
+		});
 		await delay(2000);
 		assert.equal((await runsWithBody('forged')).length, 1, 'the correctly signed event ran once');
 		assert.equal((await runsWithBody('forgeD')).length, 0, 'the tampered body never ran');
 	});
 
 	it('passes the credential tests against the sandbox, and fails them with a wrong token', async () => {
-		const test = async (/** @type {{ id: string, name: string, type: string, data: object }} */ credential) =>
-			(await n8n.rest('POST', '/rest/credentials/test', { credentials: credential })).data;
+		const test = async (
+			/** @type {{ id: string, name: string, type: string, data: object }} */ credential,
+		) => (await n8n.rest('POST', '/rest/credentials/test', { credentials: credential })).data;
 		const [kaspi, waha] = sandboxCredentials(sandboxServer.url);
 		assert.equal((await test(kaspi)).status, 'OK');
 		assert.equal((await test(waha)).status, 'OK');
-		assert.equal((await test({ ...kaspi, data: { ...kaspi.data, apiToken: 'wrong-token' } })).status, 'Error');
-		assert.equal((await test({ ...waha, data: { ...waha.data, apiKey: 'wrong-key' } })).status, 'Error');
+		assert.equal(
+			(await test({ ...kaspi, data: { ...kaspi.data, apiToken: 'wrong-token' } })).status,
+			'Error',
+		);
+		assert.equal(
+			(await test({ ...waha, data: { ...waha.data, apiKey: 'wrong-key' } })).status,
+			'Error',
+		);
 	});
 
 	it('removes its URL from the session when the workflow is deactivated', async () => {
 		await n8n.api('POST', `/workflows/${WORKFLOW.id}/deactivate`);
-		const webhooks = await waitFor(async () => {
-			const list = await sessionWebhooks();
-			return list.every((hook) => hook.url !== hookUrl()) ? list : undefined;
-		}, { what: 'the webhook removal' });
+		const webhooks = await waitFor(
+			async () => {
+				const list = await sessionWebhooks();
+				return list.every((hook) => hook.url !== hookUrl()) ? list : undefined;
+			},
+			{ what: 'the webhook removal' },
+		);
 		assert.ok(webhooks.some((hook) => hook.url === 'http://127.0.0.1:9/crm'));
 	});
 });

@@ -24,7 +24,8 @@ const everySeconds = (seconds) => ({ interval: [{ field: 'seconds', secondsInter
 export function orderWhatsAppForTest({ catchUpSeconds }) {
 	const workflow = loadWorkflow('kaspi-order-whatsapp.json');
 	for (const node of workflow.nodes) {
-		if (node.name === 'Catch up every 5 minutes') node.parameters.rule = everySeconds(catchUpSeconds);
+		if (node.name === 'Catch up every 5 minutes')
+			node.parameters.rule = everySeconds(catchUpSeconds);
 		if (node.name === 'Send WhatsApp message') {
 			node.parameters.options.randomDelay = { delay: { minSeconds: 0, maxSeconds: 0 } };
 		}
@@ -37,7 +38,11 @@ function pointAtSandboxAccount(node) {
 	if (node.type !== 'n8n-nodes-kz-commerce.amoCrm') return;
 	node.parameters.pipeline = { __rl: true, mode: 'list', value: String(SEED.pipelineId) };
 	node.parameters.statusId = SEED.statusNew;
-	node.parameters.orderCodeField = { __rl: true, mode: 'list', value: String(SEED.orderCodeFieldId) };
+	node.parameters.orderCodeField = {
+		__rl: true,
+		mode: 'list',
+		value: String(SEED.orderCodeFieldId),
+	};
 }
 
 /**
@@ -52,9 +57,12 @@ export function amoWorkflowsForTest({ reconcileSeconds, backlogThreshold }) {
 	const reconcile = loadWorkflow('kaspi-amocrm-reconcile.json');
 	reconcile.nodes.forEach(pointAtSandboxAccount);
 	for (const node of reconcile.nodes) {
-		if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters.rule = everySeconds(reconcileSeconds);
+		if (node.type === 'n8n-nodes-base.scheduleTrigger')
+			node.parameters.rule = everySeconds(reconcileSeconds);
 		if (node.name === 'Settings' && backlogThreshold !== undefined) {
-			const threshold = node.parameters.assignments.assignments.find((/** @type {any} */ entry) => entry.name === 'backlogThreshold');
+			const threshold = node.parameters.assignments.assignments.find(
+				(/** @type {any} */ entry) => entry.name === 'backlogThreshold',
+			);
 			threshold.value = backlogThreshold;
 		}
 	}
@@ -116,7 +124,13 @@ export function alStyleProbeWorkflow() {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: '6f2d3c1e-7a55-4b8e-9a10-0a1b2c3d4e5f',
-				parameters: { httpMethod: 'POST', path: AL_STYLE_PROBE_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: AL_STYLE_PROBE_PATH,
+					responseMode: 'lastNode',
+					responseData: 'allEntries',
+					options: {},
+				},
 			},
 			{
 				id: 'p2',

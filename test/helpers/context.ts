@@ -25,17 +25,28 @@ const credentialTypes: Record<string, Authenticating> = {
 	wahaApi: new WahaApi() as unknown as Authenticating,
 };
 
-function resolveCredentialExpression(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
+function resolveCredentialExpression(
+	value: unknown,
+	credentials: ICredentialDataDecryptedObject,
+): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
-	return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) =>
-		String(credentials[key] ?? ''),
-	);
+	return value
+		.slice(1)
+		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) =>
+			String(credentials[key] ?? ''),
+		);
 }
 
-function applyCredential(type: string, credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) {
+function applyCredential(
+	type: string,
+	credentials: ICredentialDataDecryptedObject,
+	options: IHttpRequestOptions,
+) {
 	const { headers = {}, qs = {} } = credentialTypes[type].authenticate.properties;
 	const resolve = (record: IDataObject) =>
-		Object.fromEntries(Object.entries(record).map(([k, v]) => [k, resolveCredentialExpression(v, credentials)]));
+		Object.fromEntries(
+			Object.entries(record).map(([k, v]) => [k, resolveCredentialExpression(v, credentials)]),
+		);
 	return {
 		...options,
 		headers: { ...(options.headers ?? {}), ...resolve(headers) },
@@ -56,9 +67,15 @@ export async function httpRequest(options: IHttpRequestOptions): Promise<unknown
 		validateStatus: options.ignoreHttpStatusErrors ? () => true : undefined,
 	};
 	const response = await axios.request(config);
-	const body = options.encoding === 'arraybuffer' ? Buffer.from(response.data as ArrayBuffer) : response.data;
+	const body =
+		options.encoding === 'arraybuffer' ? Buffer.from(response.data as ArrayBuffer) : response.data;
 	if (options.returnFullResponse) {
-		return { body, headers: response.headers, statusCode: response.status, statusMessage: response.statusText };
+		return {
+			body,
+			headers: response.headers,
+			statusCode: response.status,
+			statusMessage: response.statusText,
+		};
 	}
 	return body;
 }
@@ -95,7 +112,9 @@ function replaceContents(target: Set<string>, source: Set<string>): void {
 }
 
 function getPath(source: IDataObject, path: string): unknown {
-	return path.split('.').reduce<unknown>((value, key) => (value as IDataObject | undefined)?.[key], source);
+	return path
+		.split('.')
+		.reduce<unknown>((value, key) => (value as IDataObject | undefined)?.[key], source);
 }
 
 /**
@@ -118,9 +137,15 @@ export function fakeContext(options: FakeContextOptions) {
 		continueOnFail: () => options.continueOnFail ?? false,
 		getWorkflowStaticData: () => staticData,
 		getWorkflow: () => ({ id: 'wf-test', name: 'Test', active: true }),
-		getNodeParameter(name: string, itemIndexOrFallback?: unknown, fallback?: unknown, opts?: { extractValue?: boolean }) {
+		getNodeParameter(
+			name: string,
+			itemIndexOrFallback?: unknown,
+			fallback?: unknown,
+			opts?: { extractValue?: boolean },
+		) {
 			const itemIndex = typeof itemIndexOrFallback === 'number' ? itemIndexOrFallback : 0;
-			const fallbackValue = typeof itemIndexOrFallback === 'number' ? fallback : itemIndexOrFallback;
+			const fallbackValue =
+				typeof itemIndexOrFallback === 'number' ? fallback : itemIndexOrFallback;
 			const value = getPath(parametersFor(itemIndex), name);
 			if (value === undefined) {
 				if (fallbackValue !== undefined) return fallbackValue;
@@ -143,13 +168,18 @@ export function fakeContext(options: FakeContextOptions) {
 			},
 			returnJsonArray: (data: IDataObject | IDataObject[]) =>
 				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
-			constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } }) =>
-				data.map((entry) => ({ ...entry, pairedItem: meta.itemData })),
+			constructExecutionMetaData: (
+				data: INodeExecutionData[],
+				meta: { itemData: { item: number } },
+			) => data.map((entry) => ({ ...entry, pairedItem: meta.itemData })),
 			// Like n8n's DeduplicationHelper: read the workflow's row, a database round trip, write the
 			// row back whole, with no lock, so concurrent executions can lose each other's writes.
 			async checkProcessedAndRecord(keys: Array<string | number>) {
 				const row = new Set(processed);
-				const result = { new: [] as Array<string | number>, processed: [] as Array<string | number> };
+				const result = {
+					new: [] as Array<string | number>,
+					processed: [] as Array<string | number>,
+				};
 				for (const key of keys) {
 					if (row.has(String(key))) result.processed.push(key);
 					else {
@@ -168,7 +198,11 @@ export function fakeContext(options: FakeContextOptions) {
 				replaceContents(processed, row);
 			},
 			async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string) {
-				return { data: data.toString('base64'), fileName, mimeType: mimeType ?? 'application/octet-stream' };
+				return {
+					data: data.toString('base64'),
+					fileName,
+					mimeType: mimeType ?? 'application/octet-stream',
+				};
 			},
 			async getBinaryDataBuffer(itemIndex: number, propertyName: string) {
 				const binary = items[itemIndex].binary?.[propertyName];

@@ -30,7 +30,11 @@ export function random(seed: number) {
 }
 export type Random = ReturnType<typeof random>;
 
-const el = (name: string, attrs: Array<[string, string]> = [], children: XmlNode[] = []): XmlElement => ({
+const el = (
+	name: string,
+	attrs: Array<[string, string]> = [],
+	children: XmlNode[] = [],
+): XmlElement => ({
 	name,
 	attrs,
 	children,
@@ -71,7 +75,15 @@ export function validCatalog(rnd: Random, offerCount = rnd.int(1, 6)): XmlElemen
 			children.push(el('price', [], [text(String(rnd.int(1, 2_000_000)))]));
 		} else {
 			const cities = CITIES.slice(0, rnd.int(1, CITIES.length));
-			children.push(el('cityprices', [], cities.map((city) => el('cityprice', [['cityId', city]], [text(String(rnd.int(1, 999_999)))]))));
+			children.push(
+				el(
+					'cityprices',
+					[],
+					cities.map((city) =>
+						el('cityprice', [['cityId', city]], [text(String(rnd.int(1, 999_999)))]),
+					),
+				),
+			);
 		}
 		offers.push(el('offer', [['sku', `SKU${i}${rnd.pick(['', 'A', '_b', '-9'])}`]], children));
 	}
@@ -81,7 +93,11 @@ export function validCatalog(rnd: Random, offerCount = rnd.int(1, 6)): XmlElemen
 			['date', rnd.pick(['string', '2026-11-22 14:30', '2026-11-22T14:30:00+05:00'])],
 			['xsi:schemaLocation', 'kaspiShopping http://kaspi.kz/kaspishopping.xsd'],
 		],
-		[el('company', [], [text(rnd.pick(['ТОО «Алтын Сауда»', 'Shop & Co', 'Test']))]), el('merchantid', [], [text('30123456')]), el('offers', [], offers)],
+		[
+			el('company', [], [text(rnd.pick(['ТОО «Алтын Сауда»', 'Shop & Co', 'Test']))]),
+			el('merchantid', [], [text('30123456')]),
+			el('offers', [], offers),
+		],
 	);
 }
 
@@ -110,7 +126,10 @@ function escapeText(value: string): string {
 	return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 function escapeAttribute(value: string, quote: string): string {
-	return escapeText(value).replace(quote === '"' ? /"/g : /'/g, quote === '"' ? '&quot;' : '&apos;');
+	return escapeText(value).replace(
+		quote === '"' ? /"/g : /'/g,
+		quote === '"' ? '&quot;' : '&apos;',
+	);
 }
 
 export function serialize(root: XmlElement, style: Style): string {
@@ -130,7 +149,9 @@ export function serialize(root: XmlElement, style: Style): string {
 		const name = style.prefix ? `${style.prefix}:${node.name}` : node.name;
 		let attrs = node.attrs.map(([k, v]) => ` ${k}=${q}${escapeAttribute(v, q)}${q}`).join('');
 		if (isRoot) {
-			attrs += style.prefix ? ` xmlns:${style.prefix}=${q}${style.namespace}${q}` : ` xmlns=${q}${style.namespace}${q}`;
+			attrs += style.prefix
+				? ` xmlns:${style.prefix}=${q}${style.namespace}${q}`
+				: ` xmlns=${q}${style.namespace}${q}`;
 			attrs += ` xmlns:xsi=${q}http://www.w3.org/2001/XMLSchema-instance${q}`;
 		}
 		out.push(`${isRoot ? '' : pad}<${name}${attrs}`);
@@ -140,7 +161,8 @@ export function serialize(root: XmlElement, style: Style): string {
 		}
 		out.push('>');
 		const elementOnly = node.children.every((child) => 'name' in child);
-		if (style.comments && elementOnly) out.push(`${style.indent ? '\n' + '  '.repeat(depth + 1) : ''}<!-- ${node.name} -->`);
+		if (style.comments && elementOnly)
+			out.push(`${style.indent ? '\n' + '  '.repeat(depth + 1) : ''}<!-- ${node.name} -->`);
 		for (const child of node.children) write(child, depth + 1, false, !elementOnly);
 		out.push(`${elementOnly ? pad : ''}</${name}>`);
 	};
@@ -186,7 +208,16 @@ const anyAvailability = (root: XmlElement, rnd: Random) => rnd.pick(find(root, '
 const ensureCityPrices = (offer: XmlElement) => {
 	removeChild(offer, 'price');
 	removeChild(offer, 'cityprices');
-	offer.children.push(el('cityprices', [], [el('cityprice', [['cityId', '750000000']], [text('100')]), el('cityprice', [['cityId', '710000000']], [text('200')])]));
+	offer.children.push(
+		el(
+			'cityprices',
+			[],
+			[
+				el('cityprice', [['cityId', '750000000']], [text('100')]),
+				el('cityprice', [['cityId', '710000000']], [text('200')]),
+			],
+		),
+	);
 	return find(offer, 'cityprices')[0];
 };
 const ensurePrice = (offer: XmlElement) => {
@@ -199,12 +230,32 @@ const ensurePrice = (offer: XmlElement) => {
 
 export const MUTATIONS: Mutation[] = [
 	{ name: 'unchanged', valid: true, tree: () => undefined },
-	{ name: 'missing sku', valid: false, tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', undefined) },
+	{
+		name: 'missing sku',
+		valid: false,
+		tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', undefined),
+	},
 	{ name: 'empty sku', valid: false, tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', '') },
-	{ name: 'sku of 21 characters', valid: false, tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', 'A'.repeat(21)) },
-	{ name: 'sku of 20 characters', valid: true, tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', 'Z'.repeat(20)) },
-	{ name: 'sku with a space', valid: false, tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', 'AB 12') },
-	{ name: 'Cyrillic sku', valid: false, tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', 'АРТ1') },
+	{
+		name: 'sku of 21 characters',
+		valid: false,
+		tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', 'A'.repeat(21)),
+	},
+	{
+		name: 'sku of 20 characters',
+		valid: true,
+		tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', 'Z'.repeat(20)),
+	},
+	{
+		name: 'sku with a space',
+		valid: false,
+		tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', 'AB 12'),
+	},
+	{
+		name: 'Cyrillic sku',
+		valid: false,
+		tree: (r, rnd) => setAttr(anyOffer(r, rnd), 'sku', 'АРТ1'),
+	},
 	{
 		name: 'duplicate sku',
 		valid: false,
@@ -214,10 +265,31 @@ export const MUTATIONS: Mutation[] = [
 			offers.children.push(copy);
 		},
 	},
-	{ name: 'bad available value', valid: false, tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'available', rnd.pick(['true', 'Yes', 'YES', '1', '', ' yes', 'no '])) },
-	{ name: 'missing available', valid: false, tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'available', undefined) },
-	{ name: 'missing storeId', valid: false, tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'storeId', undefined) },
-	{ name: 'Cyrillic storeId', valid: false, tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'storeId', 'РР1') },
+	{
+		name: 'bad available value',
+		valid: false,
+		tree: (r, rnd) =>
+			setAttr(
+				anyAvailability(r, rnd),
+				'available',
+				rnd.pick(['true', 'Yes', 'YES', '1', '', ' yes', 'no ']),
+			),
+	},
+	{
+		name: 'missing available',
+		valid: false,
+		tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'available', undefined),
+	},
+	{
+		name: 'missing storeId',
+		valid: false,
+		tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'storeId', undefined),
+	},
+	{
+		name: 'Cyrillic storeId',
+		valid: false,
+		tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'storeId', 'РР1'),
+	},
 	{
 		name: 'duplicate storeId',
 		valid: false,
@@ -226,19 +298,74 @@ export const MUTATIONS: Mutation[] = [
 			list.children.push(clone(elements(list)[0]));
 		},
 	},
-	{ name: 'preOrder 31', valid: false, tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'preOrder', '31') },
-	{ name: 'preOrder 30', valid: true, tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'preOrder', '30') },
-	{ name: 'preOrder not a number', valid: false, tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'preOrder', rnd.pick(['-1', 'abc', '1.5', '3 days'])) },
-	{ name: 'negative or decimal stockCount', valid: false, tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'stockCount', rnd.pick(['-1', '2.5', '1e3', ''])) },
-	{ name: 'stockCount with spaces', valid: true, tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'stockCount', ' 7 ') },
-	{ name: 'unknown attribute', valid: false, tree: (r, rnd) => anyAvailability(r, rnd).attrs.push(['stock', '5']) },
-	{ name: 'unknown attribute on offer', valid: false, tree: (r, rnd) => anyOffer(r, rnd).attrs.push(['available', 'yes']) },
-	{ name: 'decimal price', valid: false, tree: (r, rnd) => setText(ensurePrice(anyOffer(r, rnd)), rnd.pick(['193000.5', '193000.00', '193 000', '1,5'])) },
-	{ name: 'zero or negative price', valid: false, tree: (r, rnd) => setText(ensurePrice(anyOffer(r, rnd)), rnd.pick(['0', '-5', '+5', '007'])) },
-	{ name: 'price beyond xs:int', valid: false, tree: (r, rnd) => setText(ensurePrice(anyOffer(r, rnd)), '2147483648') },
-	{ name: 'price with surrounding whitespace', valid: true, tree: (r, rnd) => setText(ensurePrice(anyOffer(r, rnd)), '\n  1500  \n') },
-	{ name: 'price in CDATA', valid: true, tree: (r, rnd) => (ensurePrice(anyOffer(r, rnd)).children = [{ text: '4200', cdata: true }]) },
-	{ name: 'empty price', valid: false, tree: (r, rnd) => (ensurePrice(anyOffer(r, rnd)).children = []) },
+	{
+		name: 'preOrder 31',
+		valid: false,
+		tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'preOrder', '31'),
+	},
+	{
+		name: 'preOrder 30',
+		valid: true,
+		tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'preOrder', '30'),
+	},
+	{
+		name: 'preOrder not a number',
+		valid: false,
+		tree: (r, rnd) =>
+			setAttr(anyAvailability(r, rnd), 'preOrder', rnd.pick(['-1', 'abc', '1.5', '3 days'])),
+	},
+	{
+		name: 'negative or decimal stockCount',
+		valid: false,
+		tree: (r, rnd) =>
+			setAttr(anyAvailability(r, rnd), 'stockCount', rnd.pick(['-1', '2.5', '1e3', ''])),
+	},
+	{
+		name: 'stockCount with spaces',
+		valid: true,
+		tree: (r, rnd) => setAttr(anyAvailability(r, rnd), 'stockCount', ' 7 '),
+	},
+	{
+		name: 'unknown attribute',
+		valid: false,
+		tree: (r, rnd) => anyAvailability(r, rnd).attrs.push(['stock', '5']),
+	},
+	{
+		name: 'unknown attribute on offer',
+		valid: false,
+		tree: (r, rnd) => anyOffer(r, rnd).attrs.push(['available', 'yes']),
+	},
+	{
+		name: 'decimal price',
+		valid: false,
+		tree: (r, rnd) =>
+			setText(ensurePrice(anyOffer(r, rnd)), rnd.pick(['193000.5', '193000.00', '193 000', '1,5'])),
+	},
+	{
+		name: 'zero or negative price',
+		valid: false,
+		tree: (r, rnd) => setText(ensurePrice(anyOffer(r, rnd)), rnd.pick(['0', '-5', '+5', '007'])),
+	},
+	{
+		name: 'price beyond xs:int',
+		valid: false,
+		tree: (r, rnd) => setText(ensurePrice(anyOffer(r, rnd)), '2147483648'),
+	},
+	{
+		name: 'price with surrounding whitespace',
+		valid: true,
+		tree: (r, rnd) => setText(ensurePrice(anyOffer(r, rnd)), '\n  1500  \n'),
+	},
+	{
+		name: 'price in CDATA',
+		valid: true,
+		tree: (r, rnd) => (ensurePrice(anyOffer(r, rnd)).children = [{ text: '4200', cdata: true }]),
+	},
+	{
+		name: 'empty price',
+		valid: false,
+		tree: (r, rnd) => (ensurePrice(anyOffer(r, rnd)).children = []),
+	},
 	{
 		name: 'both price forms',
 		valid: false,
@@ -267,12 +394,34 @@ export const MUTATIONS: Mutation[] = [
 			removeChild(offer, 'cityprices');
 		},
 	},
-	{ name: '8-digit cityId', valid: false, tree: (r, rnd) => setAttr(elements(ensureCityPrices(anyOffer(r, rnd)))[0], 'cityId', '75000000') },
-	{ name: 'duplicate cityId', valid: false, tree: (r, rnd) => setAttr(elements(ensureCityPrices(anyOffer(r, rnd)))[1], 'cityId', '750000000') },
-	{ name: 'empty cityprices', valid: false, tree: (r, rnd) => (ensureCityPrices(anyOffer(r, rnd)).children = []) },
+	{
+		name: '8-digit cityId',
+		valid: false,
+		tree: (r, rnd) =>
+			setAttr(elements(ensureCityPrices(anyOffer(r, rnd)))[0], 'cityId', '75000000'),
+	},
+	{
+		name: 'duplicate cityId',
+		valid: false,
+		tree: (r, rnd) =>
+			setAttr(elements(ensureCityPrices(anyOffer(r, rnd)))[1], 'cityId', '750000000'),
+	},
+	{
+		name: 'empty cityprices',
+		valid: false,
+		tree: (r, rnd) => (ensureCityPrices(anyOffer(r, rnd)).children = []),
+	},
 	{ name: 'missing model', valid: false, tree: (r, rnd) => removeChild(anyOffer(r, rnd), 'model') },
-	{ name: 'empty model', valid: false, tree: (r, rnd) => setText(elements(anyOffer(r, rnd))[0], '') },
-	{ name: 'whitespace-only model', valid: true, tree: (r, rnd) => setText(elements(anyOffer(r, rnd))[0], '   ') },
+	{
+		name: 'empty model',
+		valid: false,
+		tree: (r, rnd) => setText(elements(anyOffer(r, rnd))[0], ''),
+	},
+	{
+		name: 'whitespace-only model',
+		valid: true,
+		tree: (r, rnd) => setText(elements(anyOffer(r, rnd))[0], '   '),
+	},
 	{ name: 'missing brand', valid: true, tree: (r, rnd) => removeChild(anyOffer(r, rnd), 'brand') },
 	{
 		name: 'brand before model',
@@ -292,45 +441,153 @@ export const MUTATIONS: Mutation[] = [
 			offer.children.splice(1, 0, el('brand', [], [text('X')]), el('brand', [], [text('Y')]));
 		},
 	},
-	{ name: 'missing availabilities', valid: false, tree: (r, rnd) => removeChild(anyOffer(r, rnd), 'availabilities') },
-	{ name: 'empty availabilities', valid: false, tree: (r, rnd) => (rnd.pick(find(r, 'availabilities')).children = []) },
-	{ name: 'text in availabilities', valid: false, tree: (r, rnd) => rnd.pick(find(r, 'availabilities')).children.push(text('oops')) },
-	{ name: 'whitespace inside availability', valid: false, tree: (r, rnd) => anyAvailability(r, rnd).children.push(text(' ')) },
-	{ name: 'child inside availability', valid: false, tree: (r, rnd) => anyAvailability(r, rnd).children.push(el('price', [], [text('1')])) },
-	{ name: 'unknown element in offer', valid: false, tree: (r, rnd) => anyOffer(r, rnd).children.push(el('description', [], [text('x')])) },
-	{ name: 'element inside price', valid: false, tree: (r, rnd) => (ensurePrice(anyOffer(r, rnd)).children = [el('b', [], [text('1')])]) },
+	{
+		name: 'missing availabilities',
+		valid: false,
+		tree: (r, rnd) => removeChild(anyOffer(r, rnd), 'availabilities'),
+	},
+	{
+		name: 'empty availabilities',
+		valid: false,
+		tree: (r, rnd) => (rnd.pick(find(r, 'availabilities')).children = []),
+	},
+	{
+		name: 'text in availabilities',
+		valid: false,
+		tree: (r, rnd) => rnd.pick(find(r, 'availabilities')).children.push(text('oops')),
+	},
+	{
+		name: 'whitespace inside availability',
+		valid: false,
+		tree: (r, rnd) => anyAvailability(r, rnd).children.push(text(' ')),
+	},
+	{
+		name: 'child inside availability',
+		valid: false,
+		tree: (r, rnd) => anyAvailability(r, rnd).children.push(el('price', [], [text('1')])),
+	},
+	{
+		name: 'unknown element in offer',
+		valid: false,
+		tree: (r, rnd) => anyOffer(r, rnd).children.push(el('description', [], [text('x')])),
+	},
+	{
+		name: 'element inside price',
+		valid: false,
+		tree: (r, rnd) => (ensurePrice(anyOffer(r, rnd)).children = [el('b', [], [text('1')])]),
+	},
 	{ name: 'empty offers', valid: false, tree: (r) => (find(r, 'offers')[0].children = []) },
 	{ name: 'missing company', valid: false, tree: (r) => removeChild(r, 'company') },
 	{ name: 'missing merchantid', valid: false, tree: (r) => removeChild(r, 'merchantid') },
-	{ name: 'merchantid with spaces', valid: false, tree: (r) => setText(find(r, 'merchantid')[0], '301 234') },
+	{
+		name: 'merchantid with spaces',
+		valid: false,
+		tree: (r) => setText(find(r, 'merchantid')[0], '301 234'),
+	},
 	{ name: 'missing date', valid: false, tree: (r) => setAttr(r, 'date', undefined) },
 	{ name: 'empty date', valid: false, tree: (r) => setAttr(r, 'date', '') },
-	{ name: 'without schemaLocation', valid: true, tree: (r) => setAttr(r, 'xsi:schemaLocation', undefined) },
+	{
+		name: 'without schemaLocation',
+		valid: true,
+		tree: (r) => setAttr(r, 'xsi:schemaLocation', undefined),
+	},
 	{ name: 'xsi:nil attribute', tree: (r) => r.attrs.push(['xsi:nil', 'true']) },
-	{ name: 'comment inside price', valid: true, tree: (r, rnd) => (ensurePrice(anyOffer(r, rnd)).children = [text('12'), { comment: ' c ' }, text('34')]) },
+	{
+		name: 'comment inside price',
+		valid: true,
+		tree: (r, rnd) =>
+			(ensurePrice(anyOffer(r, rnd)).children = [text('12'), { comment: ' c ' }, text('34')]),
+	},
 	{ name: 'wrong root name', valid: false, tree: (r) => (r.name = 'kaspi_catalogue') },
 	// Text mutations: the namespace, well-formedness, and characters.
-	{ name: 'wrong namespace', valid: false, text: (x, rnd) => x.replace(/(xmlns(?::k|:ks)?=)(["'])kaspiShopping\2/, `$1$2${rnd.pick(['kaspishopping', 'http://kaspi.kz/kaspishopping', 'urn:x'])}$2`) },
-	{ name: 'no namespace', valid: false, text: (x) => x.replace(/ xmlns(?::\w+)?=(["'])kaspiShopping\1/, '') },
+	{
+		name: 'wrong namespace',
+		valid: false,
+		text: (x, rnd) =>
+			x.replace(
+				/(xmlns(?::k|:ks)?=)(["'])kaspiShopping\2/,
+				`$1$2${rnd.pick(['kaspishopping', 'http://kaspi.kz/kaspishopping', 'urn:x'])}$2`,
+			),
+	},
+	{
+		name: 'no namespace',
+		valid: false,
+		text: (x) => x.replace(/ xmlns(?::\w+)?=(["'])kaspiShopping\1/, ''),
+	},
 	{ name: 'truncated', valid: false, text: (x, rnd) => x.slice(0, rnd.int(1, x.length - 3)) },
-	{ name: 'bare ampersand', valid: false, text: (x, rnd) => x.replace(/<(\w+:)?model>/, `<$1model>${rnd.pick(['A & B', 'A&B', 'A &nbsp; B', '&#1;'])}`) },
+	{
+		name: 'bare ampersand',
+		valid: false,
+		text: (x, rnd) =>
+			x.replace(/<(\w+:)?model>/, `<$1model>${rnd.pick(['A & B', 'A&B', 'A &nbsp; B', '&#1;'])}`),
+	},
 	{ name: 'less-than in attribute', valid: false, text: (x) => x.replace(/sku=(["'])/, 'sku=$1<') },
-	{ name: 'control character', valid: false, text: (x, rnd) => x.replace(/<(\w+:)?model>/, `<$1model>${rnd.pick(['\u0001', '\u0008', '\u001F', '\uFFFE'])}`) },
-	{ name: 'mismatched end tag', valid: false, text: (x) => x.replace(/<\/(\w+:)?model>/, '</$1modell>') },
-	{ name: 'duplicate attribute', valid: false, text: (x) => x.replace(/ storeId=/, ' storeId="PP9" storeId=') },
-	{ name: 'undeclared prefix', valid: false, text: (x) => x.replace(/<((?:\w+:)?)model>/, '<zz:model>').replace(/<\/((?:\w+:)?)model>/, '</zz:model>') },
+	{
+		name: 'control character',
+		valid: false,
+		text: (x, rnd) =>
+			x.replace(/<(\w+:)?model>/, `<$1model>${rnd.pick(['\u0001', '\u0008', '\u001F', '\uFFFE'])}`),
+	},
+	{
+		name: 'mismatched end tag',
+		valid: false,
+		text: (x) => x.replace(/<\/(\w+:)?model>/, '</$1modell>'),
+	},
+	{
+		name: 'duplicate attribute',
+		valid: false,
+		text: (x) => x.replace(/ storeId=/, ' storeId="PP9" storeId='),
+	},
+	{
+		name: 'undeclared prefix',
+		valid: false,
+		text: (x) =>
+			x.replace(/<((?:\w+:)?)model>/, '<zz:model>').replace(/<\/((?:\w+:)?)model>/, '</zz:model>'),
+	},
 	{ name: 'second root element', valid: false, text: (x) => `${x}<kaspi_catalog/>` },
 	{ name: 'text after the root', valid: false, text: (x) => `${x}junk` },
-	{ name: 'CDATA end in text', valid: false, text: (x) => x.replace(/<(\w+:)?model>/, '<$1model>a]]>b') },
-	{ name: 'double hyphen in comment', valid: false, text: (x) => x.replace(/<(\w+:)?offers>/, '<$1offers><!-- a -- b -->') },
-	{ name: 'entity in model', valid: true, text: (x) => x.replace(/<(\w+:)?model>/, '<$1model>&#x41;&#1049;&amp;&lt;&gt;&quot;&apos;') },
-	{ name: 'emoji and astral characters', valid: true, text: (x) => x.replace(/<(\w+:)?model>/, '<$1model>😀𝄞 ') },
+	{
+		name: 'CDATA end in text',
+		valid: false,
+		text: (x) => x.replace(/<(\w+:)?model>/, '<$1model>a]]>b'),
+	},
+	{
+		name: 'double hyphen in comment',
+		valid: false,
+		text: (x) => x.replace(/<(\w+:)?offers>/, '<$1offers><!-- a -- b -->'),
+	},
+	{
+		name: 'entity in model',
+		valid: true,
+		text: (x) => x.replace(/<(\w+:)?model>/, '<$1model>&#x41;&#1049;&amp;&lt;&gt;&quot;&apos;'),
+	},
+	{
+		name: 'emoji and astral characters',
+		valid: true,
+		text: (x) => x.replace(/<(\w+:)?model>/, '<$1model>😀𝄞 '),
+	},
 	{ name: 'CRLF line ends', valid: true, text: (x) => x.replace(/\n/g, '\r\n') },
 	{ name: 'BOM', valid: true, text: (x) => `\uFEFF${x}` },
-	{ name: 'processing instruction inside', valid: true, text: (x) => x.replace(/<(\w+:)?offers>/, '<$1offers><?kaspi ok?>') },
-	{ name: 'XML declaration not first', valid: false, text: (x) => ` ${x.startsWith('<?xml') ? x : `<?xml version="1.0"?>${x}`}` },
-	{ name: 'attribute without quotes', valid: false, text: (x) => x.replace(/storeId=(["'])([^"']*)\1/, 'storeId=$2') },
-	{ name: 'newline in storeId attribute', valid: false, text: (x) => x.replace(/storeId=(["'])/, 'storeId=$1&#10;') },
+	{
+		name: 'processing instruction inside',
+		valid: true,
+		text: (x) => x.replace(/<(\w+:)?offers>/, '<$1offers><?kaspi ok?>'),
+	},
+	{
+		name: 'XML declaration not first',
+		valid: false,
+		text: (x) => ` ${x.startsWith('<?xml') ? x : `<?xml version="1.0"?>${x}`}`,
+	},
+	{
+		name: 'attribute without quotes',
+		valid: false,
+		text: (x) => x.replace(/storeId=(["'])([^"']*)\1/, 'storeId=$2'),
+	},
+	{
+		name: 'newline in storeId attribute',
+		valid: false,
+		text: (x) => x.replace(/storeId=(["'])/, 'storeId=$1&#10;'),
+	},
 ];
 
 export function mutate(seed: number, mutation: Mutation): string {
@@ -343,7 +600,32 @@ export function mutate(seed: number, mutation: Mutation): string {
 	return xml;
 }
 
-const FUZZ_ALPHABET = ['<', '>', '/', '&', ';', '"', "'", '=', ' ', 'a', 'x', '0', '9', ':', '!', '?', '[', ']', '-', '#', '\n', '\t', 'ё', 'Ж'];
+const FUZZ_ALPHABET = [
+	'<',
+	'>',
+	'/',
+	'&',
+	';',
+	'"',
+	"'",
+	'=',
+	' ',
+	'a',
+	'x',
+	'0',
+	'9',
+	':',
+	'!',
+	'?',
+	'[',
+	']',
+	'-',
+	'#',
+	'\n',
+	'\t',
+	'ё',
+	'Ж',
+];
 
 /** One to three random character insertions, deletions or replacements, never splitting a surrogate pair. */
 export function fuzz(seed: number): string {
@@ -356,7 +638,10 @@ export function fuzz(seed: number): string {
 		const width = xml.charCodeAt(at) >= 0xd800 && xml.charCodeAt(at) <= 0xdbff ? 2 : 1;
 		const char = rnd.pick(FUZZ_ALPHABET);
 		const kind = rnd.int(0, 2);
-		xml = kind === 0 ? xml.slice(0, at) + char + xml.slice(at) : xml.slice(0, at) + (kind === 1 ? '' : char) + xml.slice(at + width);
+		xml =
+			kind === 0
+				? xml.slice(0, at) + char + xml.slice(at)
+				: xml.slice(0, at) + (kind === 1 ? '' : char) + xml.slice(at + width);
 	}
 	return xml;
 }

@@ -38,7 +38,17 @@ export const sale = (extra: IDataObject = {}): IDataObject => ({
 	externalCheckNumber: 'kaspi-1042-sale',
 	positionsSource: 'fields',
 	positions: {
-		position: [{ name: 'Мышь Logitech M185', code: 'AS-36291', count: 2, price: 4500, discount: 500, unitCode: 796, vatRate: 'receipt' }],
+		position: [
+			{
+				name: 'Мышь Logitech M185',
+				code: 'AS-36291',
+				count: 2,
+				price: 4500,
+				discount: 500,
+				unitCode: 796,
+				vatRate: 'receipt',
+			},
+		],
 	},
 	vatRate: '16',
 	paymentMethod: 'card',
@@ -46,7 +56,9 @@ export const sale = (extra: IDataObject = {}): IDataObject => ({
 	...extra,
 });
 
-export function webkassaCredentials(overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
+export function webkassaCredentials(
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject {
 	return {
 		environment: 'custom',
 		customBaseUrl: WK_URL,
@@ -95,7 +107,10 @@ export interface WebkassaRun {
 }
 
 export function webkassaContext(
-	options: Partial<FakeContextOptions> & { parameters: FakeContextOptions['parameters']; db?: ICredentialDataDecryptedObject },
+	options: Partial<FakeContextOptions> & {
+		parameters: FakeContextOptions['parameters'];
+		db?: ICredentialDataDecryptedObject;
+	},
 ): WebkassaRun {
 	const db = options.db ?? webkassaCredentials();
 	const credential = new WebkassaApi();
@@ -115,7 +130,10 @@ export function webkassaContext(
 			const data = { ...(additional?.credentialsDecrypted?.data ?? db) };
 			if (data.sessionToken === '') {
 				run.logins++;
-				const output = await credential.preAuthentication.call({ helpers: { httpRequest } } as never, data);
+				const output = await credential.preAuthentication.call(
+					{ helpers: { httpRequest } } as never,
+					data,
+				);
 				Object.assign(data, output);
 				Object.assign(db, output);
 			}

@@ -36,14 +36,22 @@ describe('documentation links', () => {
 			for (const target of targets) {
 				const [file, anchor] = target.split('#');
 				const resolved = file ? join(dirname(path), decodeURIComponent(file)) : path;
-				assert.ok(existsSync(resolved), `${document}: ${target} → ${relative(ROOT, resolved)} does not exist`);
-				if (anchor && resolved === README) assert.ok(sections.has(anchor), `${document}: README has no section #${anchor}`);
+				assert.ok(
+					existsSync(resolved),
+					`${document}: ${target} → ${relative(ROOT, resolved)} does not exist`,
+				);
+				if (anchor && resolved === README)
+					assert.ok(sections.has(anchor), `${document}: README has no section #${anchor}`);
 			}
 		});
 	}
 
 	test('the README links to the Russian quick start, and the quick start back to the README', () => {
 		assert.ok(relativeTargets(readFileSync(README, 'utf8')).includes('docs/ru/QUICKSTART.md'));
-		assert.ok(relativeTargets(readFileSync(join(ROOT, 'docs/ru/QUICKSTART.md'), 'utf8')).includes('../../README.md'));
+		assert.ok(
+			relativeTargets(readFileSync(join(ROOT, 'docs/ru/QUICKSTART.md'), 'utf8')).includes(
+				'../../README.md',
+			),
+		);
 	});
 });

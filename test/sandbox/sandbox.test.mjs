@@ -822,7 +822,15 @@ describe('request log', () => {
 			health.data.services,
 			Object.entries(sandbox.baseUrls).map(([name, baseUrl]) => ({ name, baseUrl })),
 		);
-		assert.ok(health.data.services.some((/** @type {{ name: string }} */ service) => service.name === 'kaspi'));
-		assert.ok(health.data.services.some((/** @type {{ name: string }} */ service) => service.name === 'waha'));
+		assert.ok(
+			health.data.services.some(
+				(/** @type {{ name: string }} */ service) => service.name === 'kaspi',
+			),
+		);
+		assert.ok(
+			health.data.services.some(
+				(/** @type {{ name: string }} */ service) => service.name === 'waha',
+			),
+		);
 	});
 });

@@ -109,7 +109,10 @@ describe('WAHA strict mode: every request checked against the OpenAPI document 2
 
 	test('an unknown field, a missing one and a wrong type are each a 400 naming the field', async () => {
 		const unknown = await waha.post('/api/sendText', {
-			session: 'default', chatId: '77011234567@c.us', text: 'x', name: 'shop',
+			session: 'default',
+			chatId: '77011234567@c.us',
+			text: 'x',
+			name: 'shop',
 		});
 		assert.equal(unknown.status, 400);
 		assert.deepEqual(unknown.data.message, ['property name should not exist']);
@@ -118,14 +121,20 @@ describe('WAHA strict mode: every request checked against the OpenAPI document 2
 		assert.equal(missing.status, 400);
 		assert.ok(missing.data.message.includes('chatId should not be empty'));
 
-		const wrongType = await waha.post('/api/sendText', { session: 'default', chatId: '77011234567@c.us', text: 5 });
+		const wrongType = await waha.post('/api/sendText', {
+			session: 'default',
+			chatId: '77011234567@c.us',
+			text: 5,
+		});
 		assert.equal(wrongType.status, 400);
 		assert.deepEqual(wrongType.data.message, ['text must be a string']);
 	});
 
 	test('nested schemas: a file is RemoteFile or BinaryFile, nothing else', async () => {
 		assert.equal((await sendImage()).status, 201);
-		const both = await sendImage({ file: { mimetype: 'image/png', url: 'https://example.com/a.png', size: 1 } });
+		const both = await sendImage({
+			file: { mimetype: 'image/png', url: 'https://example.com/a.png', size: 1 },
+		});
 		assert.equal(both.status, 400);
 		assert.ok(both.data.message.includes('property file.size should not exist'));
 		const neither = await sendImage({ file: { mimetype: 'image/png' } });
@@ -141,19 +150,34 @@ describe('WAHA strict mode: every request checked against the OpenAPI document 2
 
 	test('query parameters: unknown names, missing required ones and wrong types are refused', async () => {
 		await sendText('77011234567@c.us', 'first');
-		assert.equal((await history('limit=5&sortBy=timestamp&sortOrder=desc&filter.fromMe=true&downloadMedia=false')).status, 200);
+		assert.equal(
+			(
+				await history(
+					'limit=5&sortBy=timestamp&sortOrder=desc&filter.fromMe=true&downloadMedia=false',
+				)
+			).status,
+			200,
+		);
 		assert.equal((await history('limit=5&fromMe=true')).status, 400);
 		assert.equal((await history('downloadMedia=false')).status, 400, 'limit is required');
 		assert.equal((await history('limit=5&sortOrder=newest')).status, 400);
-		assert.equal((await waha.get('/api/contacts/check-exists?phone=77011234567')).status, 400, 'session is required');
+		assert.equal(
+			(await waha.get('/api/contacts/check-exists?phone=77011234567')).status,
+			400,
+			'session is required',
+		);
 	});
 
 	test('without the document the sandbox stays lenient (npm run sandbox)', async () => {
 		const lenient = await startSandbox();
 		try {
-			const { status } = await axios.put(`${lenient.baseUrls.waha}/api/sessions/default`, { name: 'default', config: {} }, {
-				headers: { 'X-Api-Key': KEY },
-			});
+			const { status } = await axios.put(
+				`${lenient.baseUrls.waha}/api/sessions/default`,
+				{ name: 'default', config: {} },
+				{
+					headers: { 'X-Api-Key': KEY },
+				},
+			);
 			assert.equal(status, 200);
 		} finally {
 			await lenient.close();
@@ -164,7 +188,10 @@ describe('WAHA strict mode: every request checked against the OpenAPI document 2
 describe('WAHA profiles', () => {
 	test('the default is WAHA Core 2026.7.1 on WEBJS; a bad profile is refused', async () => {
 		assert.deepEqual((await control.get('/waha/profile')).data, {
-			engine: 'WEBJS', nowebStore: false, tier: 'CORE', version: '2026.7.1',
+			engine: 'WEBJS',
+			nowebStore: false,
+			tier: 'CORE',
+			version: '2026.7.1',
 		});
 		assert.equal((await waha.get('/api/server/version')).data.version, '2026.7.1');
 		assert.equal((await control.post('/waha/profile', { engine: 'VENOM' })).status, 400);
@@ -181,7 +208,10 @@ describe('WAHA profiles', () => {
 		await useProfile({ nowebStore: true });
 		const on = await history('limit=5');
 		assert.equal(on.status, 200);
-		assert.deepEqual(on.data.map((/** @type {any} */ message) => message.body), ['first']);
+		assert.deepEqual(
+			on.data.map((/** @type {any} */ message) => message.body),
+			['first'],
+		);
 	});
 
 	test('WEBJS answers 500 for a chat never written to; GOWS lists it as empty', async () => {
@@ -198,7 +228,9 @@ describe('WAHA profiles', () => {
 		assert.equal(image.status, 422);
 		assert.match(image.data.message, /available only in Plus version/);
 		const file = await waha.post('/api/sendFile', {
-			session: 'default', chatId: '77011234567@c.us', file: { mimetype: 'application/pdf', url: 'https://example.com/a.pdf' },
+			session: 'default',
+			chatId: '77011234567@c.us',
+			file: { mimetype: 'application/pdf', url: 'https://example.com/a.pdf' },
 		});
 		assert.equal(file.status, 422);
 		assert.equal((await sendText('77011234567@c.us', 'text still works')).status, 201);
@@ -213,7 +245,11 @@ describe('WAHA profiles', () => {
 		const create = await waha.post('/api/sessions', { name: 'shop2', start: false });
 		assert.equal(create.status, 422);
 		assert.match(create.data.message, /only 'default' session/);
-		const send = await waha.post('/api/sendText', { session: 'shop2', chatId: '77011234567@c.us', text: 'x' });
+		const send = await waha.post('/api/sendText', {
+			session: 'shop2',
+			chatId: '77011234567@c.us',
+			text: 'x',
+		});
 		assert.equal(send.status, 422);
 		assert.equal((await waha.get('/api/sessions/default')).status, 200);
 		await useProfile({ version: '2026.6.1' });
@@ -222,7 +258,9 @@ describe('WAHA profiles', () => {
 
 	test('message.edited is refused with 400 before 2025.6.3', async () => {
 		await useProfile({ version: '2025.6.2' });
-		const old = await waha.put('/api/sessions/default', { config: { webhooks: [{ url: hookUrl, events: ['message', 'message.edited'] }] } });
+		const old = await waha.put('/api/sessions/default', {
+			config: { webhooks: [{ url: hookUrl, events: ['message', 'message.edited'] }] },
+		});
 		assert.equal(old.status, 400);
 		assert.match(old.data.message.join(' '), /events must be a valid enum value/);
 		await useProfile({ version: '2025.6.3' });
@@ -234,12 +272,20 @@ describe('WAHA profiles', () => {
 		await control.post('/waha/inbound', { from: '77011234567', body: 'buyer' });
 		await sendText('77011234567@c.us', 'ours 2');
 		const query = 'limit=2&sortBy=timestamp&sortOrder=desc&filter.fromMe=true';
-		const bodies = async () => (await history(query)).data.map((/** @type {any} */ message) => message.body);
+		const bodies = async () =>
+			(await history(query)).data.map((/** @type {any} */ message) => message.body);
 
 		assert.deepEqual(await bodies(), ['ours 2', 'ours 1']);
-		assert.deepEqual((await history('limit=3&sortOrder=asc')).data.map((/** @type {any} */ m) => m.body), ['ours 1', 'buyer', 'ours 2']);
+		assert.deepEqual(
+			(await history('limit=3&sortOrder=asc')).data.map((/** @type {any} */ m) => m.body),
+			['ours 1', 'buyer', 'ours 2'],
+		);
 		await useProfile({ version: '2025.10.4' });
-		assert.deepEqual(await bodies(), ['buyer', 'ours 2'], 'filter and order ignored: the last two in time order');
+		assert.deepEqual(
+			await bodies(),
+			['buyer', 'ours 2'],
+			'filter and order ignored: the last two in time order',
+		);
 		await useProfile({ engine: 'GOWS' });
 		assert.deepEqual(await bodies(), ['ours 2', 'buyer'], 'GOWS lists newest first');
 	});
@@ -263,7 +309,10 @@ describe('WAHA webhook delivery by version', () => {
 		await subscribe({ hmac: { key: HMAC_KEY } });
 		const { events } = await emitMessage();
 		const [delivery] = received;
-		assert.equal(delivery.headers['x-webhook-hmac'], webhookSignature(JSON.stringify(events[0]), HMAC_KEY));
+		assert.equal(
+			delivery.headers['x-webhook-hmac'],
+			webhookSignature(JSON.stringify(events[0]), HMAC_KEY),
+		);
 		assert.ok(Math.abs(Number(delivery.headers['x-webhook-timestamp']) - Date.now()) < 60_000);
 		assert.equal(delivery.body.timestamp, undefined);
 
@@ -287,7 +336,10 @@ describe('WAHA webhook delivery by version', () => {
 		const { deliveries } = await emitMessage();
 		assert.equal(received.length, 3);
 		assert.deepEqual(received[2].body, received[0].body);
-		assert.notEqual(received[2].headers['x-webhook-request-id'], received[0].headers['x-webhook-request-id']);
+		assert.notEqual(
+			received[2].headers['x-webhook-request-id'],
+			received[0].headers['x-webhook-request-id'],
+		);
 		assert.equal(deliveries[0].status, 200);
 		assert.equal(deliveries[0].attempts, 3);
 	});

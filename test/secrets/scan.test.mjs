@@ -10,13 +10,32 @@ import { readArtifacts, scan } from './scanner.mjs';
 
 describe('the scanner itself', () => {
 	const planted = { secrets: ['sk-live-0123456789'], phones: ['7011234567', '+0(000)-000-00-00'] };
-	const clean = { file: 'n8n.log', text: 'Worker started execution 5 (job 5); phone +7 701 *** ** 67' };
+	const clean = {
+		file: 'n8n.log',
+		text: 'Worker started execution 5 (job 5); phone +7 701 *** ** 67',
+	};
 
 	it('finds a credential in a log line and anywhere in an execution', () => {
 		const findings = scan(
 			planted,
 			[clean, { file: 'leak.log', text: 'request failed: X-Auth-Token sk-live-0123456789' }],
-			[{ file: 'x.executions.json', executions: [{ id: '9', data: { resultData: { runData: { Kaspi: [{ data: { main: [[{ json: { note: 'sk-live-0123456789' } }]] } }] } } } }] }],
+			[
+				{
+					file: 'x.executions.json',
+					executions: [
+						{
+							id: '9',
+							data: {
+								resultData: {
+									runData: {
+										Kaspi: [{ data: { main: [[{ json: { note: 'sk-live-0123456789' } }]] } }],
+									},
+								},
+							},
+						},
+					],
+				},
+			],
 		);
 		assert.deepEqual(
 			findings.map((finding) => [finding.file, finding.what]),
@@ -25,7 +44,10 @@ describe('the scanner itself', () => {
 				['x.executions.json', 'secret'],
 			],
 		);
-		assert.ok(findings.every((finding) => !finding.value.includes('0123456789')), 'the report masks what it found');
+		assert.ok(
+			findings.every((finding) => !finding.value.includes('0123456789')),
+			'the report masks what it found',
+		);
 	});
 
 	it('finds a full phone in a log and in an error, written any way, but not in item data', () => {
@@ -38,22 +60,48 @@ describe('the scanner itself', () => {
 				{
 					file: 'x.executions.json',
 					executions: [
-						{ id: '1', data: { resultData: { runData: { WAHA: [{ data: { main: [[item, failed]] } }] }, error: { message: 'for 77011234567' } } } },
+						{
+							id: '1',
+							data: {
+								resultData: {
+									runData: { WAHA: [{ data: { main: [[item, failed]] } }] },
+									error: { message: 'for 77011234567' },
+								},
+							},
+						},
 					],
 				},
 			],
 		);
 		assert.deepEqual(
 			findings.map((finding) => finding.where),
-			['log', 'execution 1.data.resultData.runData.WAHA.0.data.main.0.1.json.error', 'execution 1.data.resultData.error.message'],
+			[
+				'log',
+				'execution 1.data.resultData.runData.WAHA.0.data.main.0.1.json.error',
+				'execution 1.data.resultData.error.message',
+			],
 		);
 	});
 
 	it('leaves the phone in n8n’s AI node events (the agent’s conversation) but not a credential', () => {
 		const aiEvent = (/** @type {string} */ text) =>
-			JSON.stringify({ __type: '$$EventMessageAiNode', eventName: 'n8n.ai.llm.generated', payload: { msg: text } });
-		const events = [aiEvent('Send this buyer a message: 7011234567'), aiEvent('key sk-live-0123456789')].join('\n');
-		const findings = scan(planted, [{ file: 'events.log', text: events }, { file: 'n8n.log', text: 'Worker sent to 7011234567' }], []);
+			JSON.stringify({
+				__type: '$$EventMessageAiNode',
+				eventName: 'n8n.ai.llm.generated',
+				payload: { msg: text },
+			});
+		const events = [
+			aiEvent('Send this buyer a message: 7011234567'),
+			aiEvent('key sk-live-0123456789'),
+		].join('\n');
+		const findings = scan(
+			planted,
+			[
+				{ file: 'events.log', text: events },
+				{ file: 'n8n.log', text: 'Worker sent to 7011234567' },
+			],
+			[],
+		);
 		assert.deepEqual(
 			findings.map((finding) => [finding.file, finding.what]),
 			[
@@ -71,7 +119,10 @@ describe('the scanner itself', () => {
 describe('what the end-to-end suites left', () => {
 	it('holds no planted credential anywhere, and no buyer’s phone in a log or an error', () => {
 		const dir = process.env.KZ_E2E_ARTIFACTS;
-		assert.ok(dir && existsSync(dir), 'KZ_E2E_ARTIFACTS names the folder the end-to-end suites wrote (test/run-all.sh sets it)');
+		assert.ok(
+			dir && existsSync(dir),
+			'KZ_E2E_ARTIFACTS names the folder the end-to-end suites wrote (test/run-all.sh sets it)',
+		);
 		const { planted, logs, executionFiles } = readArtifacts(dir);
 		const executions = executionFiles.reduce((sum, file) => sum + file.executions.length, 0);
 		const bytes = logs.reduce((sum, log) => sum + log.text.length, 0);

@@ -16,7 +16,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Keys under which text describes a failure rather than carrying data. */
-const ERROR_KEYS = new Set(['error', 'errors', 'message', 'description', 'stack', 'cause', 'errorMessage', 'errorDescription']);
+const ERROR_KEYS = new Set([
+	'error',
+	'errors',
+	'message',
+	'description',
+	'stack',
+	'cause',
+	'errorMessage',
+	'errorDescription',
+]);
 
 /**
  * The 10-digit national number of a Kazakh or Russian phone, or undefined for a masked or short one.
@@ -53,20 +62,30 @@ const masked = (value) => `${value.slice(0, 3)}…${value.slice(-2)} (${value.le
  */
 export function scan(planted, logs, executionFiles) {
 	const secrets = planted.secrets;
-	const phones = [...new Set(planted.phones.map(nationalNumber).filter((phone) => phone !== undefined))];
+	const phones = [
+		...new Set(planted.phones.map(nationalNumber).filter((phone) => phone !== undefined)),
+	];
 	/** @type {Finding[]} */
 	const findings = [];
 	for (const { file, text } of logs) {
-		for (const secret of secrets) if (text.includes(secret)) findings.push({ file, what: 'secret', where: 'log', value: masked(secret) });
+		for (const secret of secrets)
+			if (text.includes(secret))
+				findings.push({ file, what: 'secret', where: 'log', value: masked(secret) });
 		const textWithoutAiEvents = withoutAiNodeEvents(text);
-		for (const phone of phones) if (holdsPhone(textWithoutAiEvents, phone)) findings.push({ file, what: 'phone', where: 'log', value: masked(phone) });
+		for (const phone of phones)
+			if (holdsPhone(textWithoutAiEvents, phone))
+				findings.push({ file, what: 'phone', where: 'log', value: masked(phone) });
 	}
 	for (const { file, executions } of executionFiles) {
 		for (const execution of executions) {
 			walk(execution, [`execution ${execution.id}`], false, (value, path, inError) => {
-				for (const secret of secrets) if (value.includes(secret)) findings.push({ file, what: 'secret', where: path.join('.'), value: masked(secret) });
+				for (const secret of secrets)
+					if (value.includes(secret))
+						findings.push({ file, what: 'secret', where: path.join('.'), value: masked(secret) });
 				if (!inError) return;
-				for (const phone of phones) if (holdsPhone(value, phone)) findings.push({ file, what: 'phone', where: path.join('.'), value: masked(phone) });
+				for (const phone of phones)
+					if (holdsPhone(value, phone))
+						findings.push({ file, what: 'phone', where: path.join('.'), value: masked(phone) });
 			});
 		}
 	}
@@ -97,7 +116,8 @@ function withoutAiNodeEvents(text) {
 function walk(value, path, inError, visit) {
 	if (typeof value === 'string') visit(value, path, inError);
 	else if (typeof value === 'number') visit(String(value), path, inError);
-	else if (Array.isArray(value)) value.forEach((inner, index) => walk(inner, [...path, String(index)], inError, visit));
+	else if (Array.isArray(value))
+		value.forEach((inner, index) => walk(inner, [...path, String(index)], inError, visit));
 	else if (value && typeof value === 'object') {
 		for (const [key, inner] of Object.entries(value)) {
 			visit(key, [...path, key], inError);
@@ -121,7 +141,9 @@ export function readArtifacts(dir) {
 	}
 	planted.secrets = [...new Set(planted.secrets)];
 	planted.phones = [...new Set(planted.phones)];
-	const logs = files.filter((name) => name.endsWith('.log')).map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
+	const logs = files
+		.filter((name) => name.endsWith('.log'))
+		.map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
 	const executionFiles = files
 		.filter((name) => name.endsWith('.executions.json'))
 		.map((file) => ({ file, executions: JSON.parse(readFileSync(join(dir, file), 'utf8')) }));

@@ -22,7 +22,9 @@ beforeEach(() => resetQueues());
 async function execute(parameters: IDataObject, interval = 0.005) {
 	const { context } = fakeContext({
 		parameters,
-		credentials: { alStyleApi: { accessToken: TOKEN, baseUrl: HOST, minIntervalSeconds: interval } },
+		credentials: {
+			alStyleApi: { accessToken: TOKEN, baseUrl: HOST, minIntervalSeconds: interval },
+		},
 	});
 	const [items] = await new AlStyle().execute.call(context as unknown as IExecuteFunctions);
 	return items.map((item) => item.json);
@@ -44,7 +46,13 @@ describe('403 "too fast"', () => {
 		const offsets: string[] = [];
 		const page = (offset: number, count: number) => ({
 			elements: elements(30000 + offset, count),
-			pagination: { totalCount: 600, totalPages: 3, currentPage: offset / 250 + 1, limit: 250, offset },
+			pagination: {
+				totalCount: 600,
+				totalPages: 3,
+				currentPage: offset / 250 + 1,
+				limit: 250,
+				offset,
+			},
 		});
 		// Three pages and three refusals: six calls, not one more.
 		const scope = nock(HOST)

@@ -11,10 +11,23 @@ import { AlStyle } from '../../nodes/AlStyle/AlStyle.node';
 import { getCategories } from '../../nodes/AlStyle/methods/loadOptions';
 import { resetQueues, takeTurn } from '../../nodes/AlStyle/transport';
 import { clock } from '../helpers/clock';
-import { normaliseElement, normaliseImages, normalisePrice, normaliseQuantity, normaliseStockPrice, withTree } from '../../nodes/AlStyle/helpers/normalise';
+import {
+	normaliseElement,
+	normaliseImages,
+	normalisePrice,
+	normaliseQuantity,
+	normaliseStockPrice,
+	withTree,
+} from '../../nodes/AlStyle/helpers/normalise';
 import type { AlStyleElement } from '../../nodes/AlStyle/transport/types';
 import { fakeContext } from '../helpers/context';
-import { errorText, recordRequest, rejectionOf, useNock, type RecordedRequest } from '../helpers/http';
+import {
+	errorText,
+	recordRequest,
+	rejectionOf,
+	useNock,
+	type RecordedRequest,
+} from '../helpers/http';
 
 const BASE = 'https://alstyle.test';
 const FAKE_ACCESS = 'not-a-real-token-123';
@@ -25,12 +38,20 @@ function credentials(minIntervalSeconds = 0) {
 }
 
 async function run(parameters: IDataObject, minIntervalSeconds = 0, continueOnFail = false) {
-	const { context } = fakeContext({ parameters, credentials: credentials(minIntervalSeconds), continueOnFail });
+	const { context } = fakeContext({
+		parameters,
+		credentials: credentials(minIntervalSeconds),
+		continueOnFail,
+	});
 	return (await new AlStyle().execute.call(context as unknown as IExecuteFunctions))[0];
 }
 
 function record(requests: RecordedRequest[]) {
-	return function (this: { req: { method?: string; path: string; headers: Record<string, string> } }, _uri: string, body: unknown) {
+	return function (
+		this: { req: { method?: string; path: string; headers: Record<string, string> } },
+		_uri: string,
+		body: unknown,
+	) {
 		requests.push(recordRequest(this.req, body));
 	};
 }
@@ -65,11 +86,31 @@ function serveLeafCategories() {
 
 describe('normalisation', () => {
 	it('turns quantities into a number and a lower-bound flag', () => {
-		expect(normaliseQuantity('>50')).toEqual({ quantity: 50, quantityIsLowerBound: true, quantityIsUpperBound: false });
-		expect(normaliseQuantity('≥100')).toEqual({ quantity: 100, quantityIsLowerBound: true, quantityIsUpperBound: false });
-		expect(normaliseQuantity(7)).toEqual({ quantity: 7, quantityIsLowerBound: false, quantityIsUpperBound: false });
-		expect(normaliseQuantity('12')).toEqual({ quantity: 12, quantityIsLowerBound: false, quantityIsUpperBound: false });
-		expect(normaliseQuantity(undefined)).toEqual({ quantity: 0, quantityIsLowerBound: false, quantityIsUpperBound: false });
+		expect(normaliseQuantity('>50')).toEqual({
+			quantity: 50,
+			quantityIsLowerBound: true,
+			quantityIsUpperBound: false,
+		});
+		expect(normaliseQuantity('≥100')).toEqual({
+			quantity: 100,
+			quantityIsLowerBound: true,
+			quantityIsUpperBound: false,
+		});
+		expect(normaliseQuantity(7)).toEqual({
+			quantity: 7,
+			quantityIsLowerBound: false,
+			quantityIsUpperBound: false,
+		});
+		expect(normaliseQuantity('12')).toEqual({
+			quantity: 12,
+			quantityIsLowerBound: false,
+			quantityIsUpperBound: false,
+		});
+		expect(normaliseQuantity(undefined)).toEqual({
+			quantity: 0,
+			quantityIsLowerBound: false,
+			quantityIsUpperBound: false,
+		});
 	});
 
 	it('reads a price at or below 1 as "on request"', () => {
@@ -84,12 +125,27 @@ describe('normalisation', () => {
 	it('always gives images as an array of URLs', () => {
 		expect(normaliseImages(undefined)).toEqual([]);
 		expect(normaliseImages('')).toEqual([]);
-		expect(normaliseImages('https://a/1.jpg, https://a/2.jpg')).toEqual(['https://a/1.jpg', 'https://a/2.jpg']);
-		expect(normaliseImages([{ url: 'https://a/1.jpg' }, 'https://a/2.jpg', 5])).toEqual(['https://a/1.jpg', 'https://a/2.jpg']);
+		expect(normaliseImages('https://a/1.jpg, https://a/2.jpg')).toEqual([
+			'https://a/1.jpg',
+			'https://a/2.jpg',
+		]);
+		expect(normaliseImages([{ url: 'https://a/1.jpg' }, 'https://a/2.jpg', 5])).toEqual([
+			'https://a/1.jpg',
+			'https://a/2.jpg',
+		]);
 	});
 
 	it('normalises a whole element and a quantity-price entry', () => {
-		const element = { article: 1, name: 'n', category: 2, price1: 1, price2: 11490, rrp: 1, quantity: '>50', images: 'https://a/1.jpg' } as AlStyleElement;
+		const element = {
+			article: 1,
+			name: 'n',
+			category: 2,
+			price1: 1,
+			price2: 11490,
+			rrp: 1,
+			quantity: '>50',
+			images: 'https://a/1.jpg',
+		} as AlStyleElement;
 		expect(normaliseElement(element)).toEqual({
 			article: 1,
 			name: 'n',
@@ -121,7 +177,9 @@ describe('normalisation', () => {
 			{ id: 5, name: 'Desktops', level: 2, left: 6, right: 7, elements: 2 },
 			{ id: 9, name: 'Audio', level: 1, left: 9, right: 10, elements: 1 },
 		]);
-		expect(tree.map(({ id, parentId, path, pathIds }) => ({ id, parentId, path, pathIds }))).toEqual([
+		expect(
+			tree.map(({ id, parentId, path, pathIds }) => ({ id, parentId, path, pathIds })),
+		).toEqual([
 			{ id: 3, parentId: 1, path: 'Computers / Laptops', pathIds: [1, 3] },
 			{ id: 1, parentId: null, path: 'Computers', pathIds: [1] },
 			{ id: 4, parentId: 3, path: 'Computers / Laptops / Gaming', pathIds: [1, 3, 4] },
@@ -162,8 +220,21 @@ describe('the per-token queue', () => {
 describe('Al-Style node', () => {
 	it('sends the token as access-token and pages through elements-pagination with Return All', async () => {
 		const page = (offset: number, count: number) => ({
-			elements: Array.from({ length: count }, (_, i) => ({ article: offset + i, name: `p${offset + i}`, category: 1, price1: 10, price2: 1, quantity: '>50' })),
-			pagination: { totalCount: 300, totalPages: 2, currentPage: offset / 250 + 1, limit: 250, offset },
+			elements: Array.from({ length: count }, (_, i) => ({
+				article: offset + i,
+				name: `p${offset + i}`,
+				category: 1,
+				price1: 10,
+				price2: 1,
+				quantity: '>50',
+			})),
+			pagination: {
+				totalCount: 300,
+				totalPages: 2,
+				currentPage: offset / 250 + 1,
+				limit: 250,
+				offset,
+			},
 		});
 		const requests = servePages((offset) => page(offset, offset === 0 ? 250 : 50));
 		serveLeafCategories();
@@ -175,17 +246,49 @@ describe('Al-Style node', () => {
 			filters: { category: '3472, 3638', inStockOnly: true, brand: 'g-1' },
 		});
 		expect(out).toHaveLength(300);
-		expect(out[0].json).toMatchObject({ article: 0, price2: null, quantity: 50, quantityIsLowerBound: true, images: [] });
+		expect(out[0].json).toMatchObject({
+			article: 0,
+			price2: null,
+			quantity: 50,
+			quantityIsLowerBound: true,
+			images: [],
+		});
 		expect(requests.map((r) => r.query)).toEqual([
-			{ category: '3472,3638', brand: 'g-1', exclude_missing: '1', additional_fields: 'brand,images', limit: '250', offset: '0', 'access-token': FAKE_ACCESS },
-			{ category: '3472,3638', brand: 'g-1', exclude_missing: '1', additional_fields: 'brand,images', limit: '250', offset: '250', 'access-token': FAKE_ACCESS },
+			{
+				category: '3472,3638',
+				brand: 'g-1',
+				exclude_missing: '1',
+				additional_fields: 'brand,images',
+				limit: '250',
+				offset: '0',
+				'access-token': FAKE_ACCESS,
+			},
+			{
+				category: '3472,3638',
+				brand: 'g-1',
+				exclude_missing: '1',
+				additional_fields: 'brand,images',
+				limit: '250',
+				offset: '250',
+				'access-token': FAKE_ACCESS,
+			},
 		]);
 	});
 
 	it('sends the categories chosen from the list as one comma-separated filter', async () => {
-		const requests = servePages(() => ({ elements: [], pagination: { totalCount: 0, totalPages: 0, currentPage: 1, limit: 50, offset: 0 } }));
+		const requests = servePages(() => ({
+			elements: [],
+			pagination: { totalCount: 0, totalPages: 0, currentPage: 1, limit: 50, offset: 0 },
+		}));
 		serveLeafCategories();
-		await run({ resource: 'product', operation: 'getMany', returnAll: false, limit: 50, additionalFields: [], filters: { category: [3472, 3638] } });
+		await run({
+			resource: 'product',
+			operation: 'getMany',
+			returnAll: false,
+			limit: 50,
+			additionalFields: [],
+			filters: { category: [3472, 3638] },
+		});
 		expect(requests.map((r) => r.query.category)).toEqual(['3472,3638']);
 	});
 
@@ -194,7 +297,14 @@ describe('Al-Style node', () => {
 			elements: [{ article: 1, name: 'a', category: 1, price1: 5, price2: 6, quantity: 1 }],
 			pagination: { totalCount: 9, totalPages: 9, currentPage: 1, limit: 1, offset: 0 },
 		}));
-		const out = await run({ resource: 'product', operation: 'getMany', returnAll: false, limit: 1, additionalFields: [], filters: {} });
+		const out = await run({
+			resource: 'product',
+			operation: 'getMany',
+			returnAll: false,
+			limit: 1,
+			additionalFields: [],
+			filters: {},
+		});
 		expect(out).toHaveLength(1);
 		expect(requests).toHaveLength(1);
 		expect(requests[0].query.limit).toBe('1');
@@ -208,11 +318,26 @@ describe('Al-Style node', () => {
 			.reply(function (uri, body) {
 				record(requests).call(this, uri, body);
 				const articles = new URL(uri, BASE).searchParams.get('article')!.split(',');
-				return [200, articles.map((a) => ({ article: Number(a), name: a, category: 1, price1: 2, price2: 3, quantity: 0 }))];
+				return [
+					200,
+					articles.map((a) => ({
+						article: Number(a),
+						name: a,
+						category: 1,
+						price1: 2,
+						price2: 3,
+						quantity: 0,
+					})),
+				];
 			})
 			.persist();
 		const articles = Array.from({ length: 120 }, (_, i) => String(1000 + i)).join(', ');
-		const out = await run({ resource: 'product', operation: 'getByArticles', articles, additionalFields: ['detailText'] });
+		const out = await run({
+			resource: 'product',
+			operation: 'getByArticles',
+			articles,
+			additionalFields: ['detailText'],
+		});
 		expect(out).toHaveLength(120);
 		expect(requests.map((r) => r.query.article.split(',').length)).toEqual([50, 50, 20]);
 		expect(requests[0].query.additional_fields).toBe('detailText');
@@ -222,11 +347,34 @@ describe('Al-Style node', () => {
 		const scope = nock(BASE)
 			.get('/api/quantity-price')
 			.query({ 'access-token': FAKE_ACCESS, exclude_missing: '0' })
-			.reply(200, { 20908: { quantity: '>50', price1: 8434, price2: 11490, warehouse: 'panfilov' }, 20909: { quantity: 0, price1: 1, price2: 1 } });
-		const out = await run({ resource: 'product', operation: 'getStockAndPrices', articles: '', inStockOnly: false });
+			.reply(200, {
+				20908: { quantity: '>50', price1: 8434, price2: 11490, warehouse: 'panfilov' },
+				20909: { quantity: 0, price1: 1, price2: 1 },
+			});
+		const out = await run({
+			resource: 'product',
+			operation: 'getStockAndPrices',
+			articles: '',
+			inStockOnly: false,
+		});
 		expect(out.map((item) => item.json)).toEqual([
-			{ article: 20908, quantity: 50, quantityIsLowerBound: true, quantityIsUpperBound: false, price1: 8434, price2: 11490, warehouse: 'panfilov' },
-			{ article: 20909, quantity: 0, quantityIsLowerBound: false, quantityIsUpperBound: false, price1: null, price2: null },
+			{
+				article: 20908,
+				quantity: 50,
+				quantityIsLowerBound: true,
+				quantityIsUpperBound: false,
+				price1: 8434,
+				price2: 11490,
+				warehouse: 'panfilov',
+			},
+			{
+				article: 20909,
+				quantity: 0,
+				quantityIsLowerBound: false,
+				quantityIsUpperBound: false,
+				price1: null,
+				price2: null,
+			},
 		]);
 		expect(scope.isDone()).toBe(true);
 	});
@@ -235,26 +383,47 @@ describe('Al-Style node', () => {
 		nock(BASE)
 			.get('/api/properties')
 			.query(true)
-			.reply(200, { elements: [{ article: 1, properties: [{ code: 'W', name: 'Вес', value: '1 кг', sort: 1 }] }] })
+			.reply(200, {
+				elements: [
+					{ article: 1, properties: [{ code: 'W', name: 'Вес', value: '1 кг', sort: 1 }] },
+				],
+			})
 			.get('/api/images')
 			.query(true)
 			.reply(200, { 1: ['https://img/1.jpg'] })
 			.get('/api/categories')
 			.query(true)
-			.reply(200, [{ id: 1, name: 'Root', level: 1, left: 1, right: 4, elements: 0 }, { id: 2, name: 'Leaf', level: 2, left: 2, right: 3, elements: 5 }])
+			.reply(200, [
+				{ id: 1, name: 'Root', level: 1, left: 1, right: 4, elements: 0 },
+				{ id: 2, name: 'Leaf', level: 2, left: 2, right: 3, elements: 5 },
+			])
 			.get('/api/brands')
 			.query(true)
 			.reply(200, { data: [{ id: 'g', name: '70mai', count: 11 }] });
-		expect((await run({ resource: 'product', operation: 'getProperties', articles: '1' }))[0].json).toEqual({
+		expect(
+			(await run({ resource: 'product', operation: 'getProperties', articles: '1' }))[0].json,
+		).toEqual({
 			article: 1,
 			properties: [{ code: 'W', name: 'Вес', value: '1 кг', sort: 1 }],
 		});
-		expect((await run({ resource: 'product', operation: 'getImages', articles: '1,2', thumbs: false })).map((i) => i.json)).toEqual([
+		expect(
+			(
+				await run({ resource: 'product', operation: 'getImages', articles: '1,2', thumbs: false })
+			).map((i) => i.json),
+		).toEqual([
 			{ article: 1, images: ['https://img/1.jpg'] },
 			{ article: 2, images: [] },
 		]);
-		expect((await run({ resource: 'category', operation: 'getMany' }))[1].json).toMatchObject({ id: 2, parentId: 1, path: 'Root / Leaf' });
-		expect((await run({ resource: 'brand', operation: 'getMany' }))[0].json).toEqual({ id: 'g', name: '70mai', count: 11 });
+		expect((await run({ resource: 'category', operation: 'getMany' }))[1].json).toMatchObject({
+			id: 2,
+			parentId: 1,
+			path: 'Root / Leaf',
+		});
+		expect((await run({ resource: 'brand', operation: 'getMany' }))[0].json).toEqual({
+			id: 'g',
+			name: '70mai',
+			count: 11,
+		});
 	});
 
 	it('waits and asks again when /images answers 200 with a throttle object', async () => {
@@ -271,7 +440,12 @@ describe('Al-Style node', () => {
 				.get('/api/images')
 				.query(true)
 				.reply(200, { 5: 'https://img/5.jpg' });
-			const out = await run({ resource: 'product', operation: 'getImages', articles: '5', thumbs: true });
+			const out = await run({
+				resource: 'product',
+				operation: 'getImages',
+				articles: '5',
+				thumbs: true,
+			});
 			expect(out[0].json).toEqual({ article: 5, images: ['https://img/5.jpg'] });
 			expect(slept).toContain(7000);
 		} finally {
@@ -315,23 +489,46 @@ describe('Al-Style node', () => {
 	});
 
 	it('never shows the token in an error, even when the server echoes it', async () => {
-		nock(BASE).get('/api/brands').query(true).times(5).reply(403, `Too fast for access-token=${FAKE_ACCESS}`);
-		nock(BASE).get('/api/categories').query(true).reply(400, { message: `bad token ${FAKE_ACCESS}` });
+		nock(BASE)
+			.get('/api/brands')
+			.query(true)
+			.times(5)
+			.reply(403, `Too fast for access-token=${FAKE_ACCESS}`);
+		nock(BASE)
+			.get('/api/categories')
+			.query(true)
+			.reply(400, { message: `bad token ${FAKE_ACCESS}` });
 		const tooFast = await rejectionOf(run({ resource: 'brand', operation: 'getMany' }, 0.001));
 		expect(errorText(tooFast)).toContain('403');
 		expect(errorText(tooFast)).not.toContain(FAKE_ACCESS);
 		const bad = await rejectionOf(run({ resource: 'category', operation: 'getMany' }, 0.001));
 		expect(errorText(bad)).toContain('bad token ***');
 		expect(errorText(bad)).not.toContain(FAKE_ACCESS);
-		nock(BASE).get('/api/brands').query(true).replyWithError(Object.assign(new Error(`getaddrinfo ENOTFOUND ${BASE}/api/brands?access-token=${FAKE_ACCESS}`), { code: 'ENOTFOUND' }));
+		nock(BASE)
+			.get('/api/brands')
+			.query(true)
+			.replyWithError(
+				Object.assign(
+					new Error(`getaddrinfo ENOTFOUND ${BASE}/api/brands?access-token=${FAKE_ACCESS}`),
+					{ code: 'ENOTFOUND' },
+				),
+			);
 		const unreachable = await rejectionOf(run({ resource: 'brand', operation: 'getMany' }));
 		expect(errorText(unreachable)).not.toContain(FAKE_ACCESS);
 	});
 
 	it('refuses an empty or malformed article list, and honours continueOnFail', async () => {
-		await expect(run({ resource: 'product', operation: 'getProperties', articles: ' , ' })).rejects.toThrow('Articles is empty');
-		await expect(run({ resource: 'product', operation: 'getProperties', articles: '1; <x>' })).rejects.toThrow('Article "<x>" is not an Al-Style article number');
-		const out = await run({ resource: 'product', operation: 'getProperties', articles: '' }, 0, true);
+		await expect(
+			run({ resource: 'product', operation: 'getProperties', articles: ' , ' }),
+		).rejects.toThrow('Articles is empty');
+		await expect(
+			run({ resource: 'product', operation: 'getProperties', articles: '1; <x>' }),
+		).rejects.toThrow('Article "<x>" is not an Al-Style article number');
+		const out = await run(
+			{ resource: 'product', operation: 'getProperties', articles: '' },
+			0,
+			true,
+		);
 		expect(out[0]).toMatchObject({ json: { error: 'Articles is empty' }, pairedItem: { item: 0 } });
 	});
 });
@@ -339,11 +536,15 @@ describe('Al-Style node', () => {
 describe('Al-Style API credential', () => {
 	it('sends the token as a query parameter and tests against the base URL', () => {
 		const credential = new AlStyleApi();
-		expect(credential.authenticate.properties.qs).toEqual({ 'access-token': '={{$credentials.accessToken}}' });
+		expect(credential.authenticate.properties.qs).toEqual({
+			'access-token': '={{$credentials.accessToken}}',
+		});
 		expect(credential.test.request.baseURL).toBe('={{$credentials.baseUrl}}');
 		const token = credential.properties.find((p) => p.name === 'accessToken');
 		expect(token?.typeOptions?.password).toBe(true);
-		expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('https://api.al-style.kz');
+		expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe(
+			'https://api.al-style.kz',
+		);
 		expect(credential.properties.find((p) => p.name === 'minIntervalSeconds')?.default).toBe(5);
 	});
 });

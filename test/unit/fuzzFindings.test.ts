@@ -41,14 +41,33 @@ describe('Kaspi mapper: resources the API should never send', () => {
 		({ type: 'orders', id, attributes }) as unknown as KaspiOrderResource;
 
 	it('maps dates a JavaScript Date cannot hold to empty dates, instead of "RangeError: Invalid time value"', () => {
-		const flat = toKaspiOrder(order({ code: '512345678', creationDate: 1e300, plannedDeliveryDate: 8.64e15 + 1 }));
+		const flat = toKaspiOrder(
+			order({ code: '512345678', creationDate: 1e300, plannedDeliveryDate: 8.64e15 + 1 }),
+		);
 		expect(flat).toMatchObject({ creationDate: 1e300, createdAt: '', plannedDeliveryAt: null });
 	});
 
 	it('reads members of the wrong JSON type as empty', () => {
-		const flat = toKaspiOrder(order({ code: hostile, state: ['NEW'], totalPrice: hostile, customer: 'nobody', deliveryAddress: 'Almaty' }));
-		expect(flat).toMatchObject({ code: '', state: '', totalPrice: 0, customerName: null, customerPhoneStatus: 'empty', deliveryAddress: null });
-		expect(toKaspiEntry({ id: 'E1', attributes: 'broken' } as unknown as KaspiEntryResource)).toMatchObject({ sku: '', quantity: 0 });
+		const flat = toKaspiOrder(
+			order({
+				code: hostile,
+				state: ['NEW'],
+				totalPrice: hostile,
+				customer: 'nobody',
+				deliveryAddress: 'Almaty',
+			}),
+		);
+		expect(flat).toMatchObject({
+			code: '',
+			state: '',
+			totalPrice: 0,
+			customerName: null,
+			customerPhoneStatus: 'empty',
+			deliveryAddress: null,
+		});
+		expect(
+			toKaspiEntry({ id: 'E1', attributes: 'broken' } as unknown as KaspiEntryResource),
+		).toMatchObject({ sku: '', quantity: 0 });
 	});
 
 	it('refuses an order that is not an object or has no id, naming it', () => {
@@ -62,28 +81,54 @@ describe('Kaspi mapper: resources the API should never send', () => {
 	});
 
 	async function getMany(body: unknown, statuses: string[] = []): Promise<INodeExecutionData[]> {
-		nock('https://kaspi.kz').get('/shop/api/v2/orders').query(true).reply(200, JSON.stringify(body));
+		nock('https://kaspi.kz')
+			.get('/shop/api/v2/orders')
+			.query(true)
+			.reply(200, JSON.stringify(body));
 		return await runKaspi(getManyParameters(statuses));
 	}
 
 	it('filters by status an order without attributes, instead of "Cannot read properties of undefined"', async () => {
-		expect(await getMany({ data: [{ type: 'orders', id: 'A' }], meta: { pageCount: 1 } }, ['APPROVED_BY_BANK', 'COMPLETED'])).toEqual([]);
+		expect(
+			await getMany({ data: [{ type: 'orders', id: 'A' }], meta: { pageCount: 1 } }, [
+				'APPROVED_BY_BANK',
+				'COMPLETED',
+			]),
+		).toEqual([]);
 	});
 
 	it('fails Get Many with the member at fault when "data" is not an array or holds null', async () => {
 		await expect(getMany({ data: ' ', meta: { pageCount: 1 } })).rejects.toThrow(
 			'Kaspi answered with a "data" member that is not an array',
 		);
-		await expect(getMany({ data: [null] })).rejects.toThrow('Kaspi sent an order that is not a JSON:API resource object');
+		await expect(getMany({ data: [null] })).rejects.toThrow(
+			'Kaspi sent an order that is not a JSON:API resource object',
+		);
 	});
 
 	it('skips entry references and included resources that are null', async () => {
 		const [item] = await getMany({
-			data: [{ type: 'orders', id: 'A', attributes: { code: '1' }, relationships: { entries: { data: [null, { type: 'orderentries', id: 'E1' }] } } }],
-			included: [null, { type: 'orderentries', id: 'E1', attributes: { quantity: 2, offer: { code: 'S1', name: 'Kettle' } } }],
+			data: [
+				{
+					type: 'orders',
+					id: 'A',
+					attributes: { code: '1' },
+					relationships: { entries: { data: [null, { type: 'orderentries', id: 'E1' }] } },
+				},
+			],
+			included: [
+				null,
+				{
+					type: 'orderentries',
+					id: 'E1',
+					attributes: { quantity: 2, offer: { code: 'S1', name: 'Kettle' } },
+				},
+			],
 			meta: { pageCount: 1 },
 		});
-		expect(item.json.entries).toEqual([{ sku: 'S1', name: 'Kettle', quantity: 2, unitPrice: 0, totalPrice: 0, category: null }]);
+		expect(item.json.entries).toEqual([
+			{ sku: 'S1', name: 'Kettle', quantity: 2, unitPrice: 0, totalPrice: 0, category: null },
+		]);
 	});
 });
 
@@ -106,7 +151,9 @@ describe('Kaspi Price List: parameters that made an invalid XML', () => {
 			},
 			items: [{ json: { sku: 'A1', name: 'Kettle', price: 1000, stock: 7 } }],
 		});
-		const [[out]] = await new KaspiPriceList().execute.call(context as unknown as IExecuteFunctions);
+		const [[out]] = await new KaspiPriceList().execute.call(
+			context as unknown as IExecuteFunctions,
+		);
 		return Buffer.from(out.binary!.data.data, 'base64').toString('utf8');
 	}
 
@@ -117,7 +164,9 @@ describe('Kaspi Price List: parameters that made an invalid XML', () => {
 	});
 
 	it('drops what XML cannot carry from the date, and falls back to now when nothing is left', async () => {
-		expect(await build({ date: '2026-11-22\u0000 14:30\uFFFE' })).toContain('date="2026-11-22 14:30"');
+		expect(await build({ date: '2026-11-22\u0000 14:30\uFFFE' })).toContain(
+			'date="2026-11-22 14:30"',
+		);
 		const xml = await build({ date: '\u0001\u0002' });
 		expect(xml).toMatch(/date="\d{4}-\d\d-\d\d \d\d:\d\d"/);
 		expect(validateXml(xml, KASPI_SCHEMA).valid).toBe(true);
@@ -148,17 +197,30 @@ describe('Webkassa: receipt arithmetic and its inputs', () => {
 
 	it.each([
 		[{ name: 'A', price: 1e300 }, 'Position 1: price must be at most 999999999'],
-		[{ name: 'A', price: 1e7, count: 4_000_000 }, 'Position 1: price × count must be at most 9999999999.99'],
-		[{ name: 'A', price: 100, count: 1, discount: 150 }, 'Position 1: discount must not be more than price × count'],
-		[{ name: 'A', price: 100, vatRate: 12.5 }, 'Position 1: vatRate must be a whole percentage such as 16, or 0 for no VAT'],
+		[
+			{ name: 'A', price: 1e7, count: 4_000_000 },
+			'Position 1: price × count must be at most 9999999999.99',
+		],
+		[
+			{ name: 'A', price: 100, count: 1, discount: 150 },
+			'Position 1: discount must not be more than price × count',
+		],
+		[
+			{ name: 'A', price: 100, vatRate: 12.5 },
+			'Position 1: vatRate must be a whole percentage such as 16, or 0 for no VAT',
+		],
 		[{ name: 'A', price: 100, count: 0.0004 }, 'Position 1: count must be at least 0.001'],
 	])('refuses %j before sending anything', async (position, message) => {
 		await expect(runWebkassa({ parameters: sale([position]) })).rejects.toThrow(message);
 	});
 
 	it('sends prices and discounts to the tiyn, so its total is the one Webkassa computes', async () => {
-		const bodies = reply('/api/v4/Check', [ok({ CheckNumber: '1', DateTime: '22.11.2026 14:05:11', ShiftNumber: 1 })]);
-		await runWebkassa({ parameters: sale([{ name: 'A', price: 33.333, count: 3, discount: 0.004 }]) });
+		const bodies = reply('/api/v4/Check', [
+			ok({ CheckNumber: '1', DateTime: '22.11.2026 14:05:11', ShiftNumber: 1 }),
+		]);
+		await runWebkassa({
+			parameters: sale([{ name: 'A', price: 33.333, count: 3, discount: 0.004 }]),
+		});
 		expect(bodies[0]).toMatchObject({
 			Positions: [{ Price: 33.33, Count: 3, Tax: 13.79, TaxPercent: 16 }],
 			Payments: [{ Sum: 99.99, PaymentType: 1 }],
@@ -167,10 +229,25 @@ describe('Webkassa: receipt arithmetic and its inputs', () => {
 	});
 
 	it.each([
-		[[{ method: 'card' as const, amount: Number.NaN }], 'Payment 1: amount must be a number from 0 to 999999999999.99'],
-		[[{ method: 'card' as const, amount: -100 }, { method: 'cash' as const, amount: 200 }], 'Payment 1: amount must be a number from 0 to 999999999999.99'],
-		[[{ method: 'card' as const, amount: Infinity }], 'Payment 1: amount must be a number from 0 to 999999999999.99'],
-		[[{ method: 'bitcoin' as 'card', amount: 100 }], 'Payment 1: method must be card, cash or mobile'],
+		[
+			[{ method: 'card' as const, amount: Number.NaN }],
+			'Payment 1: amount must be a number from 0 to 999999999999.99',
+		],
+		[
+			[
+				{ method: 'card' as const, amount: -100 },
+				{ method: 'cash' as const, amount: 200 },
+			],
+			'Payment 1: amount must be a number from 0 to 999999999999.99',
+		],
+		[
+			[{ method: 'card' as const, amount: Infinity }],
+			'Payment 1: amount must be a number from 0 to 999999999999.99',
+		],
+		[
+			[{ method: 'bitcoin' as 'card', amount: 100 }],
+			'Payment 1: method must be card, cash or mobile',
+		],
 	])('refuses split payments %j', (entries, error) => {
 		expect(buildPayments(100, 'split', entries)).toEqual({ error });
 	});

@@ -29,21 +29,42 @@ function libxml2(xml: string): Verdict {
 	try {
 		doc = parseXml(xml);
 	} catch (error) {
-		return { valid: false, parsed: false, validated: false, lines: [], messages: [String((error as Error).message)] };
+		return {
+			valid: false,
+			parsed: false,
+			validated: false,
+			lines: [],
+			messages: [String((error as Error).message)],
+		};
 	}
 	// Level 1 is a warning (e.g. "URI kaspiShopping is not absolute"), not an error.
 	const parseErrors = doc.errors.filter((e) => (e.level ?? 2) >= 2);
 	if (parseErrors.length) {
-		return { valid: false, parsed: true, validated: false, lines: [], messages: parseErrors.map((e) => e.message) };
+		return {
+			valid: false,
+			parsed: true,
+			validated: false,
+			lines: [],
+			messages: parseErrors.map((e) => e.message),
+		};
 	}
 	const valid = doc.validate(xsd);
 	const errors = doc.validationErrors.filter((e) => (e.level ?? 2) >= 2);
-	return { valid, parsed: true, validated: true, lines: errors.map((e) => e.line ?? 0), messages: errors.map((e) => e.message) };
+	return {
+		valid,
+		parsed: true,
+		validated: true,
+		lines: errors.map((e) => e.line ?? 0),
+		messages: errors.map((e) => e.message),
+	};
 }
 
 const SEEDS_PER_MUTATION = 8;
 const cases = MUTATIONS.flatMap((mutation) =>
-	Array.from({ length: SEEDS_PER_MUTATION }, (_, i) => ({ mutation, seed: 1000 + i * 7919 + mutation.name.length })),
+	Array.from({ length: SEEDS_PER_MUTATION }, (_, i) => ({
+		mutation,
+		seed: 1000 + i * 7919 + mutation.name.length,
+	})),
 );
 
 describe('Kaspi price-list validator agrees with libxml2', () => {
@@ -51,19 +72,22 @@ describe('Kaspi price-list validator agrees with libxml2', () => {
 		expect(cases.length).toBeGreaterThanOrEqual(500);
 	});
 
-	it.each(cases.map((c) => [c.mutation.name, c.seed, c] as const))('%s (seed %d)', (_name, _seed, { mutation, seed }) => {
-		const xml = mutate(seed, mutation);
-		const oracle = libxml2(xml);
-		const ours = validateXml(xml, KASPI_SCHEMA);
-		const context = `\n${xml}\nlibxml2: ${oracle.messages.join(' | ')}\nours: ${JSON.stringify(ours.errors)}`;
-		expect({ verdict: ours.valid, context }).toEqual({ verdict: oracle.valid, context });
-		if (mutation.valid !== undefined) expect(ours.valid).toBe(mutation.valid);
-		if (!oracle.valid && oracle.validated && oracle.lines.length) {
-			expect(ours.wellFormed).toBe(true);
-			expect(oracle.lines).toContain(ours.errors[0].line);
-		}
-		if (!oracle.parsed) expect(ours.wellFormed).toBe(false);
-	});
+	it.each(cases.map((c) => [c.mutation.name, c.seed, c] as const))(
+		'%s (seed %d)',
+		(_name, _seed, { mutation, seed }) => {
+			const xml = mutate(seed, mutation);
+			const oracle = libxml2(xml);
+			const ours = validateXml(xml, KASPI_SCHEMA);
+			const context = `\n${xml}\nlibxml2: ${oracle.messages.join(' | ')}\nours: ${JSON.stringify(ours.errors)}`;
+			expect({ verdict: ours.valid, context }).toEqual({ verdict: oracle.valid, context });
+			if (mutation.valid !== undefined) expect(ours.valid).toBe(mutation.valid);
+			if (!oracle.valid && oracle.validated && oracle.lines.length) {
+				expect(ours.wellFormed).toBe(true);
+				expect(oracle.lines).toContain(ours.errors[0].line);
+			}
+			if (!oracle.parsed) expect(ours.wellFormed).toBe(false);
+		},
+	);
 });
 
 describe('random edits of valid price lists', () => {
@@ -77,7 +101,10 @@ describe('random edits of valid price lists', () => {
 	});
 
 	it('the fuzzed set holds both verdicts in quantity', () => {
-		const verdicts = Array.from({ length: 400 }, (_, i) => validateXml(fuzz(50_000 + i), KASPI_SCHEMA).valid);
+		const verdicts = Array.from(
+			{ length: 400 },
+			(_, i) => validateXml(fuzz(50_000 + i), KASPI_SCHEMA).valid,
+		);
 		expect(verdicts.filter(Boolean).length).toBeGreaterThan(25);
 		expect(verdicts.filter((v) => !v).length).toBeGreaterThan(40);
 	});

@@ -18,7 +18,13 @@ function context(resource: string, operation: string, items = 2) {
 	return {
 		getNodeParameter: (name: string) => (name === 'resource' ? resource : operation),
 		getInputData: () => Array.from({ length: items }, (): INodeExecutionData => ({ json: {} })),
-		getNode: () => ({ name: 'Test', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} }),
+		getNode: () => ({
+			name: 'Test',
+			type: 'test',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		}),
 		continueOnFail: () => false,
 	} as unknown as IExecuteFunctions;
 }
@@ -45,7 +51,9 @@ describe('createRouter', () => {
 	});
 
 	it('hands a batch operation the whole input and returns its outputs as they are', async () => {
-		expect(await router.call(context('list', 'build', 3))).toEqual([[{ json: { count: 3 } as IDataObject }]]);
+		expect(await router.call(context('list', 'build', 3))).toEqual([
+			[{ json: { count: 3 } as IDataObject }],
+		]);
 	});
 
 	it.each([
@@ -53,11 +61,14 @@ describe('createRouter', () => {
 		['invoice', 'get'],
 		['order', 'toString'],
 		['__proto__', 'get'],
-	])('refuses resource "%s", operation "%s" with a clear NodeOperationError', async (resource, operation) => {
-		const run = router.call(context(resource, operation));
-		await expect(run).rejects.toBeInstanceOf(NodeOperationError);
-		await expect(router.call(context(resource, operation))).rejects.toThrow(
-			`The operation "${operation}" of resource "${resource}" is not known`,
-		);
-	});
+	])(
+		'refuses resource "%s", operation "%s" with a clear NodeOperationError',
+		async (resource, operation) => {
+			const run = router.call(context(resource, operation));
+			await expect(run).rejects.toBeInstanceOf(NodeOperationError);
+			await expect(router.call(context(resource, operation))).rejects.toThrow(
+				`The operation "${operation}" of resource "${resource}" is not known`,
+			);
+		},
+	);
 });

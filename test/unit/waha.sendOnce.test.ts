@@ -113,11 +113,18 @@ describe('Send Once Key', () => {
 		// the peeked key comes back (an order marked as notified that never was) or the sent one vanishes.
 		const processed = new Set<string>();
 		const OTHER_TAG = 'kaspi-order-512345679';
-		waha().get('/api/contacts/check-exists').query(true).times(5).reply(200, { numberExists: true, chatId: CHAT_ID });
+		waha()
+			.get('/api/contacts/check-exists')
+			.query(true)
+			.times(5)
+			.reply(200, { numberExists: true, chatId: CHAT_ID });
 		waha().post('/api/sendText').once().reply(201, webjsMessage());
 		const outputs = await Promise.all([
 			...Array.from({ length: 5 }, async () => await checkWithKey(processed)),
-			...Array.from({ length: 5 }, async () => await runWaha({ parameters: sendText({ sendOnceKey: OTHER_TAG }), processed })),
+			...Array.from(
+				{ length: 5 },
+				async () => await runWaha({ parameters: sendText({ sendOnceKey: OTHER_TAG }), processed }),
+			),
 		]);
 		expect(outputs.filter(([item]) => item.json.sent === true)).toHaveLength(1);
 		expect([...processed]).toEqual([OTHER_TAG]);

@@ -67,7 +67,10 @@ describe('WAHA Trigger › webhook registration', () => {
 			config: {
 				metadata: { tenant: 'shop-42' },
 				proxy: null,
-				webhooks: [OTHER, { url: OUR_URL, events: ['message', 'session.status'], retries: RETRIES }],
+				webhooks: [
+					OTHER,
+					{ url: OUR_URL, events: ['message', 'session.status'], retries: RETRIES },
+				],
 			},
 		});
 		expect(staticData).toEqual({ session: 'default', webhookUrl: OUR_URL });
@@ -89,7 +92,15 @@ describe('WAHA Trigger › webhook registration', () => {
 	});
 
 	it('sends the session’s apps back as the server gave them (WAHA 2026)', async () => {
-		const apps = [{ id: 'app_1', session: 'default', app: 'chatwoot', enabled: true, config: { url: 'https://cw.example.kz' } }];
+		const apps = [
+			{
+				id: 'app_1',
+				session: 'default',
+				app: 'chatwoot',
+				enabled: true,
+				config: { url: 'https://cw.example.kz' },
+			},
+		];
 		waha()
 			.get('/api/sessions/default')
 			.reply(200, { ...session([OTHER]), apps });
@@ -102,11 +113,19 @@ describe('WAHA Trigger › webhook registration', () => {
 		// WAHA's exponential policy waits about 2, 4, 8… s, ±20 % (docs/services/waha.md, Webhooks).
 		const worstCase = (retries: { delaySeconds: number; attempts: number }) =>
 			retries.delaySeconds * (2 ** retries.attempts - 1) * 1.2;
-		for (const [minutes, expected] of [[10, 7], [2, 5], [0, 7]] as const) {
+		for (const [minutes, expected] of [
+			[10, 7],
+			[2, 5],
+			[0, 7],
+		] as const) {
 			waha().get('/api/sessions/default').reply(200, session([]));
 			const put = expectPut();
-			await lifecycle.create.call(hookContext({ secret: SECRET, maxEventAgeMinutes: minutes }).hook);
-			const [entry] = put.body?.config?.webhooks as Array<{ retries: { policy: string; delaySeconds: number; attempts: number } }>;
+			await lifecycle.create.call(
+				hookContext({ secret: SECRET, maxEventAgeMinutes: minutes }).hook,
+			);
+			const [entry] = put.body?.config?.webhooks as Array<{
+				retries: { policy: string; delaySeconds: number; attempts: number };
+			}>;
 			expect(entry.retries).toEqual({ policy: 'exponential', delaySeconds: 2, attempts: expected });
 			if (minutes > 0) expect(worstCase(entry.retries)).toBeLessThanOrEqual(minutes * 60);
 		}
@@ -125,7 +144,9 @@ describe('WAHA Trigger › webhook registration', () => {
 			});
 		await expect(
 			lifecycle.create.call(hookContext({ events: ['message', 'message.edited'] }).hook),
-		).rejects.toThrow('WAHA does not know the event "message.edited": it needs WAHA 2025.6.3 or later');
+		).rejects.toThrow(
+			'WAHA does not know the event "message.edited": it needs WAHA 2025.6.3 or later',
+		);
 	});
 
 	it('works on a session without any config', async () => {
@@ -224,7 +245,10 @@ describe('WAHA Trigger › receiving events', () => {
 			parameters: {
 				session: { __rl: true, mode: 'list', value: 'default' },
 				events: options.events ?? ['message'],
-				options: options.maxEventAgeMinutes === undefined ? {} : { maxEventAgeMinutes: options.maxEventAgeMinutes },
+				options:
+					options.maxEventAgeMinutes === undefined
+						? {}
+						: { maxEventAgeMinutes: options.maxEventAgeMinutes },
 			},
 			credentials: wahaCredentials(options.secret ?? ''),
 		});
@@ -289,11 +313,20 @@ describe('WAHA Trigger › receiving events', () => {
 	describe('a replayed event', () => {
 		const signed = (body: IDataObject, maxEventAgeMinutes?: number) => {
 			const raw = Buffer.from(JSON.stringify(body));
-			return webhookContext({ body, rawBody: raw, headers: { 'x-webhook-hmac': signWebhookBody(raw, SECRET) }, secret: SECRET, maxEventAgeMinutes });
+			return webhookContext({
+				body,
+				rawBody: raw,
+				headers: { 'x-webhook-hmac': signWebhookBody(raw, SECRET) },
+				secret: SECRET,
+				maxEventAgeMinutes,
+			});
 		};
 
 		it('is refused with 401 when its signed timestamp is older than 10 minutes, or ahead', async () => {
-			for (const body of [{ ...event, timestamp: Date.now() - 11 * 60_000 }, { ...event, timestamp: Date.now() + 10 * 60_000 }]) {
+			for (const body of [
+				{ ...event, timestamp: Date.now() - 11 * 60_000 },
+				{ ...event, timestamp: Date.now() + 10 * 60_000 },
+			]) {
 				const { webhook, response } = signed(body);
 				expect(await trigger.webhook.call(webhook)).toEqual({ noWebhookResponse: true });
 				expect(response.status).toHaveBeenCalledWith(401);
@@ -302,7 +335,9 @@ describe('WAHA Trigger › receiving events', () => {
 		});
 
 		describe('from WAHA before 2025.3.1, whose body has no timestamp', () => {
-			const untimed = Object.fromEntries(Object.entries(event).filter(([key]) => key !== 'timestamp'));
+			const untimed = Object.fromEntries(
+				Object.entries(event).filter(([key]) => key !== 'timestamp'),
+			);
 			const signedWithHeader = (header?: string) => {
 				const raw = Buffer.from(JSON.stringify(untimed));
 				return webhookContext({
@@ -318,7 +353,9 @@ describe('WAHA Trigger › receiving events', () => {
 
 			it('checks the age from the X-Webhook-Timestamp header (Unix ms)', async () => {
 				const fresh = signedWithHeader(String(Date.now() - 5000));
-				expect((await trigger.webhook.call(fresh.webhook)).workflowData).toEqual([[{ json: untimed }]]);
+				expect((await trigger.webhook.call(fresh.webhook)).workflowData).toEqual([
+					[{ json: untimed }],
+				]);
 
 				const stale = signedWithHeader(String(Date.now() - 11 * 60_000));
 				expect(await trigger.webhook.call(stale.webhook)).toEqual({ noWebhookResponse: true });

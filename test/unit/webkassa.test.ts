@@ -80,17 +80,31 @@ const printLines = (fiscal: string) =>
 	ok({
 		Lines: [
 			{ Order: 1, Type: 0, Value: 'ТОО Пример', Style: 1 },
-			{ Order: 2, Type: 2, Value: `http://consumer.test/?i=${fiscal}&f=660377756642&s=8500.00&t=20261122T140511` },
+			{
+				Order: 2,
+				Type: 2,
+				Value: `http://consumer.test/?i=${fiscal}&f=660377756642&s=8500.00&t=20261122T140511`,
+			},
 		],
 	});
 
 /** Code 14 as Webkassa answers it: the original receipt in Data, its fiscal number in the text. */
 const duplicate = () => ({
 	Data: checkData(),
-	Errors: [{ Code: 14, Text: 'Чек с внешним номером kaspi-1042-sale уже присутствует в системе: 1675760809473' }],
+	Errors: [
+		{
+			Code: 14,
+			Text: 'Чек с внешним номером kaspi-1042-sale уже присутствует в системе: 1675760809473',
+		},
+	],
 });
 
-const oneShift = ok({ Total: 1, Skip: 0, Take: 1, Shifts: [{ ShiftNumber: 154, OpenDate: '22.11.2026 09:00:00' }] });
+const oneShift = ok({
+	Total: 1,
+	Skip: 0,
+	Take: 1,
+	Shifts: [{ ShiftNumber: 154, OpenDate: '22.11.2026 09:00:00' }],
+});
 
 /** Neither the direct lookup (v4 history API) nor the print form knows the external number. */
 function notFoundByExternalNumber() {
@@ -98,7 +112,6 @@ function notFoundByExternalNumber() {
 	reply('/api-history/v4/Ticket/GetTicketByExternalCheckNumber', [err(19, 'Чек не найден')]);
 	reply('/api/v4/Ticket/PrintFormat', [err(19, 'Чек не найден')]);
 }
-
 
 describe('Webkassa › VAT arithmetic (docs/services/webkassa.md, "VAT")', () => {
 	it.each([
@@ -136,15 +149,31 @@ describe('Webkassa › VAT arithmetic (docs/services/webkassa.md, "VAT")', () =>
 	});
 
 	it('splits payments, gives change from cash only, and refuses short payments', () => {
-		expect(buildPayments(19085, 'split', [{ method: 'card', amount: 18235 }, { method: 'cash', amount: 1000 }])).toEqual({
-			payments: [{ Sum: 18235, PaymentType: 1 }, { Sum: 1000, PaymentType: 0 }],
+		expect(
+			buildPayments(19085, 'split', [
+				{ method: 'card', amount: 18235 },
+				{ method: 'cash', amount: 1000 },
+			]),
+		).toEqual({
+			payments: [
+				{ Sum: 18235, PaymentType: 1 },
+				{ Sum: 1000, PaymentType: 0 },
+			],
 			change: 150,
 		});
-		expect(buildPayments(100, 'cash', [{ method: 'cash', amount: 0 }])).toEqual({ payments: [{ Sum: 100, PaymentType: 0 }], change: 0 });
+		expect(buildPayments(100, 'cash', [{ method: 'cash', amount: 0 }])).toEqual({
+			payments: [{ Sum: 100, PaymentType: 0 }],
+			change: 0,
+		});
 		expect(buildPayments(100, 'split', [{ method: 'card', amount: 150 }])).toEqual({
 			error: 'The payments exceed the total by 50, but only cash can give change',
 		});
-		expect(buildPayments(100, 'split', [{ method: 'mobile', amount: 60 }, { method: 'mobile', amount: 30 }])).toEqual({
+		expect(
+			buildPayments(100, 'split', [
+				{ method: 'mobile', amount: 60 },
+				{ method: 'mobile', amount: 30 },
+			]),
+		).toEqual({
 			error: 'The payments (90) are less than the total (100)',
 		});
 	});
@@ -154,8 +183,16 @@ describe('Webkassa › error codes', () => {
 	it.each([
 		[1, 'Неверный логин и/или пароль', 'Webkassa error 1: wrong login or password'],
 		[2, 'Срок действия сессии истек', 'Webkassa error 2: the session token has expired'],
-		[11, 'Продолжительность смены превышает 24 часа', 'Webkassa error 11: the shift has been open for more than 24 hours'],
-		[14, 'Дублирующийся код системы-источника', 'Webkassa error 14: this external number was already used (duplicate receipt)'],
+		[
+			11,
+			'Продолжительность смены превышает 24 часа',
+			'Webkassa error 11: the shift has been open for more than 24 hours',
+		],
+		[
+			14,
+			'Дублирующийся код системы-источника',
+			'Webkassa error 14: this external number was already used (duplicate receipt)',
+		],
 		[999, 'Что-то новое', 'Webkassa error 999: unexpected error'],
 	])('maps code %p to English and keeps the Russian text', (code, text, message) => {
 		const described = describeWebkassaError({ Code: code, Text: text });
@@ -168,14 +205,30 @@ describe('Webkassa › Receipt › Create Sale', () => {
 	it('sends the token in the body, VAT by the formula, TaxType 100, and outputs the receipt', async () => {
 		const bodies = reply('/api/v4/Check', [ok(checkData())]);
 		const { output } = await runWebkassa({
-			parameters: sale({ options: { customerEmail: 'buyer@example.kz', customerPhone: '8 701 123 45 67', externalOrderNumber: '1042' } }),
+			parameters: sale({
+				options: {
+					customerEmail: 'buyer@example.kz',
+					customerPhone: '8 701 123 45 67',
+					externalOrderNumber: '1042',
+				},
+			}),
 		});
 		expect(bodies[0]).toEqual({
 			Token: STORED_TOKEN,
 			CashboxUniqueNumber: CASHBOX,
 			OperationType: 2,
 			Positions: [
-				{ Count: 2, Price: 4500, Discount: 500, Tax: 1172.41, TaxType: 100, TaxPercent: 16, PositionName: 'Мышь Logitech M185', PositionCode: 'AS-36291', UnitCode: 796 },
+				{
+					Count: 2,
+					Price: 4500,
+					Discount: 500,
+					Tax: 1172.41,
+					TaxType: 100,
+					TaxPercent: 16,
+					PositionName: 'Мышь Logitech M185',
+					PositionCode: 'AS-36291',
+					UnitCode: 796,
+				},
 			],
 			Payments: [{ Sum: 8500, PaymentType: 1 }],
 			Change: 0,
@@ -223,7 +276,16 @@ describe('Webkassa › Receipt › Create Sale', () => {
 			}),
 		});
 		expect(bodies[0].Positions).toEqual([
-			{ Count: 1, Price: 500, Tax: 53.57, TaxType: 100, TaxPercent: 12, PositionName: 'Чехол', PositionCode: 'C1', UnitCode: 796 },
+			{
+				Count: 1,
+				Price: 500,
+				Tax: 53.57,
+				TaxType: 100,
+				TaxPercent: 12,
+				PositionName: 'Чехол',
+				PositionCode: 'C1',
+				UnitCode: 796,
+			},
 			{ Count: 1, Price: 1000, Tax: 0, TaxType: 0, PositionName: 'Доставка', UnitCode: 839 },
 		]);
 		expect(bodies[0].Payments).toEqual([{ Sum: 2000, PaymentType: 0 }]);
@@ -248,20 +310,38 @@ describe('Webkassa › Receipt › Create Sale', () => {
 		['a 5xx', () => wk().post('/api/v4/Check').reply(502, 'Bad Gateway')],
 		[
 			'a timeout wrapped the way n8n wraps it',
-			() => wk().post('/api/v4/Check').replyWithError(Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED' })),
+			() =>
+				wk()
+					.post('/api/v4/Check')
+					.replyWithError(
+						Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED' }),
+					),
 		],
-	])('repeats a receipt after %s and returns the stored one as a duplicate, never a second receipt', async (_case, lostAnswer) => {
-		lostAnswer();
-		reply('/api/v4/Check', [duplicate()]);
-		const { output } = await runWebkassa({ parameters: sale() });
-		expect(output[0].json).toMatchObject({ duplicate: true, fiscalNumber: '1675760809473' });
-	});
+	])(
+		'repeats a receipt after %s and returns the stored one as a duplicate, never a second receipt',
+		async (_case, lostAnswer) => {
+			lostAnswer();
+			reply('/api/v4/Check', [duplicate()]);
+			const { output } = await runWebkassa({ parameters: sale() });
+			expect(output[0].json).toMatchObject({ duplicate: true, fiscalNumber: '1675760809473' });
+		},
+	);
 
 	it('reads the network code n8n keeps only as httpCode', () => {
-		const timeout = new NodeApiError(testNode, Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED' }) as unknown as JsonObject);
+		const timeout = new NodeApiError(
+			testNode,
+			Object.assign(new Error('timeout of 30000ms exceeded'), {
+				code: 'ECONNABORTED',
+			}) as unknown as JsonObject,
+		);
 		expect(timeout.message).not.toMatch(/timeout|timed out/i);
 		expect(classifyThrown(timeout)).toBe('timeout');
-		const refused = new NodeApiError(testNode, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) as unknown as JsonObject);
+		const refused = new NodeApiError(
+			testNode,
+			Object.assign(new Error('connect ECONNREFUSED'), {
+				code: 'ECONNREFUSED',
+			}) as unknown as JsonObject,
+		);
 		expect(classifyThrown(refused)).toBe('unreachable');
 	});
 
@@ -279,7 +359,10 @@ describe('Webkassa › Receipt › Create Sale', () => {
 	it('logs in first when no token is stored yet', async () => {
 		reply('/api/v4/Authorize', [ok({ Token: NEW_TOKEN })]);
 		const checks = reply('/api/v4/Check', [ok(checkData())]);
-		const { run } = await runWebkassa({ parameters: sale(), db: webkassaCredentials({ sessionToken: '' }) });
+		const { run } = await runWebkassa({
+			parameters: sale(),
+			db: webkassaCredentials({ sessionToken: '' }),
+		});
 		expect(checks[0].Token).toBe(NEW_TOKEN);
 		expect(run.db.sessionToken).toBe(NEW_TOKEN);
 	});
@@ -297,26 +380,40 @@ describe('Webkassa › Receipt › Create Sale', () => {
 	it('does not send a refused password again for a while, but tries a changed one at once', async () => {
 		const expired = err(2, 'Срок действия сессии истек');
 		reply('/api/v4/Check', [expired, expired, expired, ok(checkData())]);
-		const logins = reply('/api/v4/Authorize', [err(1, 'Неверный логин и/или пароль'), ok({ Token: NEW_TOKEN })]);
+		const logins = reply('/api/v4/Authorize', [
+			err(1, 'Неверный логин и/или пароль'),
+			ok({ Token: NEW_TOKEN }),
+		]);
 		await expect(runWebkassa({ parameters: sale() })).rejects.toThrow('wrong login or password');
 		const again = await rejectionOf(runWebkassa({ parameters: sale() }));
 		expect(again.message).toBe('Webkassa login failed: wrong login or password (code 1)');
 		expect(again.description).toContain('not tried again');
 		expect(logins).toHaveLength(1);
-		const { output } = await runWebkassa({ parameters: sale(), db: webkassaCredentials({ password: 'fixed-pw' }) });
+		const { output } = await runWebkassa({
+			parameters: sale(),
+			db: webkassaCredentials({ password: 'fixed-pw' }),
+		});
 		expect(logins.map((body) => body.Password)).toEqual([PASSWORD, 'fixed-pw']);
 		expect(output[0].json.fiscalNumber).toBe('1675760809473');
 	});
 
 	it('gives up after one renewal when the new token is refused as well', async () => {
-		reply('/api/v4/Check', [err(2, 'Срок действия сессии истек'), err(2, 'Срок действия сессии истек')]);
+		reply('/api/v4/Check', [
+			err(2, 'Срок действия сессии истек'),
+			err(2, 'Срок действия сессии истек'),
+		]);
 		reply('/api/v4/Authorize', [ok({ Token: NEW_TOKEN })]);
 		const error = await rejectionOf(runWebkassa({ parameters: sale() }));
 		expect(error.message).toBe('Webkassa error 2: the session token has expired');
 	});
 
 	it('shares one login between executions that find the token expired together', async () => {
-		reply('/api/v4/Cashboxes', [err(2, 'Срок действия сессии истек'), err(2, 'Срок действия сессии истек'), ok({ List: [] }), ok({ List: [] })]);
+		reply('/api/v4/Cashboxes', [
+			err(2, 'Срок действия сессии истек'),
+			err(2, 'Срок действия сессии истек'),
+			ok({ List: [] }),
+			ok({ List: [] }),
+		]);
 		const logins = reply('/api/v4/Authorize', [ok({ Token: NEW_TOKEN })]);
 		const db = webkassaCredentials();
 		const first = webkassaContext({ parameters: {}, db });
@@ -337,7 +434,10 @@ describe('Webkassa › Receipt › Create Sale', () => {
 		await tryWebkassa(renewer.context, 'cashboxes', {}, { forceLogin: true });
 		// This execution read the credential before the renewal was stored.
 		const late = webkassaContext({ parameters: {}, db: stale });
-		const bodies = reply('/api/v4/Cashboxes', [err(2, 'Срок действия сессии истек'), ok({ List: [] })]);
+		const bodies = reply('/api/v4/Cashboxes', [
+			err(2, 'Срок действия сессии истек'),
+			ok({ List: [] }),
+		]);
 		const result = await tryWebkassa(late.context, 'cashboxes', {});
 		expect(result.ok).toBe(true);
 		expect(bodies.map((body) => body.Token)).toEqual([STORED_TOKEN, NEW_TOKEN]);
@@ -352,9 +452,14 @@ describe('Webkassa › Receipt › Create Sale', () => {
 	});
 
 	it('closes the shift and retries on code 11 when the option is on', async () => {
-		reply('/api/v4/Check', [err(11, 'Продолжительность смены превышает 24 часа'), ok(checkData({ ShiftNumber: 155 }))]);
+		reply('/api/v4/Check', [
+			err(11, 'Продолжительность смены превышает 24 часа'),
+			ok(checkData({ ShiftNumber: 155 })),
+		]);
 		const z = reply('/api/v4/ZReport', [ok({ ShiftNumber: 154, ReportNumber: 154 })]);
-		const { output } = await runWebkassa({ parameters: sale({ options: { closeShiftWhenExpired: true } }) });
+		const { output } = await runWebkassa({
+			parameters: sale({ options: { closeShiftWhenExpired: true } }),
+		});
 		expect(z[0]).toEqual({ Token: STORED_TOKEN, CashboxUniqueNumber: CASHBOX });
 		expect(output[0].json.shiftNumber).toBe(155);
 	});
@@ -372,16 +477,28 @@ describe('Webkassa › Receipt › Create Sale', () => {
 	});
 
 	it('refuses a missing external number and short payments before calling Webkassa', async () => {
-		await expect(runWebkassa({ parameters: sale({ externalCheckNumber: ' ' }) })).rejects.toThrow('External Number is empty');
-		await expect(runWebkassa({ parameters: sale({ externalCheckNumber: 'x'.repeat(51) }) })).rejects.toThrow('longer than 50');
+		await expect(runWebkassa({ parameters: sale({ externalCheckNumber: ' ' }) })).rejects.toThrow(
+			'External Number is empty',
+		);
 		await expect(
-			runWebkassa({ parameters: sale({ paymentMethod: 'split', payments: { payment: [{ method: 'card', amount: 100 }] } }) }),
+			runWebkassa({ parameters: sale({ externalCheckNumber: 'x'.repeat(51) }) }),
+		).rejects.toThrow('longer than 50');
+		await expect(
+			runWebkassa({
+				parameters: sale({
+					paymentMethod: 'split',
+					payments: { payment: [{ method: 'card', amount: 100 }] },
+				}),
+			}),
 		).rejects.toThrow('less than the total');
 	});
 
 	it('uses the legacy path family', async () => {
 		nock(WK_URL).post('/api/Check').reply(200, ok(checkData()));
-		await runWebkassa({ parameters: sale(), db: webkassaCredentials({ apiFamily: 'legacy', apiKey: '' }) });
+		await runWebkassa({
+			parameters: sale(),
+			db: webkassaCredentials({ apiFamily: 'legacy', apiKey: '' }),
+		});
 	});
 });
 
@@ -391,7 +508,9 @@ describe('Webkassa › Receipt › Create Return', () => {
 		reply('/api-history/v4/Ticket/GetTicketByExternalCheckNumber', [err(19, 'Чек не найден')]);
 		reply('/api/v4/Ticket/PrintFormat', [printLines('1675760809473')]);
 		reply('/api/v4/Cashbox/ShiftHistory', [oneShift]);
-		reply('/api/v4/Check/HistoryByNumber', [ok(historyReceipt({ CashboxRegistrationNumber: '660377756642' }))]);
+		reply('/api/v4/Check/HistoryByNumber', [
+			ok(historyReceipt({ CashboxRegistrationNumber: '660377756642' })),
+		]);
 		const checks = reply('/api/v4/Check', [ok(checkData({ CheckNumber: '999' }))]);
 		const { output } = await runWebkassa({
 			parameters: sale({
@@ -409,14 +528,23 @@ describe('Webkassa › Receipt › Create Return', () => {
 			Total: 8500,
 			IsOffline: false,
 		});
-		expect(output[0].json).toMatchObject({ operation: 'return', fiscalNumber: '999', duplicate: false });
+		expect(output[0].json).toMatchObject({
+			operation: 'return',
+			fiscalNumber: '999',
+			duplicate: false,
+		});
 	});
 
 	it('says so when the original sale is not found', async () => {
 		notFoundByExternalNumber();
 		await expect(
 			runWebkassa({
-				parameters: sale({ operation: 'createReturn', externalCheckNumber: 'kaspi-7-return', returnBasisSource: 'externalNumber', originalExternalNumber: 'kaspi-7-sale' }),
+				parameters: sale({
+					operation: 'createReturn',
+					externalCheckNumber: 'kaspi-7-return',
+					returnBasisSource: 'externalNumber',
+					originalExternalNumber: 'kaspi-7-sale',
+				}),
 			}),
 		).rejects.toThrow('The original receipt "kaspi-7-sale" was not found on this cashbox');
 	});
@@ -426,18 +554,45 @@ describe('Webkassa › Receipt › Get', () => {
 	it('gets a receipt by fiscal number in a given shift', async () => {
 		const bodies = reply('/api/v4/Check/HistoryByNumber', [ok(historyReceipt())]);
 		const { output } = await runWebkassa({
-			parameters: { resource: 'receipt', operation: 'get', cashbox: cashboxRL, findBy: 'fiscalNumber', fiscalNumber: '1675760809473', shiftNumber: 154 },
+			parameters: {
+				resource: 'receipt',
+				operation: 'get',
+				cashbox: cashboxRL,
+				findBy: 'fiscalNumber',
+				fiscalNumber: '1675760809473',
+				shiftNumber: 154,
+			},
 		});
-		expect(bodies[0]).toEqual({ Token: STORED_TOKEN, CashboxUniqueNumber: CASHBOX, Number: '1675760809473', ShiftNumber: 154 });
-		expect(output[0].json).toMatchObject({ found: true, fiscalNumber: '1675760809473', total: 8500, shiftNumber: 154 });
+		expect(bodies[0]).toEqual({
+			Token: STORED_TOKEN,
+			CashboxUniqueNumber: CASHBOX,
+			Number: '1675760809473',
+			ShiftNumber: 154,
+		});
+		expect(output[0].json).toMatchObject({
+			found: true,
+			fiscalNumber: '1675760809473',
+			total: 8500,
+			shiftNumber: 154,
+		});
 	});
 
 	it('answers found: false for an unknown external number', async () => {
 		notFoundByExternalNumber();
 		const { output } = await runWebkassa({
-			parameters: { resource: 'receipt', operation: 'get', cashbox: cashboxRL, findBy: 'externalNumber', externalCheckNumber: 'kaspi-0-sale' },
+			parameters: {
+				resource: 'receipt',
+				operation: 'get',
+				cashbox: cashboxRL,
+				findBy: 'externalNumber',
+				externalCheckNumber: 'kaspi-0-sale',
+			},
 		});
-		expect(output[0].json).toEqual({ found: false, externalCheckNumber: 'kaspi-0-sale', cashboxUniqueNumber: CASHBOX });
+		expect(output[0].json).toEqual({
+			found: false,
+			externalCheckNumber: 'kaspi-0-sale',
+			cashboxUniqueNumber: CASHBOX,
+		});
 	});
 });
 
@@ -449,13 +604,25 @@ describe('Webkassa › Shift', () => {
 		CloseOn: '22.11.2026 21:00:00',
 		DocumentCount: 12,
 		SumInCashbox: 5000,
-		Sell: { PaymentsByTypesApiModel: [{ Sum: 10000, Type: 0 }, { Sum: 25000, Type: 1 }], Count: 10, VAT: 4827.59 },
+		Sell: {
+			PaymentsByTypesApiModel: [
+				{ Sum: 10000, Type: 0 },
+				{ Sum: 25000, Type: 1 },
+			],
+			Count: 10,
+			VAT: 4827.59,
+		},
 		ReturnSell: { PaymentsByTypesApiModel: [{ Sum: 1000, Type: 1 }], Count: 1, VAT: 137.93 },
 	};
 
-	it.each([['xReport', '/api/v4/XReport', 'X'], ['zReport', '/api/v4/ZReport', 'Z']])('%s summarises the report', async (operation, path, kind) => {
+	it.each([
+		['xReport', '/api/v4/XReport', 'X'],
+		['zReport', '/api/v4/ZReport', 'Z'],
+	])('%s summarises the report', async (operation, path, kind) => {
 		reply(path, [ok(report)]);
-		const { output } = await runWebkassa({ parameters: { resource: 'shift', operation, cashbox: cashboxRL } });
+		const { output } = await runWebkassa({
+			parameters: { resource: 'shift', operation, cashbox: cashboxRL },
+		});
 		expect(output[0].json).toMatchObject({
 			report: kind,
 			shiftNumber: 154,
@@ -472,14 +639,26 @@ describe('Webkassa › Shift', () => {
 		const almaty = new Date(opened.getTime() + 5 * 3_600_000);
 		const openDate = `${pad(almaty.getUTCDate())}.${pad(almaty.getUTCMonth() + 1)}.${almaty.getUTCFullYear()} ${pad(almaty.getUTCHours())}:${pad(almaty.getUTCMinutes())}:${pad(almaty.getUTCSeconds())}`;
 		// Oldest first, as Webkassa lists them; the node reads the total, then pages from the end.
-		const older = { ShiftNumber: 154, OpenDate: '22.11.2026 09:00:00', CloseDate: '22.11.2026 21:00:00' };
+		const older = {
+			ShiftNumber: 154,
+			OpenDate: '22.11.2026 09:00:00',
+			CloseDate: '22.11.2026 21:00:00',
+		};
 		const bodies = reply('/api/v4/Cashbox/ShiftHistory', [
 			ok({ Total: 2, Skip: 0, Take: 1, Shifts: [older] }),
 			ok({ Total: 2, Skip: 0, Take: 2, Shifts: [older, { ShiftNumber: 155, OpenDate: openDate }] }),
 		]);
-		const { output } = await runWebkassa({ parameters: { resource: 'shift', operation: 'history', cashbox: cashboxRL, returnAll: true } });
-		expect(bodies.map((body) => [body.Skip, body.Take])).toEqual([[0, 1], [0, 2]]);
-		expect(output.map((item) => [item.json.shiftNumber, item.json.open])).toEqual([[155, true], [154, false]]);
+		const { output } = await runWebkassa({
+			parameters: { resource: 'shift', operation: 'history', cashbox: cashboxRL, returnAll: true },
+		});
+		expect(bodies.map((body) => [body.Skip, body.Take])).toEqual([
+			[0, 1],
+			[0, 2],
+		]);
+		expect(output.map((item) => [item.json.shiftNumber, item.json.open])).toEqual([
+			[155, true],
+			[154, false],
+		]);
 		expect(output[0].json.openHours).toBeCloseTo(21, 0);
 		expect(output[1].json.openHours).toBeNull();
 	});
@@ -487,21 +666,51 @@ describe('Webkassa › Shift', () => {
 
 describe('Webkassa › Cash', () => {
 	it('books money in with its external number', async () => {
-		const bodies = reply('/api/v4/MoneyOperation', [ok({ OfflineMode: false, ShiftNumber: 154, DateTime: '22.11.2026 09:01:00', Sum: 15000 })]);
+		const bodies = reply('/api/v4/MoneyOperation', [
+			ok({ OfflineMode: false, ShiftNumber: 154, DateTime: '22.11.2026 09:01:00', Sum: 15000 }),
+		]);
 		const { output } = await runWebkassa({
-			parameters: { resource: 'cash', operation: 'moneyIn', cashbox: cashboxRL, amount: 15000, externalCheckNumber: 'cash-in-2026-11-22' },
+			parameters: {
+				resource: 'cash',
+				operation: 'moneyIn',
+				cashbox: cashboxRL,
+				amount: 15000,
+				externalCheckNumber: 'cash-in-2026-11-22',
+			},
 		});
-		expect(bodies[0]).toEqual({ Token: STORED_TOKEN, CashboxUniqueNumber: CASHBOX, OperationType: 0, Sum: 15000, ExternalCheckNumber: 'cash-in-2026-11-22' });
-		expect(output[0].json).toMatchObject({ operation: 'moneyIn', duplicate: false, cashInDrawer: 15000, shiftNumber: 154 });
+		expect(bodies[0]).toEqual({
+			Token: STORED_TOKEN,
+			CashboxUniqueNumber: CASHBOX,
+			OperationType: 0,
+			Sum: 15000,
+			ExternalCheckNumber: 'cash-in-2026-11-22',
+		});
+		expect(output[0].json).toMatchObject({
+			operation: 'moneyIn',
+			duplicate: false,
+			cashInDrawer: 15000,
+			shiftNumber: 154,
+		});
 	});
 
 	it('treats a repeated money out (code 14) as done, and maps code 8', async () => {
-		const bodies = reply('/api/v4/MoneyOperation', [err(14, 'Дублирующийся код системы-источника'), err(8, 'Недостаточно средств')]);
-		const params = { resource: 'cash', operation: 'moneyOut', cashbox: cashboxRL, amount: 500, externalCheckNumber: 'cash-out-1' };
+		const bodies = reply('/api/v4/MoneyOperation', [
+			err(14, 'Дублирующийся код системы-источника'),
+			err(8, 'Недостаточно средств'),
+		]);
+		const params = {
+			resource: 'cash',
+			operation: 'moneyOut',
+			cashbox: cashboxRL,
+			amount: 500,
+			externalCheckNumber: 'cash-out-1',
+		};
 		const { output } = await runWebkassa({ parameters: params });
 		expect(bodies[0].OperationType).toBe(1);
 		expect(output[0].json).toMatchObject({ operation: 'moneyOut', duplicate: true });
-		await expect(runWebkassa({ parameters: params })).rejects.toThrow('Webkassa error 8: not enough cash in the drawer');
+		await expect(runWebkassa({ parameters: params })).rejects.toThrow(
+			'Webkassa error 8: not enough cash in the drawer',
+		);
 	});
 });
 
@@ -509,33 +718,58 @@ describe('Webkassa › Cashbox and Session', () => {
 	const list = ok({
 		List: [
 			{ UniqueNumber: 'SWK2', RegistrationNumber: '2', Name: 'Склад', CurrentStatus: 2 },
-			{ UniqueNumber: CASHBOX, RegistrationNumber: '660377756642', Name: 'Магазин', CurrentStatus: 1, IsOffline: false },
+			{
+				UniqueNumber: CASHBOX,
+				RegistrationNumber: '660377756642',
+				Name: 'Магазин',
+				CurrentStatus: 1,
+				IsOffline: false,
+			},
 		],
 	});
 
 	it('gets many cashboxes with a limit', async () => {
 		reply('/api/v4/Cashboxes', [list]);
-		const { output } = await runWebkassa({ parameters: { resource: 'cashbox', operation: 'getMany', returnAll: false, limit: 1 } });
+		const { output } = await runWebkassa({
+			parameters: { resource: 'cashbox', operation: 'getMany', returnAll: false, limit: 1 },
+		});
 		expect(output.map((item) => item.json)).toEqual([
-			{ uniqueNumber: 'SWK2', registrationNumber: '2', name: 'Склад', description: null, status: 'blocked by the OFD', statusCode: 2, offline: false },
+			{
+				uniqueNumber: 'SWK2',
+				registrationNumber: '2',
+				name: 'Склад',
+				description: null,
+				status: 'blocked by the OFD',
+				statusCode: 2,
+				offline: false,
+			},
 		]);
 	});
 
 	it('offers the cashboxes by name in the picker', async () => {
 		reply('/api/v4/Cashboxes', [list]);
 		const run = webkassaContext({ parameters: {} });
-		const result = await searchCashboxes.call(run.context as unknown as ILoadOptionsFunctions, 'маг');
+		const result = await searchCashboxes.call(
+			run.context as unknown as ILoadOptionsFunctions,
+			'маг',
+		);
 		expect(result.results).toEqual([{ name: `Магазин (${CASHBOX}, active)`, value: CASHBOX }]);
 	});
 
 	it('Renew Token logs in even with a stored token, verifies it, and never outputs it', async () => {
 		const logins = reply('/api/v4/Authorize', [ok({ Token: NEW_TOKEN })]);
 		const bodies = reply('/api/v4/Cashboxes', [list]);
-		const { output, run } = await runWebkassa({ parameters: { resource: 'session', operation: 'renewToken' } });
+		const { output, run } = await runWebkassa({
+			parameters: { resource: 'session', operation: 'renewToken' },
+		});
 		expect(logins).toHaveLength(1);
 		expect(bodies[0].Token).toBe(NEW_TOKEN);
 		expect(run.db.sessionToken).toBe(NEW_TOKEN);
-		expect(output[0].json).toMatchObject({ renewed: true, verifiedWith: 'Cashboxes', cashboxCount: 2 });
+		expect(output[0].json).toMatchObject({
+			renewed: true,
+			verifiedWith: 'Cashboxes',
+			cashboxCount: 2,
+		});
 		expect(JSON.stringify(output)).not.toContain(NEW_TOKEN);
 	});
 });
@@ -546,8 +780,12 @@ describe('Webkassa API credential', () => {
 	it('logs in through preAuthentication and reports code 1 as a wrong login or password', async () => {
 		reply('/api/v4/Authorize', [ok({ Token: NEW_TOKEN }), err(1, 'Неверный логин и/или пароль')]);
 		const helpers = { helpers: { httpRequest } } as never;
-		await expect(credential.preAuthentication.call(helpers, webkassaCredentials())).resolves.toEqual({ sessionToken: NEW_TOKEN });
-		const error = await rejectionOf(credential.preAuthentication.call(helpers, webkassaCredentials()));
+		await expect(
+			credential.preAuthentication.call(helpers, webkassaCredentials()),
+		).resolves.toEqual({ sessionToken: NEW_TOKEN });
+		const error = await rejectionOf(
+			credential.preAuthentication.call(helpers, webkassaCredentials()),
+		);
 		expect(error.message).toBe('Webkassa login failed: wrong login or password (code 1)');
 		expect(errorText(error)).not.toContain(PASSWORD);
 		// n8n 2.x's credential test shows a wrapped error's `cause.code` instead of its message.
@@ -555,17 +793,28 @@ describe('Webkassa API credential', () => {
 	});
 
 	it('puts the token in the body and the partner key in a header only when set', async () => {
-		const withKey = await credential.authenticate(webkassaCredentials(), { url: '/x', method: 'POST', body: { A: 1 } });
+		const withKey = await credential.authenticate(webkassaCredentials(), {
+			url: '/x',
+			method: 'POST',
+			body: { A: 1 },
+		});
 		expect(withKey.body).toEqual({ A: 1, Token: STORED_TOKEN });
 		expect(withKey.headers).toEqual({ 'X-API-KEY': API_KEY });
-		const without = await credential.authenticate(webkassaCredentials({ apiKey: '' }), { url: '/x', method: 'POST' });
+		const without = await credential.authenticate(webkassaCredentials({ apiKey: '' }), {
+			url: '/x',
+			method: 'POST',
+		});
 		expect(without.headers).toEqual({});
 	});
 
 	it('defaults to production, v4, and a hidden expirable token', () => {
-		const field = (name: string) => credential.properties.find((property) => property.name === name);
+		const field = (name: string) =>
+			credential.properties.find((property) => property.name === name);
 		expect(field('environment')?.default).toBe('production');
 		expect(field('apiFamily')?.default).toBe('v4');
-		expect(field('sessionToken')).toMatchObject({ type: 'hidden', typeOptions: { expirable: true } });
+		expect(field('sessionToken')).toMatchObject({
+			type: 'hidden',
+			typeOptions: { expirable: true },
+		});
 	});
 });

@@ -13,7 +13,18 @@ import { resetRegistrationNumbers } from '../../nodes/Webkassa/transport/cashbox
 import { resetSessions } from '../../nodes/Webkassa/transport/session';
 import { httpRequest } from '../helpers/context';
 import { rejectionOf } from '../helpers/http';
-import { CASHBOX, cashboxRL, err, ok, reply, runWebkassa, sale, webkassaCredentials, wk, WK_URL } from '../helpers/webkassa';
+import {
+	CASHBOX,
+	cashboxRL,
+	err,
+	ok,
+	reply,
+	runWebkassa,
+	sale,
+	webkassaCredentials,
+	wk,
+	WK_URL,
+} from '../helpers/webkassa';
 
 jest.mock('n8n-workflow', () => {
 	const actual = jest.requireActual<typeof import('n8n-workflow')>('n8n-workflow');
@@ -52,7 +63,11 @@ function shiftHistory(total: number, openHoursAgo = 2): Array<Record<string, unk
 		const opened = Date.now() - (total - number) * 86_400_000 - openHoursAgo * 3_600_000;
 		return number === total
 			? { ShiftNumber: number, OpenDate: almaty(opened) }
-			: { ShiftNumber: number, OpenDate: almaty(opened), CloseDate: almaty(opened + 12 * 3_600_000) };
+			: {
+					ShiftNumber: number,
+					OpenDate: almaty(opened),
+					CloseDate: almaty(opened + 12 * 3_600_000),
+				};
 	});
 	wk()
 		.post('/api/v4/Cashbox/ShiftHistory')
@@ -60,14 +75,25 @@ function shiftHistory(total: number, openHoursAgo = 2): Array<Record<string, unk
 		.reply(200, (_uri, body) => {
 			const { Skip, Take } = body as { Skip: number; Take: number };
 			bodies.push(body as Record<string, unknown>);
-			return ok({ CashboxUniqueNumber: CASHBOX, Skip, Take, Total: total, Shifts: shifts.slice(Skip, Skip + Take) });
+			return ok({
+				CashboxUniqueNumber: CASHBOX,
+				Skip,
+				Take,
+				Total: total,
+				Shifts: shifts.slice(Skip, Skip + Take),
+			});
 		});
 	return bodies;
 }
 
 /** Drops the ShiftHistory interceptor's unused repeats so the pending check sees only real misses. */
 function settleShiftHistory() {
-	nock.removeInterceptor({ hostname: 'webkassa.test', path: '/api/v4/Cashbox/ShiftHistory', method: 'POST', proto: 'http' });
+	nock.removeInterceptor({
+		hostname: 'webkassa.test',
+		path: '/api/v4/Cashbox/ShiftHistory',
+		method: 'POST',
+		proto: 'http',
+	});
 }
 
 function historyReceipt(overrides: IDataObject = {}): IDataObject {
@@ -97,7 +123,6 @@ const checkData = (overrides: IDataObject = {}): IDataObject => ({
 	...overrides,
 });
 
-
 describe('Webkassa › 1. shift history comes oldest first', () => {
 	it('Get by fiscal number without a shift searches the newest three shifts, not the first three', async () => {
 		const asked = shiftHistory(7);
@@ -105,7 +130,14 @@ describe('Webkassa › 1. shift history comes oldest first', () => {
 			(body) => (body.ShiftNumber === 7 ? ok(historyReceipt()) : err(16, 'Чек не найден')),
 		]);
 		const { output } = await runWebkassa({
-			parameters: { resource: 'receipt', operation: 'get', cashbox: cashboxRL, findBy: 'fiscalNumber', fiscalNumber: FISCAL, shiftNumber: 0 },
+			parameters: {
+				resource: 'receipt',
+				operation: 'get',
+				cashbox: cashboxRL,
+				findBy: 'fiscalNumber',
+				fiscalNumber: FISCAL,
+				shiftNumber: 0,
+			},
 		});
 		settleShiftHistory();
 		expect(lookups[0]).toMatchObject({ Number: FISCAL, ShiftNumber: 7 });
@@ -115,10 +147,20 @@ describe('Webkassa › 1. shift history comes oldest first', () => {
 
 	it('Get History with limit 1 returns the open, newest shift; with more, newest first', async () => {
 		shiftHistory(5, 21);
-		const { output } = await runWebkassa({ parameters: { resource: 'shift', operation: 'history', cashbox: cashboxRL, returnAll: false, limit: 1 } });
+		const { output } = await runWebkassa({
+			parameters: {
+				resource: 'shift',
+				operation: 'history',
+				cashbox: cashboxRL,
+				returnAll: false,
+				limit: 1,
+			},
+		});
 		expect(output.map((item) => [item.json.shiftNumber, item.json.open])).toEqual([[5, true]]);
 		expect(output[0].json.openHours).toBeCloseTo(21, 0);
-		const { output: all } = await runWebkassa({ parameters: { resource: 'shift', operation: 'history', cashbox: cashboxRL, returnAll: true } });
+		const { output: all } = await runWebkassa({
+			parameters: { resource: 'shift', operation: 'history', cashbox: cashboxRL, returnAll: true },
+		});
 		settleShiftHistory();
 		expect(all.map((item) => item.json.shiftNumber)).toEqual([5, 4, 3, 2, 1]);
 	});
@@ -132,7 +174,14 @@ describe('Webkassa › 2. RoundType', () => {
 				positions: {
 					position: [
 						{ name: 'Сыр', count: 0.5, price: 999, discount: 0, unitCode: 166, vatRate: 'receipt' },
-						{ name: 'Кабель', count: 1.25, price: 100.99, discount: 0, unitCode: 6, vatRate: 'receipt' },
+						{
+							name: 'Кабель',
+							count: 1.25,
+							price: 100.99,
+							discount: 0,
+							unitCode: 6,
+							vatRate: 'receipt',
+						},
 					],
 				},
 			}),
@@ -140,7 +189,9 @@ describe('Webkassa › 2. RoundType', () => {
 		expect(bodies[0].RoundType).toBe(0);
 		// 0.5 × 999 = 499.50 and 1.25 × 100.99 = 126.2375 → 126.24; RoundType 2 would make them 500 and 126.
 		expect(bodies[0].Payments).toEqual([{ Sum: 625.74, PaymentType: 1 }]);
-		expect((bodies[0].Positions as IDataObject[]).map((position) => position.Tax)).toEqual([68.9, 17.41]);
+		expect((bodies[0].Positions as IDataObject[]).map((position) => position.Tax)).toEqual([
+			68.9, 17.41,
+		]);
 	});
 });
 
@@ -149,7 +200,10 @@ describe('Webkassa › 4. the API key on v4', () => {
 
 	it('refuses to log in to v4 without a key, before calling Webkassa, and says where the key comes from', async () => {
 		const error = await rejectionOf(
-			credential.preAuthentication.call({ helpers: { httpRequest } } as never, webkassaCredentials({ apiKey: '', sessionToken: '' })),
+			credential.preAuthentication.call(
+				{ helpers: { httpRequest } } as never,
+				webkassaCredentials({ apiKey: '', sessionToken: '' }),
+			),
 		);
 		expect(error.message).toBe('Webkassa login failed: the API key (X-API-KEY) is empty');
 		expect(error.description).toMatch(/Webkassa support/);
@@ -157,12 +211,18 @@ describe('Webkassa › 4. the API key on v4', () => {
 
 	it('marks the key required for v4 and says legacy accounts may need it too', () => {
 		const keys = credential.properties.filter((property) => property.name === 'apiKey');
-		expect(keys.find((key) => key.displayOptions?.show?.apiFamily?.includes('v4'))?.required).toBe(true);
-		expect(keys.find((key) => key.displayOptions?.show?.apiFamily?.includes('legacy'))?.description).toMatch(/legacy API too/);
+		expect(keys.find((key) => key.displayOptions?.show?.apiFamily?.includes('v4'))?.required).toBe(
+			true,
+		);
+		expect(
+			keys.find((key) => key.displayOptions?.show?.apiFamily?.includes('legacy'))?.description,
+		).toMatch(/legacy API too/);
 	});
 
 	it('still sends the key on the legacy API when it is set', async () => {
-		nock(WK_URL, { reqheaders: { 'x-api-key': 'WKD-unit-key' } }).post('/api/Check').reply(200, ok(checkData()));
+		nock(WK_URL, { reqheaders: { 'x-api-key': 'WKD-unit-key' } })
+			.post('/api/Check')
+			.reply(200, ok(checkData()));
 		await runWebkassa({ parameters: sale(), db: webkassaCredentials({ apiFamily: 'legacy' }) });
 	});
 });
@@ -181,7 +241,9 @@ describe('Webkassa › 5. UnitCode 0 is unset', () => {
 				},
 			}),
 		});
-		expect((bodies[0].Positions as IDataObject[]).map((position) => position.UnitCode)).toEqual([796, 796, 166]);
+		expect((bodies[0].Positions as IDataObject[]).map((position) => position.UnitCode)).toEqual([
+			796, 796, 166,
+		]);
 	});
 });
 
@@ -189,7 +251,9 @@ describe('Webkassa › 6. a repeated external number answers Data and code 14', 
 	const text = `Чек с внешним номером kaspi-1042-sale уже присутствует в системе: ${FISCAL}`;
 
 	it('uses Data when present, with no further lookup', async () => {
-		wk().post('/api/v4/Check').reply(200, { Data: checkData(), Errors: [{ Code: 14, Text: text }] });
+		wk()
+			.post('/api/v4/Check')
+			.reply(200, { Data: checkData(), Errors: [{ Code: 14, Text: text }] });
 		const { output } = await runWebkassa({ parameters: sale() });
 		expect(output[0].json).toMatchObject({
 			operation: 'sale',
@@ -222,9 +286,16 @@ describe('Webkassa › 7. VAT rates are per organisation', () => {
 	});
 
 	it('turns code 9 about the tax rate into an error naming the refused rate', async () => {
-		reply('/api/v4/Check', [err(9, "Позиция 'Мышь Logitech M185' содержит неподдерживаемое вашей организацией значение налоговой ставки")]);
+		reply('/api/v4/Check', [
+			err(
+				9,
+				"Позиция 'Мышь Logitech M185' содержит неподдерживаемое вашей организацией значение налоговой ставки",
+			),
+		]);
 		const error = await rejectionOf(runWebkassa({ parameters: sale() }));
-		expect(error.message).toBe("Webkassa error 9: the cashbox's organisation is not registered for VAT rate 16%");
+		expect(error.message).toBe(
+			"Webkassa error 9: the cashbox's organisation is not registered for VAT rate 16%",
+		);
 		expect(error.description).toMatch(/«Позиция 'Мышь Logitech M185'/);
 	});
 });
@@ -254,21 +325,38 @@ describe('Webkassa › 8. a return names the original receipt’s cashbox', () =
 	});
 
 	it('in manual mode asks for the RNM', async () => {
-		const error = await rejectionOf(runWebkassa({ parameters: manual({ originalRegistrationNumber: '' }) }));
+		const error = await rejectionOf(
+			runWebkassa({ parameters: manual({ originalRegistrationNumber: '' }) }),
+		);
 		expect(error.message).toBe('Original Cashbox Registration Number is empty or not a number');
 	});
 
 	it('by external number takes the RNM from the receipt history (no Cashboxes call), found by the direct lookup', async () => {
 		shiftHistory(3);
-		const direct = reply('/api-history/v4/Ticket/GetTicketByExternalCheckNumber', [ok({ CheckNumber: FISCAL, ShiftNumber: 3 })]);
+		const direct = reply('/api-history/v4/Ticket/GetTicketByExternalCheckNumber', [
+			ok({ CheckNumber: FISCAL, ShiftNumber: 3 }),
+		]);
 		reply('/api/v4/Check/HistoryByNumber', [ok(historyReceipt({ ShiftNumber: 3 }))]);
 		const checks = reply('/api/v4/Check', [ok(checkData({ CheckNumber: '999' }))]);
 		await runWebkassa({
-			parameters: sale({ operation: 'createReturn', externalCheckNumber: 'kaspi-1042-return', returnBasisSource: 'externalNumber', originalExternalNumber: 'kaspi-1042-sale' }),
+			parameters: sale({
+				operation: 'createReturn',
+				externalCheckNumber: 'kaspi-1042-return',
+				returnBasisSource: 'externalNumber',
+				originalExternalNumber: 'kaspi-1042-sale',
+			}),
 		});
 		settleShiftHistory();
-		expect(direct[0]).toMatchObject({ CashboxUniqueNumber: CASHBOX, ExternalCheckNumber: 'kaspi-1042-sale', ShiftNumber: 3 });
-		expect(checks[0].ReturnBasisDetails).toMatchObject({ CheckNumber: FISCAL, RegistrationNumber: RNM, DateTime: '2026-11-22T09:05:11.000Z' });
+		expect(direct[0]).toMatchObject({
+			CashboxUniqueNumber: CASHBOX,
+			ExternalCheckNumber: 'kaspi-1042-sale',
+			ShiftNumber: 3,
+		});
+		expect(checks[0].ReturnBasisDetails).toMatchObject({
+			CheckNumber: FISCAL,
+			RegistrationNumber: RNM,
+			DateTime: '2026-11-22T09:05:11.000Z',
+		});
 	});
 });
 
@@ -276,42 +364,71 @@ describe('Webkassa › 9. smaller points', () => {
 	it('falls back to the print form (with IsDuplicate: false) when the account has no direct lookup (HTTP 404)', async () => {
 		shiftHistory(1);
 		wk().post('/api-history/v4/Ticket/GetTicketByExternalCheckNumber').reply(404, 'Not Found');
-		const print = reply('/api/v4/Ticket/PrintFormat', [ok({ Lines: [{ Order: 1, Type: 2, Value: TICKET_URL }] })]);
+		const print = reply('/api/v4/Ticket/PrintFormat', [
+			ok({ Lines: [{ Order: 1, Type: 2, Value: TICKET_URL }] }),
+		]);
 		reply('/api/v4/Check/HistoryByNumber', [ok(historyReceipt({ ShiftNumber: 1 }))]);
 		const { output } = await runWebkassa({
-			parameters: { resource: 'receipt', operation: 'get', cashbox: cashboxRL, findBy: 'externalNumber', externalCheckNumber: 'kaspi-1042-sale' },
+			parameters: {
+				resource: 'receipt',
+				operation: 'get',
+				cashbox: cashboxRL,
+				findBy: 'externalNumber',
+				externalCheckNumber: 'kaspi-1042-sale',
+			},
 		});
 		settleShiftHistory();
-		expect(print[0]).toMatchObject({ ExternalCheckNumber: 'kaspi-1042-sale', PaperKind: 0, IsDuplicate: false });
+		expect(print[0]).toMatchObject({
+			ExternalCheckNumber: 'kaspi-1042-sale',
+			PaperKind: 0,
+			IsDuplicate: false,
+		});
 		expect(output[0].json).toMatchObject({ found: true, fiscalNumber: FISCAL });
 	});
 
 	it('says in the option and in the error that mobile payment needs OFD protocol 2.0.2', async () => {
-		reply('/api/v4/Check', [err(9, "Тип платежа 'Мобильные' недоступен для касс с версией протокола ОФД ниже 2.0.2")]);
+		reply('/api/v4/Check', [
+			err(9, "Тип платежа 'Мобильные' недоступен для касс с версией протокола ОФД ниже 2.0.2"),
+		]);
 		const error = await rejectionOf(runWebkassa({ parameters: sale({ paymentMethod: 'mobile' }) }));
 		expect(error.description).toMatch(/OFD protocol 2\.0\.2 or newer/);
-		const payment = new Webkassa().description.properties.find((property) => property.name === 'paymentMethod');
-		const mobile = payment?.options?.find((option) => 'value' in option && option.value === 'mobile') as { description?: string };
+		const payment = new Webkassa().description.properties.find(
+			(property) => property.name === 'paymentMethod',
+		);
+		const mobile = payment?.options?.find(
+			(option) => 'value' in option && option.value === 'mobile',
+		) as { description?: string };
 		expect(mobile.description).toMatch(/2\.0\.2/);
 	});
 
 	it('names the host Webkassa points to on code 505', async () => {
-		wk()
-			.post('/api/v4/Check')
-			.reply(200, err(505, 'Сервис временно недоступен'), { AlternativeDomainNames: 'kkm2.webkassa.kz' });
+		wk().post('/api/v4/Check').reply(200, err(505, 'Сервис временно недоступен'), {
+			AlternativeDomainNames: 'kkm2.webkassa.kz',
+		});
 		const error = await rejectionOf(runWebkassa({ parameters: sale() }));
-		expect(error.message).toBe('Webkassa error 505: Webkassa is temporarily unavailable on this host; use kkm2.webkassa.kz');
+		expect(error.message).toBe(
+			'Webkassa error 505: Webkassa is temporarily unavailable on this host; use kkm2.webkassa.kz',
+		);
 	});
 
 	it('takes the RNM from Cashboxes only once when the history lacks it', async () => {
-		const lists = reply('/api/v4/Cashboxes', [ok({ List: [{ UniqueNumber: CASHBOX, RegistrationNumber: RNM }] })]);
+		const lists = reply('/api/v4/Cashboxes', [
+			ok({ List: [{ UniqueNumber: CASHBOX, RegistrationNumber: RNM }] }),
+		]);
 		for (const n of [1, 2]) {
 			shiftHistory(1);
 			reply('/api-history/v4/Ticket/GetTicketByExternalCheckNumber', [ok({ CheckNumber: FISCAL })]);
-			reply('/api/v4/Check/HistoryByNumber', [ok(historyReceipt({ ShiftNumber: 1, CashboxRegistrationNumber: undefined }))]);
+			reply('/api/v4/Check/HistoryByNumber', [
+				ok(historyReceipt({ ShiftNumber: 1, CashboxRegistrationNumber: undefined })),
+			]);
 			const checks = reply('/api/v4/Check', [ok(checkData({ CheckNumber: `99${n}` }))]);
 			await runWebkassa({
-				parameters: sale({ operation: 'createReturn', externalCheckNumber: `kaspi-104${n}-return`, returnBasisSource: 'externalNumber', originalExternalNumber: 'kaspi-1042-sale' }),
+				parameters: sale({
+					operation: 'createReturn',
+					externalCheckNumber: `kaspi-104${n}-return`,
+					returnBasisSource: 'externalNumber',
+					originalExternalNumber: 'kaspi-1042-sale',
+				}),
 			});
 			settleShiftHistory();
 			expect(checks[0].ReturnBasisDetails).toMatchObject({ RegistrationNumber: RNM });

@@ -25,7 +25,8 @@ export const additionalFieldsField: INodeProperties = {
 	type: 'multiOptions',
 	options: ALSTYLE_ADDITIONAL_FIELDS.map((value) => ({ name: FIELD_NAMES[value], value })),
 	default: ['brand', 'images'],
-	description: 'Extra fields Al-Style adds to each product: the names public clients use. Others go in Other Additional Fields.',
+	description:
+		'Extra fields Al-Style adds to each product: the names public clients use. Others go in Other Additional Fields.',
 };
 
 /**
@@ -38,7 +39,8 @@ export const otherAdditionalFieldsField: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. quantityMarkdown, priceMarkdown',
-	description: 'More additional_fields names, separated by commas. Al-Style answers 500 to a name it does not know; the error then names it.',
+	description:
+		'More additional_fields names, separated by commas. Al-Style answers 500 to a name it does not know; the error then names it.',
 };
 
 export const placeholderPriceField: INodeProperties = {
@@ -60,18 +62,26 @@ export function readAdditionalFields(context: IExecuteFunctions, itemIndex: numb
 		.filter(Boolean);
 	const bad = typed.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
 	if (bad) {
-		throw new NodeOperationError(context.getNode(), `Other Additional Fields: "${bad}" is not a field name`, {
-			itemIndex,
-			description: 'Give field names separated by commas, e.g. quantityMarkdown, priceMarkdown.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Other Additional Fields: "${bad}" is not a field name`,
+			{
+				itemIndex,
+				description: 'Give field names separated by commas, e.g. quantityMarkdown, priceMarkdown.',
+			},
+		);
 	}
 	return [...new Set([...chosen, ...typed])];
 }
 
 export function readPlaceholderPrice(context: IExecuteFunctions, itemIndex: number): number {
-	const value = Number(context.getNodeParameter('placeholderPrice', itemIndex, ALSTYLE_PLACEHOLDER_PRICE));
+	const value = Number(
+		context.getNodeParameter('placeholderPrice', itemIndex, ALSTYLE_PLACEHOLDER_PRICE),
+	);
 	if (!Number.isFinite(value) || value < 0) {
-		throw new NodeOperationError(context.getNode(), 'Placeholder Price From must be 0 or more', { itemIndex });
+		throw new NodeOperationError(context.getNode(), 'Placeholder Price From must be 0 or more', {
+			itemIndex,
+		});
 	}
 	return value;
 }
@@ -83,18 +93,33 @@ export const articlesField: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: 'e.g. 20908, 20909',
-	description: 'Al-Style article numbers, separated by commas or spaces; they are requested in batches of 50',
+	description:
+		'Al-Style article numbers, separated by commas or spaces; they are requested in batches of 50',
 };
 
 /** Article numbers from a comma-, semicolon- or space-separated list (or an array from an expression). */
-export function readArticles(context: IExecuteFunctions, itemIndex: number, required = true): string[] {
+export function readArticles(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	required = true,
+): string[] {
 	const raw = context.getNodeParameter('articles', itemIndex, '') as unknown;
-	const list = (Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(/[\s,;]+/)).map((a) => a.trim()).filter(Boolean);
+	const list = (Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(/[\s,;]+/))
+		.map((a) => a.trim())
+		.filter(Boolean);
 	const unique = [...new Set(list)];
 	if (required && !unique.length) {
-		throw new NodeOperationError(context.getNode(), 'Articles is empty', { itemIndex, description: 'Give at least one Al-Style article number, e.g. 20908.' });
+		throw new NodeOperationError(context.getNode(), 'Articles is empty', {
+			itemIndex,
+			description: 'Give at least one Al-Style article number, e.g. 20908.',
+		});
 	}
 	const bad = unique.find((article) => !/^[0-9A-Za-z_-]{1,32}$/.test(article));
-	if (bad) throw new NodeOperationError(context.getNode(), `Article "${bad}" is not an Al-Style article number`, { itemIndex });
+	if (bad)
+		throw new NodeOperationError(
+			context.getNode(),
+			`Article "${bad}" is not an Al-Style article number`,
+			{ itemIndex },
+		);
 	return unique;
 }

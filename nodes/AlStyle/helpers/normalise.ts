@@ -1,6 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { AlStyleCategory, AlStyleElement, AlStyleImages, AlStyleQuantity, AlStyleStockPrice } from '../transport/types';
+import type {
+	AlStyleCategory,
+	AlStyleElement,
+	AlStyleImages,
+	AlStyleQuantity,
+	AlStyleStockPrice,
+} from '../transport/types';
 import { ALSTYLE_PLACEHOLDER_PRICE } from '../transport/types';
 
 const PRICE_FIELDS = ['price1', 'price2', 'rrp', 'discountPrice'] as const;
@@ -17,13 +23,24 @@ interface Quantity {
  * "Quantities"). A number stays as it is; anything else is 0.
  */
 export function normaliseQuantity(quantity: AlStyleQuantity | undefined | null): Quantity {
-	if (typeof quantity === 'number' && Number.isFinite(quantity)) return { quantity, quantityIsLowerBound: false, quantityIsUpperBound: false };
+	if (typeof quantity === 'number' && Number.isFinite(quantity))
+		return { quantity, quantityIsLowerBound: false, quantityIsUpperBound: false };
 	if (typeof quantity === 'string') {
 		const match = /\d+(?:[.,]\d+)?/.exec(quantity);
 		const value = match ? Number(match[0].replace(',', '.')) : 0;
-		if (/^\s*</.test(quantity)) return { quantity: Math.max(0, Math.ceil(value) - 1), quantityIsLowerBound: false, quantityIsUpperBound: true };
-		if (/^\s*≤/.test(quantity)) return { quantity: value, quantityIsLowerBound: false, quantityIsUpperBound: true };
-		return { quantity: value, quantityIsLowerBound: /^\s*[>≥]/.test(quantity), quantityIsUpperBound: false };
+		if (/^\s*</.test(quantity))
+			return {
+				quantity: Math.max(0, Math.ceil(value) - 1),
+				quantityIsLowerBound: false,
+				quantityIsUpperBound: true,
+			};
+		if (/^\s*≤/.test(quantity))
+			return { quantity: value, quantityIsLowerBound: false, quantityIsUpperBound: true };
+		return {
+			quantity: value,
+			quantityIsLowerBound: /^\s*[>≥]/.test(quantity),
+			quantityIsUpperBound: false,
+		};
 	}
 	return { quantity: 0, quantityIsLowerBound: false, quantityIsUpperBound: false };
 }
@@ -32,7 +49,10 @@ export function normaliseQuantity(quantity: AlStyleQuantity | undefined | null):
  * A price at or below 1 is Al-Style's "price on request" sentinel, not 1 ₸; one at or above
  * `placeholderFrom` is its 9,999,999 placeholder for withdrawn items (0 turns that check off).
  */
-export function normalisePrice(price: unknown, placeholderFrom = ALSTYLE_PLACEHOLDER_PRICE): number | null {
+export function normalisePrice(
+	price: unknown,
+	placeholderFrom = ALSTYLE_PLACEHOLDER_PRICE,
+): number | null {
 	const value = typeof price === 'string' ? Number(price.replace(/\s/g, '')) : price;
 	if (typeof value !== 'number' || !Number.isFinite(value) || value <= 1) return null;
 	return placeholderFrom > 0 && value >= placeholderFrom ? null : value;
@@ -41,30 +61,59 @@ export function normalisePrice(price: unknown, placeholderFrom = ALSTYLE_PLACEHO
 /** Always a list of URL strings, whatever shape the supplier sent. */
 export function normaliseImages(images: unknown): string[] {
 	if (images === undefined || images === null || images === '') return [];
-	const list = Array.isArray(images) ? images : typeof images === 'string' ? images.split(',') : [images];
+	const list = Array.isArray(images)
+		? images
+		: typeof images === 'string'
+			? images.split(',')
+			: [images];
 	return list
-		.map((image) => (typeof image === 'string' ? image : typeof image === 'object' && image ? String((image as IDataObject).url ?? '') : ''))
+		.map((image) =>
+			typeof image === 'string'
+				? image
+				: typeof image === 'object' && image
+					? String((image as IDataObject).url ?? '')
+					: '',
+		)
 		.map((url) => url.trim())
 		.filter(Boolean);
 }
 
 function withPrices<T extends IDataObject>(record: T, placeholderFrom: number): T {
 	const out: IDataObject = { ...record };
-	for (const field of PRICE_FIELDS) if (field in out) out[field] = normalisePrice(out[field], placeholderFrom);
+	for (const field of PRICE_FIELDS)
+		if (field in out) out[field] = normalisePrice(out[field], placeholderFrom);
 	return out as T;
 }
 
-export function normaliseElement(element: AlStyleElement, placeholderFrom = ALSTYLE_PLACEHOLDER_PRICE): IDataObject {
+export function normaliseElement(
+	element: AlStyleElement,
+	placeholderFrom = ALSTYLE_PLACEHOLDER_PRICE,
+): IDataObject {
 	const out = withPrices({ ...element } as IDataObject, placeholderFrom);
 	Object.assign(out, normaliseQuantity(element.quantity));
 	out.images = normaliseImages(element.images);
-	if (typeof out.brand !== 'string') out.brand = out.brand === undefined || out.brand === null ? '' : String((out.brand as IDataObject).name ?? out.brand);
+	if (typeof out.brand !== 'string')
+		out.brand =
+			out.brand === undefined || out.brand === null
+				? ''
+				: String((out.brand as IDataObject).name ?? out.brand);
 	return out;
 }
 
-export function normaliseStockPrice(article: string, entry: AlStyleStockPrice, placeholderFrom = ALSTYLE_PLACEHOLDER_PRICE): IDataObject {
+export function normaliseStockPrice(
+	article: string,
+	entry: AlStyleStockPrice,
+	placeholderFrom = ALSTYLE_PLACEHOLDER_PRICE,
+): IDataObject {
 	const numeric = Number(article);
-	return withPrices({ article: Number.isSafeInteger(numeric) ? numeric : article, ...entry, ...normaliseQuantity(entry.quantity) } as IDataObject, placeholderFrom);
+	return withPrices(
+		{
+			article: Number.isSafeInteger(numeric) ? numeric : article,
+			...entry,
+			...normaliseQuantity(entry.quantity),
+		} as IDataObject,
+		placeholderFrom,
+	);
 }
 
 /** The article in an image file name: `…/20908_1.jpg`, `…/00812_2_thumb.jpg` (zero-padded to 5). */
@@ -81,9 +130,13 @@ function articleInFileName(url: string): string | undefined {
  */
 export function imagesByArticle(body: unknown, articles: string[]): AlStyleImages {
 	const out: AlStyleImages = Object.fromEntries(articles.map((article) => [article, []]));
-	const asked = (article: string | undefined) => (article !== undefined && article in out ? article : undefined);
+	const asked = (article: string | undefined) =>
+		article !== undefined && article in out ? article : undefined;
 	const add = (url: string, key: string | undefined) => {
-		const article = asked(articleInFileName(url)) ?? asked(key?.replace(/^0+(?=\d)/, '')) ?? (articles.length === 1 ? articles[0] : undefined);
+		const article =
+			asked(articleInFileName(url)) ??
+			asked(key?.replace(/^0+(?=\d)/, '')) ??
+			(articles.length === 1 ? articles[0] : undefined);
 		if (article !== undefined && !out[article].includes(url)) out[article].push(url);
 	};
 	const walk = (value: unknown, key: string | undefined): void => {
@@ -152,6 +205,11 @@ export function withTree(categories: AlStyleCategory[]): IDataObject[] {
 	}
 	return categories.map((category) => {
 		const tree = paths.get(category.id)!;
-		return { ...category, parentId: tree.parentId, path: tree.path.join(' / '), pathIds: tree.pathIds } as IDataObject;
+		return {
+			...category,
+			parentId: tree.parentId,
+			path: tree.path.join(' / '),
+			pathIds: tree.pathIds,
+		} as IDataObject;
 	});
 }

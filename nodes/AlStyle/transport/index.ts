@@ -73,7 +73,8 @@ function bodyText(body: unknown): string {
 	if (typeof body === 'string') return body;
 	if (body && typeof body === 'object') {
 		const record = body as IDataObject;
-		for (const key of ['message', 'error', 'name']) if (typeof record[key] === 'string') return record[key] as string;
+		for (const key of ['message', 'error', 'name'])
+			if (typeof record[key] === 'string') return record[key] as string;
 	}
 	return '';
 }
@@ -116,7 +117,9 @@ function profile(link: Connection, unknownFields: string[] = []): ServiceProfile
 	// One profile per request, so this counts the refusals of one call.
 	let refusals = 0;
 	const redact = (text: string) =>
-		(link.token ? text.split(link.token).join('***') : text).replace(/access-token=[^&\s]*/gi, 'access-token=***').slice(0, 300);
+		(link.token ? text.split(link.token).join('***') : text)
+			.replace(/access-token=[^&\s]*/gi, 'access-token=***')
+			.slice(0, 300);
 	return {
 		service: 'Al-Style',
 		credentialType: ALSTYLE_CREDENTIAL,
@@ -135,7 +138,8 @@ function profile(link: Connection, unknownFields: string[] = []): ServiceProfile
 			}
 			// Asking again for a field Al-Style does not know only fails again.
 			if (statusCode === 500 && unknownFields.length) return { retry: false };
-			if (statusCode >= 500 || isUpstreamTimeout(body)) return { retry: true, delayMs: link.intervalMs };
+			if (statusCode >= 500 || isUpstreamTimeout(body))
+				return { retry: true, delayMs: link.intervalMs };
 			return { retry: false };
 		},
 		describeFailure: (statusCode, body) => {
@@ -147,7 +151,10 @@ function profile(link: Connection, unknownFields: string[] = []): ServiceProfile
 				};
 			}
 			if (statusCode === 401) {
-				return { message: 'Al-Style did not accept the access token (401)', description: 'Copy the token again from the dealer cabinet, section API.' };
+				return {
+					message: 'Al-Style did not accept the access token (401)',
+					description: 'Copy the token again from the dealer cabinet, section API.',
+				};
 			}
 			if (statusCode === 500 && unknownFields.length) {
 				const names = unknownFields.map((name) => `"${name}"`).join(', ');
@@ -159,7 +166,8 @@ function profile(link: Connection, unknownFields: string[] = []): ServiceProfile
 			if (statusCode === 500) {
 				return {
 					message: `Al-Style failed with 500${said ? `: ${said}` : ''}`,
-					description: 'Al-Style answers 500 to an unknown name in Additional Fields, and sometimes when overloaded.',
+					description:
+						'Al-Style answers 500 to an unknown name in Additional Fields, and sometimes when overloaded.',
 				};
 			}
 			return { message: `Al-Style answered ${statusCode}${said ? `: ${said}` : ''}` };
@@ -167,10 +175,20 @@ function profile(link: Connection, unknownFields: string[] = []): ServiceProfile
 	};
 }
 
-async function get<T>(context: ApiContext, path: string, qs: IDataObject, itemIndex?: number): Promise<T> {
+async function get<T>(
+	context: ApiContext,
+	path: string,
+	qs: IDataObject,
+	itemIndex?: number,
+): Promise<T> {
 	const link = await connection(context);
 	const unknownFields = unknownAdditionalFields(qs.additional_fields);
-	const response = await apiRequest<T>(context, profile(link, unknownFields), link.baseUrl, { method: 'GET', path, qs, itemIndex });
+	const response = await apiRequest<T>(context, profile(link, unknownFields), link.baseUrl, {
+		method: 'GET',
+		path,
+		qs,
+		itemIndex,
+	});
 	return response.body;
 }
 
@@ -192,9 +210,23 @@ function filterQuery(filters: ListFilters): IDataObject {
 	return qs;
 }
 
-export async function getProductPage(context: ApiContext, filters: ListFilters, limit: number, offset: number, itemIndex?: number): Promise<AlStylePage> {
-	const page = await get<AlStylePage>(context, ALSTYLE_PATHS.elementsPagination, { ...filterQuery(filters), limit, offset }, itemIndex);
-	return { elements: Array.isArray(page?.elements) ? page.elements : [], pagination: page?.pagination ?? { totalCount: 0, totalPages: 0, currentPage: 0, limit, offset } };
+export async function getProductPage(
+	context: ApiContext,
+	filters: ListFilters,
+	limit: number,
+	offset: number,
+	itemIndex?: number,
+): Promise<AlStylePage> {
+	const page = await get<AlStylePage>(
+		context,
+		ALSTYLE_PATHS.elementsPagination,
+		{ ...filterQuery(filters), limit, offset },
+		itemIndex,
+	);
+	return {
+		elements: Array.isArray(page?.elements) ? page.elements : [],
+		pagination: page?.pagination ?? { totalCount: 0, totalPages: 0, currentPage: 0, limit, offset },
+	};
 }
 
 export function batches<T>(list: T[], size = ALSTYLE_ARTICLE_BATCH): T[][] {
@@ -213,17 +245,32 @@ function asList<T>(body: unknown, key: string): T[] {
 	return record.article !== undefined ? [record as T] : [];
 }
 
-export async function getProductsByArticles(context: ApiContext, articles: string[], additionalFields: string[], itemIndex?: number): Promise<AlStyleElement[]> {
+export async function getProductsByArticles(
+	context: ApiContext,
+	articles: string[],
+	additionalFields: string[],
+	itemIndex?: number,
+): Promise<AlStyleElement[]> {
 	const out: AlStyleElement[] = [];
 	for (const batch of batches(articles)) {
 		const qs: IDataObject = { article: batch.join(',') };
 		if (additionalFields.length) qs.additional_fields = additionalFields.join(',');
-		out.push(...asList<AlStyleElement>(await get(context, ALSTYLE_PATHS.elementInfo, qs, itemIndex), 'elements'));
+		out.push(
+			...asList<AlStyleElement>(
+				await get(context, ALSTYLE_PATHS.elementInfo, qs, itemIndex),
+				'elements',
+			),
+		);
 	}
 	return out;
 }
 
-export async function getStockAndPrices(context: ApiContext, articles: string[], filters: ListFilters, itemIndex?: number): Promise<AlStyleStockPrices> {
+export async function getStockAndPrices(
+	context: ApiContext,
+	articles: string[],
+	filters: ListFilters,
+	itemIndex?: number,
+): Promise<AlStyleStockPrices> {
 	const qs = filterQuery({ brand: filters.brand, inStockOnly: filters.inStockOnly });
 	if (!articles.length) {
 		const body = await get<IDataObject>(context, ALSTYLE_PATHS.quantityPrice, qs, itemIndex);
@@ -231,16 +278,30 @@ export async function getStockAndPrices(context: ApiContext, articles: string[],
 	}
 	const out: AlStyleStockPrices = {};
 	for (const batch of batches(articles)) {
-		const body = await get<IDataObject>(context, ALSTYLE_PATHS.quantityPrice, { ...qs, article: batch.join(',') }, itemIndex);
+		const body = await get<IDataObject>(
+			context,
+			ALSTYLE_PATHS.quantityPrice,
+			{ ...qs, article: batch.join(',') },
+			itemIndex,
+		);
 		Object.assign(out, (body?.data as AlStyleStockPrices | undefined) ?? body ?? {});
 	}
 	return out;
 }
 
-export async function getProperties(context: ApiContext, articles: string[], itemIndex?: number): Promise<AlStyleProperties['elements']> {
+export async function getProperties(
+	context: ApiContext,
+	articles: string[],
+	itemIndex?: number,
+): Promise<AlStyleProperties['elements']> {
 	const out: AlStyleProperties['elements'] = [];
 	for (const batch of batches(articles)) {
-		out.push(...asList<AlStyleProperties['elements'][number]>(await get(context, ALSTYLE_PATHS.properties, { article: batch.join(',') }, itemIndex), 'elements'));
+		out.push(
+			...asList<AlStyleProperties['elements'][number]>(
+				await get(context, ALSTYLE_PATHS.properties, { article: batch.join(',') }, itemIndex),
+				'elements',
+			),
+		);
 	}
 	return out;
 }
@@ -249,11 +310,21 @@ export async function getProperties(context: ApiContext, articles: string[], ite
  * `/images` may answer 200 with `{ success: false, interval }` when called too fast: wait the
  * interval and ask again, and fail if it keeps saying so, rather than return no images.
  */
-export async function getImages(context: ApiContext, articles: string[], thumbs: boolean, itemIndex?: number): Promise<AlStyleImages> {
+export async function getImages(
+	context: ApiContext,
+	articles: string[],
+	thumbs: boolean,
+	itemIndex?: number,
+): Promise<AlStyleImages> {
 	const out: AlStyleImages = {};
 	for (const batch of batches(articles)) {
 		for (let attempt = 0; ; attempt++) {
-			const body = await get<unknown>(context, ALSTYLE_PATHS.images, { article: batch.join(','), thumbs: thumbs ? 1 : 0 }, itemIndex);
+			const body = await get<unknown>(
+				context,
+				ALSTYLE_PATHS.images,
+				{ article: batch.join(','), thumbs: thumbs ? 1 : 0 },
+				itemIndex,
+			);
 			const record = (body ?? {}) as IDataObject;
 			if (record.success !== false) {
 				Object.assign(out, imagesByArticle(body, batch));
@@ -261,11 +332,16 @@ export async function getImages(context: ApiContext, articles: string[], thumbs:
 			}
 			if (attempt >= IMAGES_THROTTLE_RETRIES) {
 				const message = `Al-Style /images kept answering success:false (${attempt + 1} times) for articles ${batch[0]}${batch.length > 1 ? ` to ${batch[batch.length - 1]}` : ''}`;
-				throw new NodeApiError(context.getNode(), { service: 'Al-Style', path: ALSTYLE_PATHS.images, message } as JsonObject, {
-					message,
-					description: 'Al-Style answers success:false with an interval when /images is called too often. Run the node again later, or raise the minimum interval in the credential.',
-					itemIndex,
-				});
+				throw new NodeApiError(
+					context.getNode(),
+					{ service: 'Al-Style', path: ALSTYLE_PATHS.images, message } as JsonObject,
+					{
+						message,
+						description:
+							'Al-Style answers success:false with an interval when /images is called too often. Run the node again later, or raise the minimum interval in the credential.',
+						itemIndex,
+					},
+				);
 			}
 			await clock.sleep(Math.min(60, Math.max(1, Number(record.interval) || 5)) * 1000);
 		}
@@ -273,10 +349,22 @@ export async function getImages(context: ApiContext, articles: string[], thumbs:
 	return out;
 }
 
-export async function getCategories(context: ApiContext, itemIndex?: number): Promise<AlStyleCategory[]> {
-	return asList<AlStyleCategory>(await get(context, ALSTYLE_PATHS.categories, {}, itemIndex), 'categories');
+export async function getCategories(
+	context: ApiContext,
+	itemIndex?: number,
+): Promise<AlStyleCategory[]> {
+	return asList<AlStyleCategory>(
+		await get(context, ALSTYLE_PATHS.categories, {}, itemIndex),
+		'categories',
+	);
 }
 
-export async function getBrands(context: ApiContext, itemIndex?: number): Promise<AlStyleBrands['data']> {
-	return asList<AlStyleBrands['data'][number]>(await get(context, ALSTYLE_PATHS.brands, {}, itemIndex), 'data');
+export async function getBrands(
+	context: ApiContext,
+	itemIndex?: number,
+): Promise<AlStyleBrands['data']> {
+	return asList<AlStyleBrands['data'][number]>(
+		await get(context, ALSTYLE_PATHS.brands, {}, itemIndex),
+		'data',
+	);
 }

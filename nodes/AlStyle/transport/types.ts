@@ -73,7 +73,13 @@ export interface AlStyleElement {
 
 export interface AlStylePage {
 	elements: AlStyleElement[];
-	pagination: { totalCount: number; totalPages: number; currentPage: number; limit: number; offset: number };
+	pagination: {
+		totalCount: number;
+		totalPages: number;
+		currentPage: number;
+		limit: number;
+		offset: number;
+	};
 }
 
 export interface AlStyleStockPrice {
@@ -98,7 +104,10 @@ export interface AlStyleCategory {
 }
 
 export interface AlStyleProperties {
-	elements: Array<{ article: number; properties: Array<{ code?: string; name: string; value: string; sort?: number }> }>;
+	elements: Array<{
+		article: number;
+		properties: Array<{ code?: string; name: string; value: string; sort?: number }>;
+	}>;
 }
 
 /** `images` as the node returns it: URLs keyed by article, whatever shape Al-Style sent. */

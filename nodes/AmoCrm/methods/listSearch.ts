@@ -11,9 +11,14 @@ function matching<T extends { id: number; name: string }>(
 	filter: string | undefined,
 	label: (entry: T) => string = (entry) => entry.name,
 ): INodeListSearchResult {
-	return listSearchResult(entries, filter, (entry) => ({ name: label(entry), value: String(entry.id) }), {
-		key: (entry) => String(entry.id),
-	});
+	return listSearchResult(
+		entries,
+		filter,
+		(entry) => ({ name: label(entry), value: String(entry.id) }),
+		{
+			key: (entry) => String(entry.id),
+		},
+	);
 }
 
 export async function searchPipelines(

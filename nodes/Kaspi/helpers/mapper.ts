@@ -62,7 +62,8 @@ function isObject(value: unknown): value is JsonObject {
 
 /** A JSON:API resource object with an `id`, or a KaspiDataError naming `what`. */
 export function resourceObject<T>(value: unknown, what: string): T {
-	if (!isObject(value)) throw new KaspiDataError(`Kaspi sent ${what} that is not a JSON:API resource object`);
+	if (!isObject(value))
+		throw new KaspiDataError(`Kaspi sent ${what} that is not a JSON:API resource object`);
 	if (typeof value.id !== 'string' && typeof value.id !== 'number') {
 		throw new KaspiDataError(`Kaspi sent ${what} without an "id"`);
 	}
@@ -72,7 +73,8 @@ export function resourceObject<T>(value: unknown, what: string): T {
 /** A JSON:API array member such as `data` or `included`: absent or null is empty, a non-array is refused. */
 export function resourceList(value: unknown, member: string): unknown[] {
 	if (value === undefined || value === null) return [];
-	if (!Array.isArray(value)) throw new KaspiDataError(`Kaspi answered with a "${member}" member that is not an array`);
+	if (!Array.isArray(value))
+		throw new KaspiDataError(`Kaspi answered with a "${member}" member that is not an array`);
 	return value;
 }
 
@@ -99,13 +101,17 @@ function isoOrNull(epochMs: unknown): string | null {
 }
 
 function toNumber(value: unknown): number {
-	const parsed = typeof value === 'number' || typeof value === 'string' ? Number(value) : Number.NaN;
+	const parsed =
+		typeof value === 'number' || typeof value === 'string' ? Number(value) : Number.NaN;
 	return Number.isFinite(parsed) ? parsed : 0;
 }
 
 export function toKaspiEntry(entry: KaspiEntryResource): KaspiOrderEntry {
-	if (!isObject(entry)) throw new KaspiDataError('Kaspi sent an order entry that is not a JSON:API resource object');
-	const attributes = (isObject(entry.attributes) ? entry.attributes : {}) as Partial<KaspiEntryResource['attributes']>;
+	if (!isObject(entry))
+		throw new KaspiDataError('Kaspi sent an order entry that is not a JSON:API resource object');
+	const attributes = (isObject(entry.attributes) ? entry.attributes : {}) as Partial<
+		KaspiEntryResource['attributes']
+	>;
 	return {
 		sku: text(attributes.offer?.code) ?? '',
 		name: text(attributes.offer?.name) ?? '',
@@ -126,7 +132,9 @@ export function toKaspiOrder(
 	knownEntries?: KaspiOrderEntry[],
 ): KaspiOrder {
 	resourceObject<KaspiOrderResource>(resource, 'an order');
-	const attributes = (isObject(resource.attributes) ? resource.attributes : {}) as Partial<KaspiOrderResource['attributes']>;
+	const attributes = (isObject(resource.attributes) ? resource.attributes : {}) as Partial<
+		KaspiOrderResource['attributes']
+	>;
 	const customer = isObject(attributes.customer) ? attributes.customer : null;
 	const firstName = text(customer?.firstName);
 	const lastName = text(customer?.lastName);

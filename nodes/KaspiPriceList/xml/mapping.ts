@@ -65,12 +65,20 @@ export function toNumber(value: unknown): number | undefined {
 	return match ? Number(match[0].replace(',', '.')) : undefined;
 }
 
-export function applyMarkup(source: number, options: Pick<MappingOptions, 'markupPercent' | 'markupFixed' | 'rounding' | 'roundingStep'>): number {
+export function applyMarkup(
+	source: number,
+	options: Pick<MappingOptions, 'markupPercent' | 'markupFixed' | 'rounding' | 'roundingStep'>,
+): number {
 	const raw = source * (1 + options.markupPercent / 100) + options.markupFixed;
 	const step = options.roundingStep >= 1 ? Math.floor(options.roundingStep) : 1;
 	// Guard against 1299.9999999 from binary fractions before rounding up or down.
 	const units = Math.round((raw / step) * 1e6) / 1e6;
-	const rounded = options.rounding === 'up' ? Math.ceil(units) : options.rounding === 'down' ? Math.floor(units) : Math.round(units);
+	const rounded =
+		options.rounding === 'up'
+			? Math.ceil(units)
+			: options.rounding === 'down'
+				? Math.floor(units)
+				: Math.round(units);
 	return rounded * step;
 }
 
@@ -94,14 +102,19 @@ function priceFrom(value: unknown, options: MappingOptions): number | undefined 
 export function mapItem(json: IDataObject, options: MappingOptions): MappedItem {
 	const warnings: string[] = [];
 	const rawSku = readField(json, options.skuField);
-	const sku = rawSku === undefined || rawSku === null ? '' : `${options.skuPrefix}${String(rawSku).trim()}`;
-	if (!sku || sku === options.skuPrefix) return { skip: `no SKU in field "${options.skuField}"`, warnings };
+	const sku =
+		rawSku === undefined || rawSku === null ? '' : `${options.skuPrefix}${String(rawSku).trim()}`;
+	if (!sku || sku === options.skuPrefix)
+		return { skip: `no SKU in field "${options.skuField}"`, warnings };
 	const skuProblem = checkSimpleValue(KASPI_SCHEMA, 'skuType', sku);
-	if (skuProblem) return { skip: `SKU "${sku}" is not 1–20 Latin letters, digits, "_" or "-"`, sku, warnings };
+	if (skuProblem)
+		return { skip: `SKU "${sku}" is not 1–20 Latin letters, digits, "_" or "-"`, sku, warnings };
 
 	const model = cleanText(readField(json, options.modelField), 'the model', warnings);
 	if (!model) return { skip: `no model in field "${options.modelField}"`, sku, warnings };
-	const brand = options.brandField ? cleanText(readField(json, options.brandField), 'the brand', warnings) : '';
+	const brand = options.brandField
+		? cleanText(readField(json, options.brandField), 'the brand', warnings)
+		: '';
 
 	let price: number | undefined;
 	let cityPrices: CityPrice[] | undefined;
@@ -114,7 +127,8 @@ export function mapItem(json: IDataObject, options: MappingOptions): MappedItem 
 		if (!cityPrices.length) return { skip: 'no price for any city', sku, warnings };
 	} else {
 		price = priceFrom(readField(json, options.priceField), options);
-		if (price === undefined) return { skip: `no price in field "${options.priceField}"`, sku, warnings };
+		if (price === undefined)
+			return { skip: `no price in field "${options.priceField}"`, sku, warnings };
 	}
 
 	const availabilities: OfferAvailability[] = options.stores.map((store) => {
@@ -132,7 +146,13 @@ export function mapItem(json: IDataObject, options: MappingOptions): MappedItem 
 	});
 
 	return {
-		offer: { sku, model, ...(brand ? { brand } : {}), availabilities, ...(cityPrices ? { cityPrices } : { price }) },
+		offer: {
+			sku,
+			model,
+			...(brand ? { brand } : {}),
+			availabilities,
+			...(cityPrices ? { cityPrices } : { price }),
+		},
 		warnings,
 	};
 }
@@ -155,7 +175,8 @@ export function checkMappingOptions(options: MappingOptions): string | undefined
 		if (!options.cityPrices.length) return 'Add at least one city under City Prices';
 		const cities = new Set<string>();
 		for (const city of options.cityPrices) {
-			if (checkSimpleValue(KASPI_SCHEMA, 'cityIdType', city.cityId)) return `City ID "${city.cityId}" must be a 9-digit KATO code, e.g. 750000000 for Almaty`;
+			if (checkSimpleValue(KASPI_SCHEMA, 'cityIdType', city.cityId))
+				return `City ID "${city.cityId}" must be a 9-digit KATO code, e.g. 750000000 for Almaty`;
 			if (cities.has(city.cityId)) return `City ID "${city.cityId}" is listed twice`;
 			cities.add(city.cityId);
 		}

@@ -63,11 +63,15 @@ const ATTRIBUTE_ESCAPES: Record<string, string> = {
 };
 
 export function escapeText(text: string): string {
-	return /[&<>\r]/.test(text) ? text.replace(/[&<>]/g, (c) => TEXT_ESCAPES[c]).replace(/\r/g, '&#13;') : text;
+	return /[&<>\r]/.test(text)
+		? text.replace(/[&<>]/g, (c) => TEXT_ESCAPES[c]).replace(/\r/g, '&#13;')
+		: text;
 }
 
 export function escapeAttribute(text: string): string {
-	return /[&<>"'\t\n\r]/.test(text) ? text.replace(/[&<>"'\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c]) : text;
+	return /[&<>"'\t\n\r]/.test(text)
+		? text.replace(/[&<>"'\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c])
+		: text;
 }
 
 const CHUNK_CHARS = 1 << 16;
@@ -121,7 +125,8 @@ export class PriceListWriter {
 	finish(): Buffer {
 		this.write('  </offers>\n</kaspi_catalog>\n');
 		this.flush();
-		const result = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
+		const result =
+			this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
 		this.chunks.length = 0;
 		return result;
 	}

@@ -34,11 +34,16 @@ export async function listCashboxes(
 	itemIndex?: number,
 	options: Omit<WebkassaCallOptions, 'itemIndex'> = {},
 ): Promise<IDataObject[]> {
-	const data = await webkassaRequest<{ List?: WebkassaCashboxListItem[] }>(context, 'cashboxes', {}, {
-		itemIndex,
-		idempotent: true,
-		...options,
-	});
+	const data = await webkassaRequest<{ List?: WebkassaCashboxListItem[] }>(
+		context,
+		'cashboxes',
+		{},
+		{
+			itemIndex,
+			idempotent: true,
+			...options,
+		},
+	);
 	return (data.List ?? []).map(cashboxOutput);
 }
 
@@ -59,7 +64,10 @@ export async function registrationNumberOf(
 	const key = `${baseUrl}|${cashbox}`;
 	if (!registrationNumbers.has(key)) {
 		for (const entry of await listCashboxes(context, itemIndex)) {
-			registrationNumbers.set(`${baseUrl}|${String(entry.uniqueNumber)}`, String(entry.registrationNumber));
+			registrationNumbers.set(
+				`${baseUrl}|${String(entry.uniqueNumber)}`,
+				String(entry.registrationNumber),
+			);
 		}
 	}
 	return registrationNumbers.get(key);

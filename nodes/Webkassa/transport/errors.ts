@@ -12,31 +12,70 @@ export const CODE_OTHER_HOST = 505;
 
 /** A message in English per code, and what the operator should do. */
 const CODES: Record<number, { message: string; hint?: string }> = {
-	[-1]: { message: 'unknown error', hint: 'Retry later; if it persists, contact Webkassa support.' },
+	[-1]: {
+		message: 'unknown error',
+		hint: 'Retry later; if it persists, contact Webkassa support.',
+	},
 	1: {
 		message: 'wrong login or password',
 		hint: 'Check the cashier e-mail and password in the Webkassa API credential (the password may have been changed).',
 	},
-	2: { message: 'the session token has expired', hint: 'The node logs in again by itself; if this persists, another system may be logging in with the same cashier account.' },
-	3: { message: 'the user is not authorised', hint: 'The node logs in again by itself; check the cashier account in the Webkassa cabinet.' },
-	4: { message: 'the cashier has no right to this operation', hint: 'Grant the cashier the right in the Webkassa cabinet.' },
-	5: { message: 'the cashier has no access to this cashbox', hint: 'Assign the cashbox to the cashier in the Webkassa cabinet, or pick another cashbox.' },
-	6: { message: 'cashbox not found', hint: 'Check the cashbox unique number (ЗНК, e.g. SWK00033717).' },
-	7: { message: 'the cashbox is blocked', hint: 'Unblock it in the Webkassa cabinet or with the OFD.' },
-	8: { message: 'not enough cash in the drawer for this withdrawal', hint: 'Lower the amount, or check the cash balance with an X-report.' },
-	9: { message: 'the request failed validation', hint: 'Webkassa names the field in its text. Amounts, VAT and payments must add up.' },
-	10: { message: 'the cashbox is not activated', hint: 'Activate the cashbox in the Webkassa cabinet.' },
+	2: {
+		message: 'the session token has expired',
+		hint: 'The node logs in again by itself; if this persists, another system may be logging in with the same cashier account.',
+	},
+	3: {
+		message: 'the user is not authorised',
+		hint: 'The node logs in again by itself; check the cashier account in the Webkassa cabinet.',
+	},
+	4: {
+		message: 'the cashier has no right to this operation',
+		hint: 'Grant the cashier the right in the Webkassa cabinet.',
+	},
+	5: {
+		message: 'the cashier has no access to this cashbox',
+		hint: 'Assign the cashbox to the cashier in the Webkassa cabinet, or pick another cashbox.',
+	},
+	6: {
+		message: 'cashbox not found',
+		hint: 'Check the cashbox unique number (ЗНК, e.g. SWK00033717).',
+	},
+	7: {
+		message: 'the cashbox is blocked',
+		hint: 'Unblock it in the Webkassa cabinet or with the OFD.',
+	},
+	8: {
+		message: 'not enough cash in the drawer for this withdrawal',
+		hint: 'Lower the amount, or check the cash balance with an X-report.',
+	},
+	9: {
+		message: 'the request failed validation',
+		hint: 'Webkassa names the field in its text. Amounts, VAT and payments must add up.',
+	},
+	10: {
+		message: 'the cashbox is not activated',
+		hint: 'Activate the cashbox in the Webkassa cabinet.',
+	},
 	11: {
 		message: 'the shift has been open for more than 24 hours',
 		hint: 'Close the shift (Shift → Z-Report), or enable the option "Close Shift and Retry After 24 Hours".',
 	},
-	12: { message: 'the shift is already closed', hint: 'Nothing to close: the last shift was closed and no sale has opened a new one.' },
-	13: { message: 'no open shift found', hint: 'Nothing to close: the cashbox has never had a shift.' },
+	12: {
+		message: 'the shift is already closed',
+		hint: 'Nothing to close: the last shift was closed and no sale has opened a new one.',
+	},
+	13: {
+		message: 'no open shift found',
+		hint: 'Nothing to close: the cashbox has never had a shift.',
+	},
 	14: { message: 'this external number was already used (duplicate receipt)' },
 	15: { message: 'the shift does not exist', hint: 'Check the shift number.' },
 	16: { message: 'receipt not found' },
 	17: { message: 'a discount or markup cannot be given here' },
-	18: { message: 'the cashbox has been offline for more than 72 hours', hint: 'Restore the cashbox’s connection to the OFD; receipts are blocked until then.' },
+	18: {
+		message: 'the cashbox has been offline for more than 72 hours',
+		hint: 'Restore the cashbox’s connection to the OFD; receipts are blocked until then.',
+	},
 	19: { message: 'no receipt with this external number' },
 	20: { message: 'the date is earlier than the cashbox’s connection date' },
 	505: {

@@ -72,7 +72,9 @@ export interface WebkassaCallOptions {
  * A refusal may still carry `Data`: a repeated external number answers code 14 together with the
  * original receipt (docs/services/webkassa.md, "Duplicates").
  */
-export type WebkassaOutcome<T> = { ok: true; data: T } | { ok: false; error: WebkassaError; data?: T };
+export type WebkassaOutcome<T> =
+	| { ok: true; data: T }
+	| { ok: false; error: WebkassaError; data?: T };
 
 function pathOf(apiPrefix: string, method: WebkassaMethod): string {
 	return method === 'ticketByExternalNumber'
@@ -98,7 +100,11 @@ export async function tryWebkassa<T>(
 	const path = pathOf(connection.apiPrefix, method);
 
 	const send = async (token?: string) => {
-		const response = await apiRequest<WebkassaEnvelope<T>>(context, webkassaProfile, connection.baseUrl, {
+		const response = await apiRequest<WebkassaEnvelope<T>>(
+			context,
+			webkassaProfile,
+			connection.baseUrl,
+			{
 				method: 'POST',
 				path,
 				body,
@@ -117,12 +123,14 @@ export async function tryWebkassa<T>(
 									data: { ...credentials, [TOKEN_FIELD]: token },
 								},
 							},
-		});
+			},
+		);
 		const envelope = response.body ?? {};
 		const error = firstError(envelope.Errors);
 		// Code 505: this host is out of service for now; its header names the ones to use instead.
 		if (error?.Code === CODE_OTHER_HOST) {
-			const hosts = response.headers?.alternativedomainnames ?? response.headers?.AlternativeDomainNames;
+			const hosts =
+				response.headers?.alternativedomainnames ?? response.headers?.AlternativeDomainNames;
 			if (hosts) error.alternativeHosts = String(hosts).slice(0, 200);
 		}
 		return envelope;
@@ -139,7 +147,10 @@ export async function tryWebkassa<T>(
 		answer = await send(newer && newer !== usedToken ? newer : '');
 	}
 	const error = firstError(answer.Errors);
-	if (error) return answer.Data === undefined ? { ok: false, error } : { ok: false, error, data: answer.Data };
+	if (error)
+		return answer.Data === undefined
+			? { ok: false, error }
+			: { ok: false, error, data: answer.Data };
 	if (answer.Data === undefined) {
 		throw new NodeApiError(
 			node,
@@ -166,7 +177,10 @@ export function webkassaApiError(
 		context.getNode(),
 		{
 			service: 'Webkassa',
-			method: method === 'ticketByExternalNumber' ? TICKET_BY_EXTERNAL_NUMBER_PATH : WEBKASSA_METHODS[method],
+			method:
+				method === 'ticketByExternalNumber'
+					? TICKET_BY_EXTERNAL_NUMBER_PATH
+					: WEBKASSA_METHODS[method],
 			code: described.code,
 			message: described.message,
 		},

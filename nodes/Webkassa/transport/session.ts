@@ -17,7 +17,11 @@
  *    logging in again — so two executions never knock out each other's token.
  */
 import { createHash } from 'crypto';
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { USER_AGENT } from '../../shared/http';
 import { CODE_WRONG_CREDENTIALS, describeWebkassaError, firstError } from './errors';
@@ -130,7 +134,10 @@ export function findLoginError(
 				code: typeof candidate.webkassaCode === 'number' ? candidate.webkassaCode : undefined,
 			};
 		}
-		if (typeof candidate.message === 'string' && candidate.message.startsWith('Webkassa login failed')) {
+		if (
+			typeof candidate.message === 'string' &&
+			candidate.message.startsWith('Webkassa login failed')
+		) {
 			return {
 				message: candidate.message,
 				description: typeof candidate.description === 'string' ? candidate.description : '',
@@ -178,7 +185,8 @@ async function login(httpRequest: HttpRequest, connection: WebkassaConnection): 
 		})) as { statusCode: number; body: unknown };
 	} catch (error) {
 		// The request options of this error hold the password: keep only the gist.
-		unreachable = error instanceof Error ? error.message.replace(/\?\S*/g, '?…').slice(0, 120) : 'error';
+		unreachable =
+			error instanceof Error ? error.message.replace(/\?\S*/g, '?…').slice(0, 120) : 'error';
 	}
 	if (response === undefined) {
 		throw new WebkassaLoginError(
@@ -232,7 +240,11 @@ export async function authorize(
 	sessions.set(key, state);
 	if (state.login) return await state.login;
 	const print = fingerprint(connection);
-	if (state.refused && state.refused.fingerprint === print && Date.now() - state.refused.at < REFUSED_LOGIN_PAUSE_MS) {
+	if (
+		state.refused &&
+		state.refused.fingerprint === print &&
+		Date.now() - state.refused.at < REFUSED_LOGIN_PAUSE_MS
+	) {
 		const minutes = Math.ceil((REFUSED_LOGIN_PAUSE_MS - (Date.now() - state.refused.at)) / 60_000);
 		throw new WebkassaLoginError(
 			state.refused.error.message,
@@ -259,6 +271,7 @@ export async function authorize(
 		outcome.error instanceof WebkassaLoginError
 			? outcome.error
 			: new WebkassaLoginError('Webkassa login failed', String(outcome.error).slice(0, 120));
-	if (failure.webkassaCode === CODE_WRONG_CREDENTIALS) state.refused = { fingerprint: print, at: Date.now(), error: failure };
+	if (failure.webkassaCode === CODE_WRONG_CREDENTIALS)
+		state.refused = { fingerprint: print, at: Date.now(), error: failure };
 	throw failure;
 }

@@ -31,7 +31,9 @@ export async function latestShifts(
 	while (end > 0 && shifts.length < limit) {
 		const take = Math.min(PAGE, end, limit - shifts.length);
 		const skip = end - take;
-		const batch = [...((await read(skip, take)).Shifts ?? [])].sort((a, b) => b.ShiftNumber - a.ShiftNumber);
+		const batch = [...((await read(skip, take)).Shifts ?? [])].sort(
+			(a, b) => b.ShiftNumber - a.ShiftNumber,
+		);
 		if (batch.length === 0) break;
 		shifts.push(...batch);
 		end = skip;

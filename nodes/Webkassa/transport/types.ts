@@ -183,4 +183,5 @@ export const API_PREFIXES = { v4: '/api/v4', legacy: '/api' } as const;
  * The v4 history API's direct lookup by external number; it has no legacy twin, so it is a full
  * path rather than a method below the family prefix.
  */
-export const TICKET_BY_EXTERNAL_NUMBER_PATH = '/api-history/v4/Ticket/GetTicketByExternalCheckNumber';
+export const TICKET_BY_EXTERNAL_NUMBER_PATH =
+	'/api-history/v4/Ticket/GetTicketByExternalCheckNumber';

@@ -46,40 +46,98 @@ export async function startQueueServices({ log = (/** @type {string} */ _line) =
 	const password = 'e2e-postgres-password';
 	const asOwner = { uid, gid, stdio: /** @type {const} */ ('pipe') };
 
-	execFileSync(join(bin, 'initdb'), ['-D', dataDir, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-sync'], asOwner);
+	execFileSync(
+		join(bin, 'initdb'),
+		['-D', dataDir, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+		asOwner,
+	);
 	const postgres = spawn(
 		join(bin, 'postgres'),
-		['-D', dataDir, '-p', String(pgPort), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=100'],
+		[
+			'-D',
+			dataDir,
+			'-p',
+			String(pgPort),
+			'-k',
+			dir,
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'fsync=off',
+			'-c',
+			'max_connections=100',
+		],
 		{ ...asOwner, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	postgres.stderr?.on('data', (chunk) => log(`[postgres] ${chunk.toString().trim()}`));
 	const psql = (/** @type {string} */ sql, database = 'postgres') =>
-		execFileSync('psql', ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'n8n', '-d', database, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], {
-			encoding: 'utf8',
-			stdio: 'pipe',
-		});
-	await waitFor(async () => {
-		if (postgres.exitCode !== null) throw new Error(`postgres exited ${postgres.exitCode}`);
-		psql('select 1');
-		return true;
-	}, { timeoutMs: 30_000, what: 'PostgreSQL' });
+		execFileSync(
+			'psql',
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(pgPort),
+				'-U',
+				'n8n',
+				'-d',
+				database,
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-qAt',
+				'-c',
+				sql,
+			],
+			{
+				encoding: 'utf8',
+				stdio: 'pipe',
+			},
+		);
+	await waitFor(
+		async () => {
+			if (postgres.exitCode !== null) throw new Error(`postgres exited ${postgres.exitCode}`);
+			psql('select 1');
+			return true;
+		},
+		{ timeoutMs: 30_000, what: 'PostgreSQL' },
+	);
 	psql(`alter user n8n password '${password}'`);
 	psql('create database n8n');
 
 	const redisPort = await freePort();
 	const redis = spawn(
 		'redis-server',
-		['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+		[
+			'--port',
+			String(redisPort),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+		],
 		{ stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	redis.stdout?.on('data', (chunk) => log(`[redis] ${chunk.toString().trim()}`));
-	await waitFor(async () => {
-		if (redis.exitCode !== null) throw new Error(`redis-server exited ${redis.exitCode}`);
-		return execFileSync('redis-cli', ['-p', String(redisPort), 'ping'], { encoding: 'utf8' }).trim() === 'PONG';
-	}, { timeoutMs: 30_000, what: 'Redis' });
+	await waitFor(
+		async () => {
+			if (redis.exitCode !== null) throw new Error(`redis-server exited ${redis.exitCode}`);
+			return (
+				execFileSync('redis-cli', ['-p', String(redisPort), 'ping'], {
+					encoding: 'utf8',
+				}).trim() === 'PONG'
+			);
+		},
+		{ timeoutMs: 30_000, what: 'Redis' },
+	);
 
 	const stopped = (/** @type {import('node:child_process').ChildProcess} */ child) =>
-		new Promise((resolveExit) => (child.exitCode !== null ? resolveExit(undefined) : child.once('exit', resolveExit)));
+		new Promise((resolveExit) =>
+			child.exitCode !== null ? resolveExit(undefined) : child.once('exit', resolveExit),
+		);
 	process.once('exit', () => {
 		postgres.kill('SIGKILL');
 		redis.kill('SIGKILL');

@@ -55,7 +55,10 @@ export function fuzzTarget(target: string): FuzzTarget {
 
 	return {
 		async check(name, property, params) {
-			const details = await fc.check(property as fc.IAsyncProperty<unknown>, params as fc.Parameters<unknown>);
+			const details = await fc.check(
+				property as fc.IAsyncProperty<unknown>,
+				params as fc.Parameters<unknown>,
+			);
 			const entry = counts.get(name) ?? { runs: 0, seeds: [] };
 			entry.runs += details.numRuns;
 			entry.seeds.push(details.seed);

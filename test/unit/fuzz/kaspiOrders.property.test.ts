@@ -14,8 +14,18 @@ import nock from 'nock';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { KaspiDataError, toKaspiEntry, toKaspiOrder, type KaspiOrder } from '../../../nodes/Kaspi/helpers/mapper';
-import { ORDER_STATES, ORDER_STATUSES, type KaspiEntryResource, type KaspiOrderResource } from '../../../nodes/Kaspi/transport/types';
+import {
+	KaspiDataError,
+	toKaspiEntry,
+	toKaspiOrder,
+	type KaspiOrder,
+} from '../../../nodes/Kaspi/helpers/mapper';
+import {
+	ORDER_STATES,
+	ORDER_STATUSES,
+	type KaspiEntryResource,
+	type KaspiOrderResource,
+} from '../../../nodes/Kaspi/transport/types';
 import { useNock } from '../../helpers/http';
 import { KaspiTrigger } from '../../../nodes/Kaspi/KaspiTrigger.node';
 import { KASPI_PRODUCTION, kaspiContext, NOW } from '../../helpers/kaspi';
@@ -33,7 +43,12 @@ const fuzz = fuzzTarget('kaspi orders');
 // ---- JSON values of the wrong kind, and the members of an order
 
 /** `JSON.parse` of a number too large for a double gives Infinity, so it is a JSON value too. */
-const hostile = fc.constantFrom<unknown>(Infinity, -Infinity, JSON.parse('{"toString":1}'), JSON.parse('{"valueOf":{}}'));
+const hostile = fc.constantFrom<unknown>(
+	Infinity,
+	-Infinity,
+	JSON.parse('{"toString":1}'),
+	JSON.parse('{"valueOf":{}}'),
+);
 const wrongKind = fc.oneof(
 	fc.constantFrom<unknown>(null, true, false, '', ' ', {}, []),
 	fc.string({ maxLength: 12 }),
@@ -47,7 +62,16 @@ function member<T>(right: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
 	return fc.oneof({ weight: 5, arbitrary: right }, { weight: 2, arbitrary: wrongKind });
 }
 
-const HUGE = [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 2 ** 64, 1e21, 1.7976931348623157e308, -1, -0, 0.1 + 0.2];
+const HUGE = [
+	Number.MAX_SAFE_INTEGER,
+	Number.MAX_SAFE_INTEGER + 2,
+	2 ** 64,
+	1e21,
+	1.7976931348623157e308,
+	-1,
+	-0,
+	0.1 + 0.2,
+];
 const amount = fc.oneof(
 	fc.integer({ min: 0, max: 10_000_000 }),
 	fc.maxSafeNat(),
@@ -64,14 +88,31 @@ const epoch = fc.oneof(
 	fc.constantFrom('1763801234000', '2026-11-22T09:00:00Z', 'yesterday'),
 );
 const knownOr = (values: readonly string[]) =>
-	fc.oneof(fc.constantFrom(...values), fc.string({ maxLength: 20 }), fc.constantFrom('new', 'UNKNOWN_STATE', 'ACCEPTED BY MERCHANT'));
+	fc.oneof(
+		fc.constantFrom(...values),
+		fc.string({ maxLength: 20 }),
+		fc.constantFrom('new', 'UNKNOWN_STATE', 'ACCEPTED BY MERCHANT'),
+	);
 const phone = fc.oneof(
-	fc.constantFrom('7011234567', '+0(000)-000-00-00', '9161234567', '0000000000', '', '7011234567'.repeat(3)),
+	fc.constantFrom(
+		'7011234567',
+		'+0(000)-000-00-00',
+		'9161234567',
+		'0000000000',
+		'',
+		'7011234567'.repeat(3),
+	),
 	fc.string({ maxLength: 14 }),
 );
 
 const customer = fc.record(
-	{ id: member(fc.string()), name: member(fc.string()), cellPhone: member(phone), firstName: member(fc.string()), lastName: member(fc.string()) },
+	{
+		id: member(fc.string()),
+		name: member(fc.string()),
+		cellPhone: member(phone),
+		firstName: member(fc.string()),
+		lastName: member(fc.string()),
+	},
 	{ requiredKeys: [] },
 );
 
@@ -90,7 +131,10 @@ const attributes = fc.record(
 		state: member(knownOr(ORDER_STATES)),
 		status: member(knownOr(ORDER_STATUSES)),
 		customer: fc.oneof(customer, wrongKind),
-		deliveryAddress: fc.oneof(fc.record({ formattedAddress: member(fc.string()) }, { requiredKeys: [] }), wrongKind),
+		deliveryAddress: fc.oneof(
+			fc.record({ formattedAddress: member(fc.string()) }, { requiredKeys: [] }),
+			wrongKind,
+		),
 	},
 	{ requiredKeys: [] },
 );
@@ -105,8 +149,17 @@ const entryResource = fc.record(
 					quantity: member(amount),
 					basePrice: member(amount),
 					totalPrice: member(amount),
-					offer: fc.oneof(fc.record({ code: member(fc.string()), name: member(fc.string()) }, { requiredKeys: [] }), wrongKind),
-					category: fc.oneof(fc.record({ title: member(fc.string()) }, { requiredKeys: [] }), wrongKind),
+					offer: fc.oneof(
+						fc.record(
+							{ code: member(fc.string()), name: member(fc.string()) },
+							{ requiredKeys: [] },
+						),
+						wrongKind,
+					),
+					category: fc.oneof(
+						fc.record({ title: member(fc.string()) }, { requiredKeys: [] }),
+						wrongKind,
+					),
 				},
 				{ requiredKeys: [] },
 			),
@@ -119,10 +172,36 @@ const entryResource = fc.record(
 const orderResource = fc.record(
 	{
 		type: fc.constant('orders'),
-		id: fc.oneof({ weight: 6, arbitrary: fc.stringMatching(/^[A-Za-z0-9]{4,12}$/) }, { weight: 1, arbitrary: wrongKind }),
+		id: fc.oneof(
+			{ weight: 6, arbitrary: fc.stringMatching(/^[A-Za-z0-9]{4,12}$/) },
+			{ weight: 1, arbitrary: wrongKind },
+		),
 		attributes: fc.oneof({ weight: 6, arbitrary: attributes }, { weight: 1, arbitrary: wrongKind }),
 		relationships: fc.oneof(
-			fc.record({ entries: fc.oneof(fc.record({ data: member(fc.array(member(fc.record({ type: fc.constant('orderentries'), id: fc.stringMatching(/^E\d{1,3}$/) })), { maxLength: 4 })) }, { requiredKeys: [] }), wrongKind) }, { requiredKeys: [] }),
+			fc.record(
+				{
+					entries: fc.oneof(
+						fc.record(
+							{
+								data: member(
+									fc.array(
+										member(
+											fc.record({
+												type: fc.constant('orderentries'),
+												id: fc.stringMatching(/^E\d{1,3}$/),
+											}),
+										),
+										{ maxLength: 4 },
+									),
+								),
+							},
+							{ requiredKeys: [] },
+						),
+						wrongKind,
+					),
+				},
+				{ requiredKeys: [] },
+			),
 			wrongKind,
 		),
 	},
@@ -145,7 +224,14 @@ function expectValidEntry(entry: unknown): void {
 		unitPrice: Number.isFinite(e.unitPrice),
 		totalPrice: Number.isFinite(e.totalPrice),
 		category: isTextOrNull(e.category),
-	}).toEqual({ sku: true, name: true, quantity: true, unitPrice: true, totalPrice: true, category: true });
+	}).toEqual({
+		sku: true,
+		name: true,
+		quantity: true,
+		unitPrice: true,
+		totalPrice: true,
+		category: true,
+	});
 }
 
 function expectValidOrder(order: KaspiOrder): void {
@@ -157,14 +243,20 @@ function expectValidOrder(order: KaspiOrder): void {
 		totalPrice: Number.isFinite(order.totalPrice),
 		paymentMode: isText(order.paymentMode),
 		deliveryMode: isText(order.deliveryMode),
-		flags: [order.isKaspiDelivery, order.preOrder, order.signatureRequired].every((flag) => typeof flag === 'boolean'),
+		flags: [order.isKaspiDelivery, order.preOrder, order.signatureRequired].every(
+			(flag) => typeof flag === 'boolean',
+		),
 		pickupPointId: isTextOrNull(order.pickupPointId),
 		creationDate: Number.isFinite(order.creationDate),
 		createdAt: order.createdAt === '' || ISO.test(order.createdAt),
 		plannedDeliveryAt: order.plannedDeliveryAt === null || ISO.test(order.plannedDeliveryAt),
-		names: [order.customerName, order.customerFirstName, order.customerLastName].every(isTextOrNull),
+		names: [order.customerName, order.customerFirstName, order.customerLastName].every(
+			isTextOrNull,
+		),
 		customerPhone: order.customerPhone === null || /^\+[1-9]\d{7,14}$/.test(order.customerPhone),
-		customerPhoneStatus: PHONE_STATUS.has(order.customerPhoneStatus) && (order.customerPhone === null) === (order.customerPhoneStatus !== 'ok'),
+		customerPhoneStatus:
+			PHONE_STATUS.has(order.customerPhoneStatus) &&
+			(order.customerPhone === null) === (order.customerPhoneStatus !== 'ok'),
 		deliveryAddress: isTextOrNull(order.deliveryAddress),
 		entries: Array.isArray(order.entries),
 		itemsSummary: isText(order.itemsSummary),
@@ -176,9 +268,12 @@ function expectValidOrder(order: KaspiOrder): void {
 
 /** n8n stores items as JSON: nothing may be lost on the way (no Infinity, NaN or undefined). */
 function expectJsonSafe(value: unknown, path = '$'): void {
-	if (typeof value === 'number') expect({ path, finite: Number.isFinite(value) }).toEqual({ path, finite: true });
-	else if (value === undefined || typeof value === 'function' || typeof value === 'bigint') throw new Error(`${path} is ${typeof value}`);
-	else if (Array.isArray(value)) value.forEach((element, index) => expectJsonSafe(element, `${path}[${index}]`));
+	if (typeof value === 'number')
+		expect({ path, finite: Number.isFinite(value) }).toEqual({ path, finite: true });
+	else if (value === undefined || typeof value === 'function' || typeof value === 'bigint')
+		throw new Error(`${path} is ${typeof value}`);
+	else if (Array.isArray(value))
+		value.forEach((element, index) => expectJsonSafe(element, `${path}[${index}]`));
 	else if (typeof value === 'object' && value !== null) {
 		for (const [key, element] of Object.entries(value)) expectJsonSafe(element, `${path}.${key}`);
 	}
@@ -187,14 +282,18 @@ function expectJsonSafe(value: unknown, path = '$'): void {
 /** A mapper error says what is wrong with which member, never "Cannot read properties of …". */
 function expectClearError(error: unknown): void {
 	expect(error).toBeInstanceOf(KaspiDataError);
-	expect((error as Error).message).toMatch(/^Kaspi (sent an order( entry)? (that is not a JSON:API resource object|without an "id")|answered with a "\w+" member that is not an array)$/);
+	expect((error as Error).message).toMatch(
+		/^Kaspi (sent an order( entry)? (that is not a JSON:API resource object|without an "id")|answered with a "\w+" member that is not an array)$/,
+	);
 }
 
 /** What the node throws: an n8n error carrying the mapper's words, or Kaspi's. */
 function expectNodeError(error: unknown): void {
 	expect([error instanceof NodeApiError, error instanceof NodeOperationError]).toContain(true);
 	expect((error as Error).message).toMatch(/^Kaspi /);
-	expect((error as Error).message).not.toMatch(/Cannot read|is not iterable|is not a function|Invalid time value|Cannot convert/);
+	expect((error as Error).message).not.toMatch(
+		/Cannot read|is not iterable|is not a function|Invalid time value|Cannot convert/,
+	);
 }
 
 const attrsOf = (resource: unknown) => {
@@ -207,29 +306,44 @@ describe('toKaspiOrder on generated resources', () => {
 		const outcomes = { mapped: 0, refused: 0 };
 		await fuzz.check(
 			'mapper: valid order or clear error',
-			fc.property(orderResource, fc.option(fc.array(fc.oneof(entryResource, wrongKind), { maxLength: 4 }), { nil: undefined }), (resource, entries) => {
-				let order: KaspiOrder;
-				try {
-					order = toKaspiOrder(resource as unknown as KaspiOrderResource, entries as KaspiEntryResource[] | undefined);
-				} catch (error) {
-					outcomes.refused++;
-					expectClearError(error);
-					return;
-				}
-				outcomes.mapped++;
-				expectValidOrder(order);
-				const attrs = attrsOf(resource);
-				// Unknown states and statuses pass through as they came: the mapper keeps no list of them.
-				if (typeof attrs.state === 'string') expect(order.state).toBe(attrs.state);
-				if (typeof attrs.status === 'string') expect(order.status).toBe(attrs.status);
-				// A finite total, however large, is kept exactly; a plain digit string is read as a number.
-				if (typeof attrs.totalPrice === 'number' && Number.isFinite(attrs.totalPrice)) expect(order.totalPrice).toBe(attrs.totalPrice);
-				if (typeof attrs.totalPrice === 'string' && /^\d+$/.test(attrs.totalPrice)) expect(order.totalPrice).toBe(Number(attrs.totalPrice));
-				if (attrs.customer === null || attrs.customer === undefined) {
-					expect([order.customerName, order.customerPhone, order.customerPhoneStatus]).toEqual([null, null, 'empty']);
-				}
-				expect(order.entries).toHaveLength(Array.isArray(entries) ? entries.length : 0);
-			}),
+			fc.property(
+				orderResource,
+				fc.option(fc.array(fc.oneof(entryResource, wrongKind), { maxLength: 4 }), {
+					nil: undefined,
+				}),
+				(resource, entries) => {
+					let order: KaspiOrder;
+					try {
+						order = toKaspiOrder(
+							resource as unknown as KaspiOrderResource,
+							entries as KaspiEntryResource[] | undefined,
+						);
+					} catch (error) {
+						outcomes.refused++;
+						expectClearError(error);
+						return;
+					}
+					outcomes.mapped++;
+					expectValidOrder(order);
+					const attrs = attrsOf(resource);
+					// Unknown states and statuses pass through as they came: the mapper keeps no list of them.
+					if (typeof attrs.state === 'string') expect(order.state).toBe(attrs.state);
+					if (typeof attrs.status === 'string') expect(order.status).toBe(attrs.status);
+					// A finite total, however large, is kept exactly; a plain digit string is read as a number.
+					if (typeof attrs.totalPrice === 'number' && Number.isFinite(attrs.totalPrice))
+						expect(order.totalPrice).toBe(attrs.totalPrice);
+					if (typeof attrs.totalPrice === 'string' && /^\d+$/.test(attrs.totalPrice))
+						expect(order.totalPrice).toBe(Number(attrs.totalPrice));
+					if (attrs.customer === null || attrs.customer === undefined) {
+						expect([order.customerName, order.customerPhone, order.customerPhoneStatus]).toEqual([
+							null,
+							null,
+							'empty',
+						]);
+					}
+					expect(order.entries).toHaveLength(Array.isArray(entries) ? entries.length : 0);
+				},
+			),
 			{ numRuns: 3000 },
 		);
 		expect(outcomes.mapped).toBeGreaterThan(1000);
@@ -257,12 +371,33 @@ describe('toKaspiOrder on generated resources', () => {
 // ---- the same resources through the node, as Kaspi would send them
 
 const listBody = fc.record({
-	data: fc.oneof({ weight: 6, arbitrary: fc.array(fc.oneof({ weight: 8, arbitrary: orderResource }, { weight: 1, arbitrary: wrongKind }), { maxLength: 4 }) }, { weight: 1, arbitrary: wrongKind }),
-	included: fc.oneof({ weight: 4, arbitrary: fc.array(fc.oneof({ weight: 8, arbitrary: entryResource }, { weight: 1, arbitrary: wrongKind }), { maxLength: 6 }) }, { weight: 1, arbitrary: wrongKind }),
+	data: fc.oneof(
+		{
+			weight: 6,
+			arbitrary: fc.array(
+				fc.oneof({ weight: 8, arbitrary: orderResource }, { weight: 1, arbitrary: wrongKind }),
+				{ maxLength: 4 },
+			),
+		},
+		{ weight: 1, arbitrary: wrongKind },
+	),
+	included: fc.oneof(
+		{
+			weight: 4,
+			arbitrary: fc.array(
+				fc.oneof({ weight: 8, arbitrary: entryResource }, { weight: 1, arbitrary: wrongKind }),
+				{ maxLength: 6 },
+			),
+		},
+		{ weight: 1, arbitrary: wrongKind },
+	),
 	meta: fc.oneof(fc.constant({ pageCount: 1, totalCount: 1 }), wrongKind),
 });
 /** Mostly a list page, sometimes not even an object (JSON `null`, a string, a number). */
-const responseBody = fc.oneof({ weight: 12, arbitrary: listBody }, { weight: 1, arbitrary: wrongKind });
+const responseBody = fc.oneof(
+	{ weight: 12, arbitrary: listBody },
+	{ weight: 1, arbitrary: wrongKind },
+);
 const entriesBody = fc.oneof(
 	{ weight: 12, arbitrary: listBody.map((body) => ({ data: body.included, included: [] })) },
 	{ weight: 1, arbitrary: wrongKind },
@@ -283,17 +418,21 @@ describe('the Kaspi node on generated responses', () => {
 	it('outputs valid orders or fails with an n8n error, for Get Many', async () => {
 		await fuzz.check(
 			'node Get Many: valid items or NodeApiError/NodeOperationError',
-			fc.asyncProperty(responseBody, fc.constantFrom([], ['APPROVED_BY_BANK', 'COMPLETED']), async (body, statuses) => {
-				kaspiAnswers('/shop/api/v2/orders', body);
-				let output: INodeExecutionData[];
-				try {
-					output = await runKaspi(getManyParameters(statuses));
-				} catch (error) {
-					expectNodeError(error);
-					return;
-				}
-				for (const item of output) expectValidOrder(item.json as KaspiOrder);
-			}),
+			fc.asyncProperty(
+				responseBody,
+				fc.constantFrom([], ['APPROVED_BY_BANK', 'COMPLETED']),
+				async (body, statuses) => {
+					kaspiAnswers('/shop/api/v2/orders', body);
+					let output: INodeExecutionData[];
+					try {
+						output = await runKaspi(getManyParameters(statuses));
+					} catch (error) {
+						expectNodeError(error);
+						return;
+					}
+					for (const item of output) expectValidOrder(item.json as KaspiOrder);
+				},
+			),
 			{ numRuns: 250 },
 		);
 	});
@@ -305,7 +444,12 @@ describe('the Kaspi node on generated responses', () => {
 				kaspiAnswers('/shop/api/v2/orders/ID1/entries', body);
 				let output: INodeExecutionData[];
 				try {
-					output = await runKaspi({ resource: 'order', operation: 'getEntries', orderId: 'ID1', options: {} });
+					output = await runKaspi({
+						resource: 'order',
+						operation: 'getEntries',
+						orderId: 'ID1',
+						options: {},
+					});
 				} catch (error) {
 					expectNodeError(error);
 					return;
@@ -330,7 +474,11 @@ describe('the Kaspi Trigger on generated responses', () => {
 			fc.asyncProperty(responseBody, async (body) => {
 				kaspiAnswers('/shop/api/v2/orders', body);
 				jest.spyOn(Date, 'now').mockReturnValue(NOW);
-				const memory = { version: 1, watermark: NOW - 60_000, seen: { '999': ['NEW', NOW - 120_000] } };
+				const memory = {
+					version: 1,
+					watermark: NOW - 60_000,
+					seen: { '999': ['NEW', NOW - 120_000] },
+				};
 				const staticData: IDataObject = { memory };
 				const { context } = kaspiContext(KASPI_PRODUCTION, {
 					parameters: { states: ['NEW'], emitStateChanges: true, trackDays: 14, options: {} },

@@ -19,11 +19,31 @@ const fuzz = fuzzTarget('phone');
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
 const digit = fc.constantFrom(...'0123456789');
 /** Look-alikes of digits and separators that are not ASCII: fullwidth, Arabic-Indic, dashes, spaces. */
-const lookAlike = fc.constantFrom('７', '٧', '۷', '–', '—', '\u2009', '\u202f', '\u3000', '＋', '（');
+const lookAlike = fc.constantFrom(
+	'７',
+	'٧',
+	'۷',
+	'–',
+	'—',
+	'\u2009',
+	'\u202f',
+	'\u3000',
+	'＋',
+	'（',
+);
 const phoneish = fc
-	.array(fc.oneof(digit, digit, fc.constantFrom(' ', '-', '(', ')', '+', '.', '/', '*', 'x'), lookAlike, codeUnit), {
-		maxLength: 30,
-	})
+	.array(
+		fc.oneof(
+			digit,
+			digit,
+			fc.constantFrom(' ', '-', '(', ')', '+', '.', '/', '*', 'x'),
+			lookAlike,
+			codeUnit,
+		),
+		{
+			maxLength: 30,
+		},
+	)
 	.map((units) => units.join(''));
 
 /** Strings and JSON values of every kind, as an item field or a Kaspi response may carry them. */
@@ -32,10 +52,24 @@ const anyInput = fc.oneof(
 	fc.string({ unit: 'binary', maxLength: 20 }),
 	phoneish,
 	fc.jsonValue({ maxDepth: 2 }),
-	fc.constantFrom(null, undefined, Infinity, -Infinity, Number.NaN, 7011234567, 77011234567, 8.5e10, -7011234567),
+	fc.constantFrom(
+		null,
+		undefined,
+		Infinity,
+		-Infinity,
+		Number.NaN,
+		7011234567,
+		77011234567,
+		8.5e10,
+		-7011234567,
+	),
 	fc.bigInt(),
 	// JSON can carry objects on which String() throws: {"toString": 1}.
-	fc.constantFrom<unknown>(JSON.parse('{"toString":1}'), JSON.parse('[{"valueOf":null,"toString":"x"}]'), Object.create(null)),
+	fc.constantFrom<unknown>(
+		JSON.parse('{"toString":1}'),
+		JSON.parse('[{"valueOf":null,"toString":"x"}]'),
+		Object.create(null),
+	),
 );
 
 /** What `String()` makes of a value, or '' where it throws. */
@@ -59,9 +93,13 @@ const NOT_MOBILE_CODES = ['703', '704', '709', '710', '740', '748', '765', '770'
 const digits = (min: number, max: number) =>
 	fc.array(digit, { minLength: min, maxLength: max }).map((list) => list.join(''));
 
-const kzMobile = fc.tuple(fc.constantFrom(...KZ_MOBILE_CODES), digits(7, 7)).map(([code, rest]) => code + rest);
+const kzMobile = fc
+	.tuple(fc.constantFrom(...KZ_MOBILE_CODES), digits(7, 7))
+	.map(([code, rest]) => code + rest);
 const ruMobile = fc.tuple(fc.constantFrom('9'), digits(9, 9)).map(([nine, rest]) => nine + rest);
-const notMobile = fc.tuple(fc.constantFrom(...NOT_MOBILE_CODES), digits(7, 7)).map(([code, rest]) => code + rest);
+const notMobile = fc
+	.tuple(fc.constantFrom(...NOT_MOBILE_CODES), digits(7, 7))
+	.map(([code, rest]) => code + rest);
 /** One digit too few or too many, the classic typo. */
 const offByOne = fc
 	.tuple(fc.oneof(kzMobile, ruMobile), fc.boolean(), digit)
@@ -78,11 +116,16 @@ const PREFIXES: Prefix[] = ['+7', '8', '7', '', '8 10 7', '+ 7'];
 const SEPARATORS = ['', ' ', '-', '.', '\u00a0', '/', '  ', ' - '];
 
 /** Writes `text` with a random separator (maybe none) after each character; brackets around the code sometimes. */
-function decorated(national: string): fc.Arbitrary<{ national: string; prefix: Prefix; text: string }> {
+function decorated(
+	national: string,
+): fc.Arbitrary<{ national: string; prefix: Prefix; text: string }> {
 	return fc
 		.record({
 			prefix: fc.constantFrom(...PREFIXES),
-			separators: fc.array(fc.constantFrom(...SEPARATORS), { minLength: national.length + 1, maxLength: national.length + 1 }),
+			separators: fc.array(fc.constantFrom(...SEPARATORS), {
+				minLength: national.length + 1,
+				maxLength: national.length + 1,
+			}),
 			brackets: fc.boolean(),
 			padding: fc.constantFrom('', ' ', '\t', '\n '),
 		})
@@ -93,7 +136,11 @@ function decorated(national: string): fc.Arbitrary<{ national: string; prefix: P
 				const close = brackets && index === 2 ? ')' : '';
 				body += open + national[index] + close + separators[index];
 			}
-			return { national, prefix, text: padding + prefix + separators[national.length] + body.trim() + padding };
+			return {
+				national,
+				prefix,
+				text: padding + prefix + separators[national.length] + body.trim() + padding,
+			};
 		});
 }
 const writtenPhone = nationalNumber.chain(decorated);
@@ -105,7 +152,9 @@ function oracle(text: string): string | false | undefined {
 		if (!parsed?.isValid()) continue;
 		const type = parsed.getType();
 		const mobile = type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
-		return (parsed.country === 'KZ' || parsed.country === 'RU') && mobile ? parsed.number.slice(1) : undefined;
+		return (parsed.country === 'KZ' || parsed.country === 'RU') && mobile
+			? parsed.number.slice(1)
+			: undefined;
 	}
 	return false;
 }
@@ -130,21 +179,27 @@ describe('normalisePhone on arbitrary input', () => {
 	it('is idempotent: the E.164 form of an accepted number normalises to itself', async () => {
 		await fuzz.check(
 			'idempotence',
-			fc.property(fc.oneof({ weight: 5, arbitrary: writtenPhone.map((phone) => phone.text) }, { weight: 1, arbitrary: phoneish }), (input) => {
-				const first = normalisePhone(input);
-				fc.pre(first.ok);
-				if (!first.ok) return;
-				expect(normalisePhone(`+${first.digits}`)).toEqual(first);
-				// An accepted +7 number is also accepted in every other layout of its national part. (The
-				// bare digits of a foreign number are ambiguous, e.g. +91 12345678 is a Russian mobile
-				// without its plus, so they are not compared.)
-				if (first.digits.startsWith('7')) {
-					const national = first.digits.slice(1);
-					for (const layout of [first.digits, `8${national}`, national, `810 7 ${national}`]) {
-						expect({ layout, result: normalisePhone(layout) }).toEqual({ layout, result: first });
+			fc.property(
+				fc.oneof(
+					{ weight: 5, arbitrary: writtenPhone.map((phone) => phone.text) },
+					{ weight: 1, arbitrary: phoneish },
+				),
+				(input) => {
+					const first = normalisePhone(input);
+					fc.pre(first.ok);
+					if (!first.ok) return;
+					expect(normalisePhone(`+${first.digits}`)).toEqual(first);
+					// An accepted +7 number is also accepted in every other layout of its national part. (The
+					// bare digits of a foreign number are ambiguous, e.g. +91 12345678 is a Russian mobile
+					// without its plus, so they are not compared.)
+					if (first.digits.startsWith('7')) {
+						const national = first.digits.slice(1);
+						for (const layout of [first.digits, `8${national}`, national, `810 7 ${national}`]) {
+							expect({ layout, result: normalisePhone(layout) }).toEqual({ layout, result: first });
+						}
 					}
-				}
-			}),
+				},
+			),
 			{ numRuns: 2500 },
 		);
 	});
@@ -159,7 +214,10 @@ describe('normalisePhone on arbitrary input', () => {
 				fc.pre(expected !== undefined);
 				const actual = normalisePhone(text);
 				verdicts[actual.ok ? 'accepted' : 'rejected']++;
-				expect({ text, digits: actual.ok ? actual.digits : false }).toEqual({ text, digits: expected });
+				expect({ text, digits: actual.ok ? actual.digits : false }).toEqual({
+					text,
+					digits: expected,
+				});
 			}),
 			{ numRuns: 5000 },
 		);
@@ -172,25 +230,34 @@ describe('maskPhone', () => {
 	it('never shows more than the first 4 and last 2 digits, and keeps the digit count', async () => {
 		await fuzz.check(
 			'mask shows at most 4 + 2 digits',
-			fc.property(fc.oneof(anyInput, writtenPhone.map((phone) => phone.text)), (input) => {
-				const masked = maskPhone(input);
-				const digitsIn = textOf(input).replace(/\D/g, '');
-				const shown = masked.replace(/\D/g, '');
-				expect(masked).toHaveLength(digitsIn.length);
-				expect(masked.replace(/[\d*]/g, '')).toBe('');
-				expect(shown).toBe(digitsIn.length < 7 ? '' : digitsIn.slice(0, 4) + digitsIn.slice(-2));
-			}),
+			fc.property(
+				fc.oneof(
+					anyInput,
+					writtenPhone.map((phone) => phone.text),
+				),
+				(input) => {
+					const masked = maskPhone(input);
+					const digitsIn = textOf(input).replace(/\D/g, '');
+					const shown = masked.replace(/\D/g, '');
+					expect(masked).toHaveLength(digitsIn.length);
+					expect(masked.replace(/[\d*]/g, '')).toBe('');
+					expect(shown).toBe(digitsIn.length < 7 ? '' : digitsIn.slice(0, 4) + digitsIn.slice(-2));
+				},
+			),
 			{ numRuns: 3000 },
 		);
 	});
 });
 
 /** Runs of digits as `maskPhonesInText` reads them: digits joined by the decorations it accepts. */
-const digitRuns = (text: string) => (text.match(/\d[\d\s\-.()/]*\d|\d/g) ?? []).map((run) => run.replace(/\D/g, ''));
+const digitRuns = (text: string) =>
+	(text.match(/\d[\d\s\-.()/]*\d|\d/g) ?? []).map((run) => run.replace(/\D/g, ''));
 
 describe('maskPhonesInText', () => {
 	/** Text around a phone: any UTF-16 but digits, so every digit of the output comes from the phone. */
-	const noDigits = fc.string({ unit: codeUnit, maxLength: 30 }).map((text) => text.replace(/\d/g, ''));
+	const noDigits = fc
+		.string({ unit: codeUnit, maxLength: 30 })
+		.map((text) => text.replace(/\d/g, ''));
 
 	it('leaves no full phone in the text, and at most 6 of its digits', async () => {
 		await fuzz.check(
@@ -207,15 +274,22 @@ describe('maskPhonesInText', () => {
 	});
 
 	it('leaves no 7 digits of the number readable in one run, whatever surrounds it', async () => {
-		const anyText = fc.string({ unit: fc.oneof(codeUnit, digit, fc.constantFrom(' ', '-', '(', ')', '+')), maxLength: 40 });
+		const anyText = fc.string({
+			unit: fc.oneof(codeUnit, digit, fc.constantFrom(' ', '-', '(', ')', '+')),
+			maxLength: 40,
+		});
 		await fuzz.check(
 			'no readable part of the phone in mixed text',
 			fc.property(anyText, writtenPhone, anyText, (before, { national, text }, after) => {
-				const windows = Array.from({ length: national.length - 6 }, (_, at) => national.slice(at, at + 7));
+				const windows = Array.from({ length: national.length - 6 }, (_, at) =>
+					national.slice(at, at + 7),
+				);
 				// Digits around the number that happen to hold 7 of its digits prove nothing.
 				fc.pre(!windows.some((window) => before.includes(window) || after.includes(window)));
 				const masked = maskPhonesInText(before + text + after);
-				const readable = digitRuns(masked).filter((run) => windows.some((window) => run.includes(window)));
+				const readable = digitRuns(masked).filter((run) =>
+					windows.some((window) => run.includes(window)),
+				);
 				expect({ masked, readable }).toEqual({ masked, readable: [] });
 			}),
 			{ numRuns: 3000 },

@@ -53,10 +53,18 @@ const event = fc
 		timestamp: fc.integer({ min: 0, max: 9 * 60_000 }).map((age) => Date.now() - age),
 		event: fc.constantFrom('message', 'message.any', 'session.status'),
 		session: fc.constant('default'),
-		payload: fc.record({ body: fc.string({ unit: 'binary', maxLength: 60 }), from: fc.constant('77011234567@c.us') }),
+		payload: fc.record({
+			body: fc.string({ unit: 'binary', maxLength: 60 }),
+			from: fc.constant('77011234567@c.us'),
+		}),
 		engine: fc.constantFrom('WEBJS', 'NOWEB', 'GOWS'),
 	})
-	.chain((body) => fc.constantFrom(0, 1, 2).map((indent) => ({ body: body as IDataObject, raw: Buffer.from(JSON.stringify(body, null, indent)) })));
+	.chain((body) =>
+		fc.constantFrom(0, 1, 2).map((indent) => ({
+			body: body as IDataObject,
+			raw: Buffer.from(JSON.stringify(body, null, indent)),
+		})),
+	);
 
 const flip = (bytes: Buffer, at: number, mask: number) => {
 	const changed = Buffer.from(bytes);
@@ -68,13 +76,25 @@ describe('isValidWebhookSignature', () => {
 	it('accepts the signature of the body with the key, as bytes or text, in any hex case', async () => {
 		await fuzz.check(
 			'correct signature accepted',
-			fc.property(bodyBytes, key, fc.boolean(), fc.constantFrom('', ' ', '\t'), (body, secret, upper, pad) => {
-				const signature = signWebhookBody(body, secret);
-				expect(signature).toMatch(/^[0-9a-f]{128}$/);
-				const header = pad + (upper ? signature.toUpperCase() : signature) + pad;
-				expect(isValidWebhookSignature(body, header, secret)).toBe(true);
-				expect(isValidWebhookSignature(body.toString('latin1') === body.toString('utf8') ? body.toString('utf8') : body, header, secret)).toBe(true);
-			}),
+			fc.property(
+				bodyBytes,
+				key,
+				fc.boolean(),
+				fc.constantFrom('', ' ', '\t'),
+				(body, secret, upper, pad) => {
+					const signature = signWebhookBody(body, secret);
+					expect(signature).toMatch(/^[0-9a-f]{128}$/);
+					const header = pad + (upper ? signature.toUpperCase() : signature) + pad;
+					expect(isValidWebhookSignature(body, header, secret)).toBe(true);
+					expect(
+						isValidWebhookSignature(
+							body.toString('latin1') === body.toString('utf8') ? body.toString('utf8') : body,
+							header,
+							secret,
+						),
+					).toBe(true);
+				},
+			),
 			{ numRuns: 3000 },
 		);
 	});
@@ -82,10 +102,16 @@ describe('isValidWebhookSignature', () => {
 	it('refuses the body with any one byte changed', async () => {
 		await fuzz.check(
 			'one flipped byte refused',
-			fc.property(bodyBytes.filter((body) => body.length > 0), key, fc.nat(), fc.integer({ min: 1, max: 255 }), (body, secret, at, mask) => {
-				const signature = signWebhookBody(body, secret);
-				expect(isValidWebhookSignature(flip(body, at, mask), signature, secret)).toBe(false);
-			}),
+			fc.property(
+				bodyBytes.filter((body) => body.length > 0),
+				key,
+				fc.nat(),
+				fc.integer({ min: 1, max: 255 }),
+				(body, secret, at, mask) => {
+					const signature = signWebhookBody(body, secret);
+					expect(isValidWebhookSignature(flip(body, at, mask), signature, secret)).toBe(false);
+				},
+			),
 			{ numRuns: 3000 },
 		);
 	});
@@ -105,21 +131,36 @@ describe('isValidWebhookSignature', () => {
 		const hex = fc.constantFrom(...'0123456789abcdef');
 		/** Ways to get the header wrong, each turning the right signature into a wrong one. */
 		const wrongSignature = fc.oneof(
-			fc.tuple(fc.nat({ max: 127 }), hex).map(([at, digit]) => (right: string): unknown =>
-				right.slice(0, at) + (right[at] === digit ? (digit === '0' ? '1' : '0') : digit) + right.slice(at + 1),
+			fc.tuple(fc.nat({ max: 127 }), hex).map(
+				([at, digit]) =>
+					(right: string): unknown =>
+						right.slice(0, at) +
+						(right[at] === digit ? (digit === '0' ? '1' : '0') : digit) +
+						right.slice(at + 1),
 			),
-			fc.nat({ max: 127 }).map((length) => (right: string): unknown => right.slice(0, length)),
+			fc.nat({ max: 127 }).map(
+				(length) =>
+					(right: string): unknown =>
+						right.slice(0, length),
+			),
 			fc.constant((right: string): unknown => `${right}0`),
 			fc.constant((right: string): unknown => [right, right]),
 			fc.constant((right: string): unknown => [right]),
-			fc.string({ unit: hex, minLength: 128, maxLength: 128 }).map((other) => (right: string): unknown => (other === right ? `${other}0` : other)),
+			fc.string({ unit: hex, minLength: 128, maxLength: 128 }).map(
+				(other) =>
+					(right: string): unknown =>
+						other === right ? `${other}0` : other,
+			),
 			fc.anything().map((value) => (): unknown => value),
 		);
 		await fuzz.check(
 			'wrong or malformed signature refused',
 			fc.property(bodyBytes, key, wrongSignature, (body, secret, wrong) => {
 				const signature = wrong(signWebhookBody(body, secret));
-				expect({ signature, valid: isValidWebhookSignature(body, signature as string, secret) }).toEqual({ signature, valid: false });
+				expect({
+					signature,
+					valid: isValidWebhookSignature(body, signature as string, secret),
+				}).toEqual({ signature, valid: false });
 			}),
 			{ numRuns: 3000 },
 		);
@@ -128,7 +169,12 @@ describe('isValidWebhookSignature', () => {
 
 // ---- the trigger's webhook method
 
-function webhookCall(options: { raw?: Buffer; body: unknown; headers: IDataObject; secret: string }) {
+function webhookCall(options: {
+	raw?: Buffer;
+	body: unknown;
+	headers: IDataObject;
+	secret: string;
+}) {
 	const { context } = fakeContext({
 		parameters: {
 			session: { __rl: true, mode: 'list', value: 'default' },
@@ -151,18 +197,40 @@ function webhookCall(options: { raw?: Buffer; body: unknown; headers: IDataObjec
 	return { run: async () => await trigger.webhook.call(webhook), calls };
 }
 
-type Attack = 'wrong signature' | 'missing header' | 'flipped byte' | 'other key' | 'empty header' | 'two headers';
-const ATTACKS: Attack[] = ['wrong signature', 'missing header', 'flipped byte', 'other key', 'empty header', 'two headers'];
+type Attack =
+	| 'wrong signature'
+	| 'missing header'
+	| 'flipped byte'
+	| 'other key'
+	| 'empty header'
+	| 'two headers';
+const ATTACKS: Attack[] = [
+	'wrong signature',
+	'missing header',
+	'flipped byte',
+	'other key',
+	'empty header',
+	'two headers',
+];
 
 describe('WAHA Trigger webhook', () => {
 	/** Secrets a user could paste into the credential; long enough to spot in any text. */
-	const secret = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_!'), minLength: 12, maxLength: 48 });
+	const secret = fc.string({
+		unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_!'),
+		minLength: 12,
+		maxLength: 48,
+	});
 
 	it('starts the workflow for a correctly signed event', async () => {
 		await fuzz.check(
 			'trigger: signed event starts the workflow',
 			fc.asyncProperty(event, secret, async ({ body, raw }, key) => {
-				const call = webhookCall({ raw, body, headers: { 'x-webhook-hmac': signWebhookBody(raw, key) }, secret: key });
+				const call = webhookCall({
+					raw,
+					body,
+					headers: { 'x-webhook-hmac': signWebhookBody(raw, key) },
+					secret: key,
+				});
 				expect(await call.run()).toEqual({ workflowData: [[{ json: body }]] });
 				expect(call.calls).toEqual([]);
 			}),
@@ -173,24 +241,34 @@ describe('WAHA Trigger webhook', () => {
 	it('answers 401 to every forged event, throws nothing and never echoes the key', async () => {
 		await fuzz.check(
 			'trigger: forged event refused with 401, key not echoed',
-			fc.asyncProperty(event, secret, secret, fc.constantFrom(...ATTACKS), fc.nat(), fc.integer({ min: 1, max: 255 }), async ({ body, raw }, key, otherKey, attack, at, mask) => {
-				fc.pre(otherKey !== key);
-				const right = signWebhookBody(raw, key);
-				const headers: IDataObject = {
-					'wrong signature': { 'x-webhook-hmac': signWebhookBody(Buffer.concat([raw, Buffer.from(' ')]), key) },
-					'missing header': { 'x-webhook-hmac-algorithm': 'sha512' },
-					'flipped byte': { 'x-webhook-hmac': right },
-					'other key': { 'x-webhook-hmac': signWebhookBody(raw, otherKey) },
-					'empty header': { 'x-webhook-hmac': '' },
-					'two headers': { 'x-webhook-hmac': [right, right] },
-				}[attack];
-				const received = attack === 'flipped byte' ? flip(raw, at, mask) : raw;
-				const call = webhookCall({ raw: received, body, headers, secret: key });
-				const result = await call.run();
-				expect({ attack, result }).toEqual({ attack, result: { noWebhookResponse: true } });
-				expect(call.calls).toEqual([['status', 401], ['send', 'Invalid signature'], ['end']]);
-				expect(JSON.stringify([result, call.calls])).not.toContain(key);
-			}),
+			fc.asyncProperty(
+				event,
+				secret,
+				secret,
+				fc.constantFrom(...ATTACKS),
+				fc.nat(),
+				fc.integer({ min: 1, max: 255 }),
+				async ({ body, raw }, key, otherKey, attack, at, mask) => {
+					fc.pre(otherKey !== key);
+					const right = signWebhookBody(raw, key);
+					const headers: IDataObject = {
+						'wrong signature': {
+							'x-webhook-hmac': signWebhookBody(Buffer.concat([raw, Buffer.from(' ')]), key),
+						},
+						'missing header': { 'x-webhook-hmac-algorithm': 'sha512' },
+						'flipped byte': { 'x-webhook-hmac': right },
+						'other key': { 'x-webhook-hmac': signWebhookBody(raw, otherKey) },
+						'empty header': { 'x-webhook-hmac': '' },
+						'two headers': { 'x-webhook-hmac': [right, right] },
+					}[attack];
+					const received = attack === 'flipped byte' ? flip(raw, at, mask) : raw;
+					const call = webhookCall({ raw: received, body, headers, secret: key });
+					const result = await call.run();
+					expect({ attack, result }).toEqual({ attack, result: { noWebhookResponse: true } });
+					expect(call.calls).toEqual([['status', 401], ['send', 'Invalid signature'], ['end']]);
+					expect(JSON.stringify([result, call.calls])).not.toContain(key);
+				},
+			),
 			{ numRuns: 1000 },
 		);
 	});
@@ -198,13 +276,23 @@ describe('WAHA Trigger webhook', () => {
 	it('refuses a signed event replayed after its window with 401', async () => {
 		await fuzz.check(
 			'trigger: event replayed after the window refused',
-			fc.asyncProperty(event, secret, fc.integer({ min: 10 * 60_000 + 1000, max: 400 * 24 * 3600_000 }), async ({ body }, key, age) => {
-				const old = { ...body, timestamp: Date.now() - age };
-				const raw = Buffer.from(JSON.stringify(old));
-				const call = webhookCall({ raw, body: old, headers: { 'x-webhook-hmac': signWebhookBody(raw, key) }, secret: key });
-				expect(await call.run()).toEqual({ noWebhookResponse: true });
-				expect(call.calls).toEqual([['status', 401], ['send', 'Stale event'], ['end']]);
-			}),
+			fc.asyncProperty(
+				event,
+				secret,
+				fc.integer({ min: 10 * 60_000 + 1000, max: 400 * 24 * 3600_000 }),
+				async ({ body }, key, age) => {
+					const old = { ...body, timestamp: Date.now() - age };
+					const raw = Buffer.from(JSON.stringify(old));
+					const call = webhookCall({
+						raw,
+						body: old,
+						headers: { 'x-webhook-hmac': signWebhookBody(raw, key) },
+						secret: key,
+					});
+					expect(await call.run()).toEqual({ noWebhookResponse: true });
+					expect(call.calls).toEqual([['status', 401], ['send', 'Stale event'], ['end']]);
+				},
+			),
 			{ numRuns: 500 },
 		);
 	});

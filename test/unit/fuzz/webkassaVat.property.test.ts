@@ -19,7 +19,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildPayments } from '../../../nodes/Webkassa/helpers/payments';
 import { buildPositions } from '../../../nodes/Webkassa/helpers/positions';
 import { resetSessions } from '../../../nodes/Webkassa/transport/session';
-import { PAYMENT_TYPES, type PaymentMethod, type WebkassaPosition } from '../../../nodes/Webkassa/transport/types';
+import {
+	PAYMENT_TYPES,
+	type PaymentMethod,
+	type WebkassaPosition,
+} from '../../../nodes/Webkassa/transport/types';
 import { positionSum, vatIncluded } from '../../../nodes/Webkassa/helpers/vat';
 import { CASHBOX, ok, reply, runWebkassa } from '../../helpers/webkassa';
 import { expectNoUnhandledRejection, fuzzTarget } from './counted';
@@ -35,7 +39,8 @@ const fuzz = fuzzTarget('webkassa vat');
 
 /** a / b rounded half-up, for a ≥ 0 and b > 0. */
 const halfUp = (a: bigint, b: bigint) => (2n * a + b) / (2n * b);
-const taxTiyn = (sumTiyn: bigint, rate: number) => (rate === 0 ? 0n : halfUp(sumTiyn * BigInt(rate), BigInt(100 + rate)));
+const taxTiyn = (sumTiyn: bigint, rate: number) =>
+	rate === 0 ? 0n : halfUp(sumTiyn * BigInt(rate), BigInt(100 + rate));
 const grossTiyn = (priceTiyn: bigint, countMilli: bigint) => halfUp(priceTiyn * countMilli, 1000n);
 /** The tiyn of an amount that must already have at most 2 decimals. */
 const tiynOf = (amount: number) => BigInt(Math.round(amount * 100));
@@ -43,27 +48,60 @@ const hasDecimals = (value: number, places: number) =>
 	Number.isFinite(value) && Math.round(value * 10 ** places) / 10 ** places === value;
 
 const RATES = [0, 5, 10, 12, 16];
-const rate = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...RATES) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 99 }) });
+const rate = fc.oneof(
+	{ weight: 3, arbitrary: fc.constantFrom(...RATES) },
+	{ weight: 1, arbitrary: fc.integer({ min: 0, max: 99 }) },
+);
 /** Up to 10 billion tenge, in tiyn: the largest position sum the node takes. */
-const sumTiyn = fc.oneof(fc.integer({ min: 0, max: 100_000_00 }), fc.integer({ min: 0, max: 999_999_999_999 }));
+const sumTiyn = fc.oneof(
+	fc.integer({ min: 0, max: 100_000_00 }),
+	fc.integer({ min: 0, max: 999_999_999_999 }),
+);
 /** Unit prices up to Webkassa's 999 999 999 ₸, mostly shop-sized. */
-const priceTiyn = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 5_000_000_00 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 999_999_999_00 }) });
+const priceTiyn = fc.oneof(
+	{ weight: 3, arbitrary: fc.integer({ min: 0, max: 5_000_000_00 }) },
+	{ weight: 1, arbitrary: fc.integer({ min: 0, max: 999_999_999_00 }) },
+);
 /** Counts in thousandths: pieces mostly, kilograms sometimes. */
-const countMilli = fc.oneof(fc.integer({ min: 1, max: 20 }).map((n) => n * 1000), fc.integer({ min: 1, max: 50_000 }));
+const countMilli = fc.oneof(
+	fc.integer({ min: 1, max: 20 }).map((n) => n * 1000),
+	fc.integer({ min: 1, max: 50_000 }),
+);
 
 const position = fc
-	.record({ priceTiyn, countMilli, rate: fc.option(rate, { nil: undefined }), discountShare: fc.double({ min: 0, max: 1, noNaN: true }) })
-	.filter(({ priceTiyn, countMilli }) => grossTiyn(BigInt(priceTiyn), BigInt(countMilli)) <= 999_999_999_999n)
+	.record({
+		priceTiyn,
+		countMilli,
+		rate: fc.option(rate, { nil: undefined }),
+		discountShare: fc.double({ min: 0, max: 1, noNaN: true }),
+	})
+	.filter(
+		({ priceTiyn, countMilli }) =>
+			grossTiyn(BigInt(priceTiyn), BigInt(countMilli)) <= 999_999_999_999n,
+	)
 	.map(({ priceTiyn, countMilli, rate, discountShare }) => {
 		const gross = Number(grossTiyn(BigInt(priceTiyn), BigInt(countMilli)));
 		const discountTiyn = Math.floor(gross * discountShare * (discountShare < 0.7 ? 0 : 1));
-		return { name: 'Товар', price: priceTiyn / 100, count: countMilli / 1000, discount: discountTiyn / 100, unitCode: 796, vatRate: rate };
+		return {
+			name: 'Товар',
+			price: priceTiyn / 100,
+			count: countMilli / 1000,
+			discount: discountTiyn / 100,
+			unitCode: 796,
+			vatRate: rate,
+		};
 	});
 
 /** What the oracle says one sent position must carry. */
-function expectPosition(sent: WebkassaPosition, receiptRate: number, vatRate: number | undefined): bigint {
+function expectPosition(
+	sent: WebkassaPosition,
+	receiptRate: number,
+	vatRate: number | undefined,
+): bigint {
 	const applied = vatRate ?? receiptRate;
-	const sum = grossTiyn(tiynOf(sent.Price), BigInt(Math.round(sent.Count * 1000))) - tiynOf(sent.Discount ?? 0);
+	const sum =
+		grossTiyn(tiynOf(sent.Price), BigInt(Math.round(sent.Count * 1000))) -
+		tiynOf(sent.Discount ?? 0);
 	expect({
 		sumNotNegative: sum >= 0n,
 		price: hasDecimals(sent.Price, 2),
@@ -72,7 +110,15 @@ function expectPosition(sent: WebkassaPosition, receiptRate: number, vatRate: nu
 		discount: hasDecimals(sent.Discount ?? 0, 2),
 		taxType: sent.TaxType === (applied > 0 ? 100 : 0),
 		taxPercent: sent.TaxPercent === (applied > 0 ? applied : undefined),
-	}).toEqual({ sumNotNegative: true, price: true, count: true, tax: true, discount: true, taxType: true, taxPercent: true });
+	}).toEqual({
+		sumNotNegative: true,
+		price: true,
+		count: true,
+		tax: true,
+		discount: true,
+		taxType: true,
+		taxPercent: true,
+	});
 	return sum;
 }
 
@@ -96,18 +142,23 @@ describe('VAT and position sums against exact arithmetic', () => {
 	it('a position sum is Price × Count − Discount, rounded half-up to the tiyn, with no binary drift', async () => {
 		await fuzz.check(
 			'positionSum = exact product, no float drift',
-			fc.property(priceTiyn, countMilli, fc.double({ min: 0, max: 1, noNaN: true }), (price, milli, share) => {
-				const gross = grossTiyn(BigInt(price), BigInt(milli));
-				fc.pre(gross <= 999_999_999_999n);
-				const discount = BigInt(Math.floor(Number(gross) * share));
-				const sum = positionSum(price / 100, milli / 1000, Number(discount) / 100);
-				expect({ price, milli, sum: tiynOf(sum), twoDecimals: hasDecimals(sum, 2) }).toEqual({
-					price,
-					milli,
-					sum: gross - discount,
-					twoDecimals: true,
-				});
-			}),
+			fc.property(
+				priceTiyn,
+				countMilli,
+				fc.double({ min: 0, max: 1, noNaN: true }),
+				(price, milli, share) => {
+					const gross = grossTiyn(BigInt(price), BigInt(milli));
+					fc.pre(gross <= 999_999_999_999n);
+					const discount = BigInt(Math.floor(Number(gross) * share));
+					const sum = positionSum(price / 100, milli / 1000, Number(discount) / 100);
+					expect({ price, milli, sum: tiynOf(sum), twoDecimals: hasDecimals(sum, 2) }).toEqual({
+						price,
+						milli,
+						sum: gross - discount,
+						twoDecimals: true,
+					});
+				},
+			),
 			{ numRuns: 10000 },
 		);
 	});
@@ -119,22 +170,33 @@ describe('VAT and position sums against exact arithmetic', () => {
 			fc.property(
 				fc.array(position, { minLength: 1, maxLength: 8 }),
 				fc.constantFrom(...RATES),
-				fc.array(fc.record({ method, extraTiyn: fc.integer({ min: 0, max: 100_000 }) }), { minLength: 1, maxLength: 3 }),
+				fc.array(fc.record({ method, extraTiyn: fc.integer({ min: 0, max: 100_000 }) }), {
+					minLength: 1,
+					maxLength: 3,
+				}),
 				(inputs, receiptRate, split) => {
 					const { positions, total } = buildPositions(inputs, receiptRate);
-					const sums = positions.map((sent, index) => expectPosition(sent, receiptRate, inputs[index].vatRate));
+					const sums = positions.map((sent, index) =>
+						expectPosition(sent, receiptRate, inputs[index].vatRate),
+					);
 					const totalTiyn = sums.reduce((a, b) => a + b, 0n);
-					expect({ total: tiynOf(total), twoDecimals: hasDecimals(total, 2) }).toEqual({ total: totalTiyn, twoDecimals: true });
+					expect({ total: tiynOf(total), twoDecimals: hasDecimals(total, 2) }).toEqual({
+						total: totalTiyn,
+						twoDecimals: true,
+					});
 
 					// Split the total over the methods, the cash part (if any) rounded up with change.
 					const shares = split.map((_, index) => (index === 0 ? totalTiyn : 0n));
 					const entries = split.map(({ method }, index) => ({
 						method,
-						amount: Number(shares[index] + (method === 'cash' ? BigInt(split[index].extraTiyn) : 0n)) / 100,
+						amount:
+							Number(shares[index] + (method === 'cash' ? BigInt(split[index].extraTiyn) : 0n)) /
+							100,
 					}));
 					const result = buildPayments(total, 'split', entries);
 					const cashGiven = entries.some((entry) => entry.method === 'cash' && entry.amount > 0);
-					const overpaid = entries.reduce((sum, entry) => sum + tiynOf(entry.amount), 0n) - totalTiyn;
+					const overpaid =
+						entries.reduce((sum, entry) => sum + tiynOf(entry.amount), 0n) - totalTiyn;
 					if (overpaid > 0n && !cashGiven) {
 						expect(result).toEqual({ error: expect.stringContaining('only cash can give change') });
 						return;
@@ -145,12 +207,19 @@ describe('VAT and position sums against exact arithmetic', () => {
 						return;
 					}
 					const paid = result.payments.reduce((sum, payment) => sum + tiynOf(payment.Sum), 0n);
-					expect({ paidMinusChange: paid - tiynOf(result.change), change: result.change >= 0 }).toEqual({
+					expect({
+						paidMinusChange: paid - tiynOf(result.change),
+						change: result.change >= 0,
+					}).toEqual({
 						paidMinusChange: totalTiyn,
 						change: true,
 					});
-					expect(result.payments.every((payment) => hasDecimals(payment.Sum, 2) && payment.Sum > 0)).toBe(true);
-					expect(new Set(result.payments.map((payment) => payment.PaymentType)).size).toBe(result.payments.length);
+					expect(
+						result.payments.every((payment) => hasDecimals(payment.Sum, 2) && payment.Sum > 0),
+					).toBe(true);
+					expect(new Set(result.payments.map((payment) => payment.PaymentType)).size).toBe(
+						result.payments.length,
+					);
 				},
 			),
 			{ numRuns: 3000 },
@@ -160,15 +229,53 @@ describe('VAT and position sums against exact arithmetic', () => {
 
 // ---- the same through the node: generated positions, valid and not, to the request it sends
 
-const awkwardNumber = fc.constantFrom<unknown>(-1, -0.01, Number.NaN, Infinity, -Infinity, 1e300, 1e15, 999_999_999.995, 1_000_000_000, 4_294_967.296, 0.0004, '12', '1e3', 'abc', '', null, true, [], {});
+const awkwardNumber = fc.constantFrom<unknown>(
+	-1,
+	-0.01,
+	Number.NaN,
+	Infinity,
+	-Infinity,
+	1e300,
+	1e15,
+	999_999_999.995,
+	1_000_000_000,
+	4_294_967.296,
+	0.0004,
+	'12',
+	'1e3',
+	'abc',
+	'',
+	null,
+	true,
+	[],
+	{},
+);
 const rawPosition = fc.record(
 	{
-		name: fc.oneof({ weight: 14, arbitrary: fc.constantFrom('Чайник', 'Доставка', 'Mouse') }, { weight: 1, arbitrary: fc.constantFrom('', '  ', null) }),
+		name: fc.oneof(
+			{ weight: 14, arbitrary: fc.constantFrom('Чайник', 'Доставка', 'Mouse') },
+			{ weight: 1, arbitrary: fc.constantFrom('', '  ', null) },
+		),
 		code: fc.constantFrom(undefined, 'SKU-1', ''),
-		count: fc.oneof({ weight: 14, arbitrary: countMilli.map((milli) => milli / 1000) }, { weight: 1, arbitrary: fc.double({ min: 0, max: 10, noNaN: true }) }, { weight: 1, arbitrary: awkwardNumber }),
-		price: fc.oneof({ weight: 14, arbitrary: priceTiyn.map((tiyn) => tiyn / 100) }, { weight: 1, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }) }, { weight: 1, arbitrary: awkwardNumber }),
-		discount: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.integer({ min: 0, max: 100_000 }).map((tiyn) => tiyn / 100) }, { weight: 1, arbitrary: awkwardNumber }),
-		vatRate: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(undefined, '', 'receipt', 'none', 0, 12, 16, '16') }, { weight: 1, arbitrary: fc.constantFrom<unknown>(12.5, -1, 100, 'abc', Number.NaN) }),
+		count: fc.oneof(
+			{ weight: 14, arbitrary: countMilli.map((milli) => milli / 1000) },
+			{ weight: 1, arbitrary: fc.double({ min: 0, max: 10, noNaN: true }) },
+			{ weight: 1, arbitrary: awkwardNumber },
+		),
+		price: fc.oneof(
+			{ weight: 14, arbitrary: priceTiyn.map((tiyn) => tiyn / 100) },
+			{ weight: 1, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }) },
+			{ weight: 1, arbitrary: awkwardNumber },
+		),
+		discount: fc.oneof(
+			{ weight: 8, arbitrary: fc.constant(0) },
+			{ weight: 4, arbitrary: fc.integer({ min: 0, max: 100_000 }).map((tiyn) => tiyn / 100) },
+			{ weight: 1, arbitrary: awkwardNumber },
+		),
+		vatRate: fc.oneof(
+			{ weight: 6, arbitrary: fc.constantFrom(undefined, '', 'receipt', 'none', 0, 12, 16, '16') },
+			{ weight: 1, arbitrary: fc.constantFrom<unknown>(12.5, -1, 100, 'abc', Number.NaN) },
+		),
 	},
 	{ requiredKeys: ['name'] },
 );
@@ -191,19 +298,43 @@ describe('Create Sale on generated positions', () => {
 				fc.oneof(
 					{ weight: 4, arbitrary: fc.constant({ paymentMethod: 'card' }) },
 					{ weight: 2, arbitrary: fc.constant({ paymentMethod: 'cash', cashReceived: 0 }) },
-					{ weight: 1, arbitrary: fc.record({ paymentMethod: fc.constant('cash'), cashReceived: fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), awkwardNumber) }) },
+					{
+						weight: 1,
+						arbitrary: fc.record({
+							paymentMethod: fc.constant('cash'),
+							cashReceived: fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), awkwardNumber),
+						}),
+					},
 					{
 						weight: 1,
 						arbitrary: fc.record({
 							paymentMethod: fc.constant('split'),
-							payments: fc.record({ payment: fc.array(fc.record({ method: fc.constantFrom('card', 'cash', 'mobile', 'bitcoin'), amount: fc.oneof(fc.integer({ min: 0, max: 10_000_000 }).map((t) => t / 100), awkwardNumber) }), { minLength: 1, maxLength: 3 }) }),
+							payments: fc.record({
+								payment: fc.array(
+									fc.record({
+										method: fc.constantFrom('card', 'cash', 'mobile', 'bitcoin'),
+										amount: fc.oneof(
+											fc.integer({ min: 0, max: 10_000_000 }).map((t) => t / 100),
+											awkwardNumber,
+										),
+									}),
+									{ minLength: 1, maxLength: 3 },
+								),
+							}),
 						}),
 					},
 				),
 				async (positions, vatRate, payment) => {
 					nock.cleanAll();
 					resetSessions();
-					const bodies = reply('/api/v4/Check', [ok({ CheckNumber: '1', DateTime: '22.11.2026 14:05:11', ShiftNumber: 1, Cashbox: { UniqueNumber: CASHBOX } })]);
+					const bodies = reply('/api/v4/Check', [
+						ok({
+							CheckNumber: '1',
+							DateTime: '22.11.2026 14:05:11',
+							ShiftNumber: 1,
+							Cashbox: { UniqueNumber: CASHBOX },
+						}),
+					]);
 					const parameters: IDataObject = {
 						resource: 'receipt',
 						operation: 'createSale',
@@ -220,27 +351,46 @@ describe('Create Sale on generated positions', () => {
 					} catch (error) {
 						outcomes.refused++;
 						expect(error).toBeInstanceOf(NodeOperationError);
-						expect({ message: (error as Error).message }).toEqual({ message: expect.stringMatching(FIELD_ERROR) });
+						expect({ message: (error as Error).message }).toEqual({
+							message: expect.stringMatching(FIELD_ERROR),
+						});
 						expect(bodies).toEqual([]);
 						return;
 					}
 					outcomes.sent++;
 					expect(bodies).toHaveLength(1);
-					const request = bodies[0] as { Positions: WebkassaPosition[]; Payments: Array<{ Sum: number; PaymentType: number }>; Change: number };
+					const request = bodies[0] as {
+						Positions: WebkassaPosition[];
+						Payments: Array<{ Sum: number; PaymentType: number }>;
+						Change: number;
+					};
 					const receiptRate = vatRate === 'none' ? 0 : Number(vatRate);
 					const sums = request.Positions.map((sent, index) => {
 						const own = positions[index].vatRate;
-						const ownRate = own === undefined || own === '' || own === 'receipt' ? undefined : own === 'none' ? 0 : Number(own);
+						const ownRate =
+							own === undefined || own === '' || own === 'receipt'
+								? undefined
+								: own === 'none'
+									? 0
+									: Number(own);
 						expect(sent.Price).toBeLessThanOrEqual(999_999_999);
 						return expectPosition(sent, receiptRate, ownRate);
 					});
 					const total = sums.reduce((a, b) => a + b, 0n);
 					const paid = request.Payments.reduce((sum, p) => sum + tiynOf(p.Sum), 0n);
-					expect({ paidMinusChange: paid - tiynOf(request.Change), changeOk: request.Change >= 0 && hasDecimals(request.Change, 2) }).toEqual({
+					expect({
+						paidMinusChange: paid - tiynOf(request.Change),
+						changeOk: request.Change >= 0 && hasDecimals(request.Change, 2),
+					}).toEqual({
 						paidMinusChange: total,
 						changeOk: true,
 					});
-					expect(request.Payments.every((p) => hasDecimals(p.Sum, 2) && Object.values(PAYMENT_TYPES).includes(p.PaymentType as 0))).toBe(true);
+					expect(
+						request.Payments.every(
+							(p) =>
+								hasDecimals(p.Sum, 2) && Object.values(PAYMENT_TYPES).includes(p.PaymentType as 0),
+						),
+					).toBe(true);
 				},
 			),
 			{ numRuns: 300 },

@@ -11,7 +11,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['brand'] } },
-		options: [{ name: 'Get Many', value: 'getMany', description: 'List all brands with their IDs and product counts', action: 'Get many brands' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'List all brands with their IDs and product counts',
+				action: 'Get many brands',
+			},
+		],
 		default: 'getMany',
 	},
 	...getMany.description,

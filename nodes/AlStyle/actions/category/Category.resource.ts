@@ -11,7 +11,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['category'] } },
-		options: [{ name: 'Get Many', value: 'getMany', description: 'List all categories with their parent and path', action: 'Get many categories' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'List all categories with their parent and path',
+				action: 'Get many categories',
+			},
+		],
 		default: 'getMany',
 	},
 	...getMany.description,

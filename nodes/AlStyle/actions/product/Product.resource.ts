@@ -16,10 +16,30 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['product'] } },
 		options: [
-			{ name: 'Get by Articles', value: 'getByArticles', description: 'Get products by article number, in batches of 50', action: 'Get products by articles' },
-			{ name: 'Get Images', value: 'getImages', description: 'Get the image URLs of products', action: 'Get product images' },
-			{ name: 'Get Many', value: 'getMany', description: 'List products by category and brand, page by page', action: 'Get many products' },
-			{ name: 'Get Properties', value: 'getProperties', description: 'Get the property lists of products', action: 'Get product properties' },
+			{
+				name: 'Get by Articles',
+				value: 'getByArticles',
+				description: 'Get products by article number, in batches of 50',
+				action: 'Get products by articles',
+			},
+			{
+				name: 'Get Images',
+				value: 'getImages',
+				description: 'Get the image URLs of products',
+				action: 'Get product images',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'List products by category and brand, page by page',
+				action: 'Get many products',
+			},
+			{
+				name: 'Get Properties',
+				value: 'getProperties',
+				description: 'Get the property lists of products',
+				action: 'Get product properties',
+			},
 			{
 				name: 'Get Stock & Prices',
 				value: 'getStockAndPrices',

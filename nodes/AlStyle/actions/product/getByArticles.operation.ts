@@ -13,16 +13,16 @@ import {
 	readPlaceholderPrice,
 } from '../common.descriptions';
 
-export const description = updateDisplayOptions({ show: { resource: ['product'], operation: ['getByArticles'] } }, [
-	articlesField,
-	additionalFieldsField,
-	otherAdditionalFieldsField,
-	placeholderPriceField,
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['product'], operation: ['getByArticles'] } },
+	[articlesField, additionalFieldsField, otherAdditionalFieldsField, placeholderPriceField],
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const articles = readArticles(this, itemIndex);
 	const additionalFields = readAdditionalFields(this, itemIndex);
 	const placeholderFrom = readPlaceholderPrice(this, itemIndex);
-	return (await getProductsByArticles(this, articles, additionalFields, itemIndex)).map((element) => normaliseElement(element, placeholderFrom));
+	return (await getProductsByArticles(this, articles, additionalFields, itemIndex)).map((element) =>
+		normaliseElement(element, placeholderFrom),
+	);
 }

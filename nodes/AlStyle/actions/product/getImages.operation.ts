@@ -16,10 +16,21 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['product'], operation: ['getImages'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['product'], operation: ['getImages'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const articles = readArticles(this, itemIndex);
-	const images = await getImages(this, articles, this.getNodeParameter('thumbs', itemIndex, false) as boolean, itemIndex);
-	return articles.map((article) => ({ article: Number(article) || article, images: normaliseImages(images[article]) }));
+	const images = await getImages(
+		this,
+		articles,
+		this.getNodeParameter('thumbs', itemIndex, false) as boolean,
+		itemIndex,
+	);
+	return articles.map((article) => ({
+		article: Number(article) || article,
+		images: normaliseImages(images[article]),
+	}));
 }

@@ -88,11 +88,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const wanted = returnAll
 		? Number.POSITIVE_INFINITY
 		: (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const filters: ListFilters = { ...readFilters(this, itemIndex), additionalFields: readAdditionalFields(this, itemIndex) };
+	const filters: ListFilters = {
+		...readFilters(this, itemIndex),
+		additionalFields: readAdditionalFields(this, itemIndex),
+	};
 	const placeholderFrom = readPlaceholderPrice(this, itemIndex);
 	// Chosen categories become their leaves, at most 80 per call (docs/services/alstyle.md, "Categories").
 	const chunks = filters.categories?.length
-		? batches(leafCategoryIds(filters.categories, await getCategories(this, itemIndex)), ALSTYLE_CATEGORY_CHUNK)
+		? batches(
+				leafCategoryIds(filters.categories, await getCategories(this, itemIndex)),
+				ALSTYLE_CATEGORY_CHUNK,
+			)
 		: [undefined];
 	const out: IDataObject[] = [];
 	// A server that does include subtrees could still list a product under two chunks: keep it once.

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { KASPI_SCHEMA } from '../../generated/kaspiSchema';
@@ -51,7 +56,8 @@ const properties: INodeProperties[] = [
 		description: 'The Shop ID from the Kaspi seller cabinet, Settings → Shop ID',
 	},
 	{
-		displayName: 'Items are read by field name, so 100,000 items map in well under a second. Use a Set node before this one for computed fields.',
+		displayName:
+			'Items are read by field name, so 100,000 items map in well under a second. Use a Set node before this one for computed fields.',
 		name: 'mappingNotice',
 		type: 'notice',
 		default: '',
@@ -62,7 +68,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: 'sku',
 		required: true,
-		description: 'Input field with the merchant SKU (1–20 Latin letters, digits, "_" or "-"). Dots reach nested fields, e.g. product.article.',
+		description:
+			'Input field with the merchant SKU (1–20 Latin letters, digits, "_" or "-"). Dots reach nested fields, e.g. product.article.',
 	},
 	{
 		displayName: 'Model Field',
@@ -85,7 +92,11 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'One Price', value: 'single', description: 'One &lt;price&gt; for every city' },
-			{ name: 'Price per City', value: 'perCity', description: '&lt;cityprices&gt; with one price per city' },
+			{
+				name: 'Price per City',
+				value: 'perCity',
+				description: '&lt;cityprices&gt; with one price per city',
+			},
 		],
 		default: 'single',
 	},
@@ -117,7 +128,8 @@ const properties: INodeProperties[] = [
 						type: 'options',
 						options: CITIES.map(([name, value]) => ({ name: `${name} (${value})`, value })),
 						default: '750000000',
-						description: '9-digit KATO code of the city. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+						description:
+							'9-digit KATO code of the city. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
 						displayName: 'Price Field',
@@ -147,14 +159,16 @@ const properties: INodeProperties[] = [
 						name: 'storeId',
 						type: 'string',
 						default: 'PP1',
-						description: 'Pickup-point code from the Kaspi cabinet (PP1, PP2, …), Latin letters only',
+						description:
+							'Pickup-point code from the Kaspi cabinet (PP1, PP2, …), Latin letters only',
 					},
 					{
 						displayName: 'Stock Field',
 						name: 'stockField',
 						type: 'string',
 						default: 'stock',
-						description: 'Input field with the stock count at this point; text such as ">50" counts as 50',
+						description:
+							'Input field with the stock count at this point; text such as ">50" counts as 50',
 					},
 					{
 						displayName: 'Pre-Order Days',
@@ -162,7 +176,8 @@ const properties: INodeProperties[] = [
 						type: 'number',
 						typeOptions: { minValue: 0, maxValue: 30, numberPrecision: 0 },
 						default: 0,
-						description: 'Days until the item ships from this point (0–30); 0 leaves the attribute out',
+						description:
+							'Days until the item ships from this point (0–30); 0 leaves the attribute out',
 					},
 				],
 			},
@@ -215,7 +230,8 @@ const properties: INodeProperties[] = [
 		name: 'excludeWithoutPrice',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to leave out (and list in the summary) items with no usable price; when off, such an item stops the build',
+		description:
+			'Whether to leave out (and list in the summary) items with no usable price; when off, such an item stops the build',
 	},
 	{
 		displayName: 'Options',
@@ -290,7 +306,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const options = get<IDataObject>('options', {});
 	const company = stripNonXml(String(get('company'))).text.trim();
 	const merchantId = String(get('merchantId')).trim();
-	if (!company) throw new NodeOperationError(node, 'Company is empty', { description: 'Kaspi requires the shop name in <company>.' });
+	if (!company)
+		throw new NodeOperationError(node, 'Company is empty', {
+			description: 'Kaspi requires the shop name in <company>.',
+		});
 	if (checkSimpleValue(KASPI_SCHEMA, 'merchantIdType', merchantId)) {
 		throw new NodeOperationError(node, `Merchant ID "${merchantId}" is not a Kaspi Shop ID`, {
 			description: 'Copy it from the seller cabinet, Settings → Shop ID (digits, e.g. 30123456).',
@@ -304,11 +323,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		priceMode: get<'single' | 'perCity'>('priceMode', 'single'),
 		priceField: String(get('priceField', 'price')).trim(),
 		cityPrices: (get<IDataObject>('cityPrices', {}).city as CityPriceMapping[] | undefined) ?? [],
-		stores: ((get<IDataObject>('stores', {}).store as StoreMapping[] | undefined) ?? []).map((store) => ({
-			storeId: String(store.storeId).trim(),
-			stockField: String(store.stockField ?? 'stock').trim(),
-			preOrder: Number(store.preOrder ?? 0),
-		})),
+		stores: ((get<IDataObject>('stores', {}).store as StoreMapping[] | undefined) ?? []).map(
+			(store) => ({
+				storeId: String(store.storeId).trim(),
+				stockField: String(store.stockField ?? 'stock').trim(),
+				preOrder: Number(store.preOrder ?? 0),
+			}),
+		),
 		markupPercent: Number(get('markupPercent', 0)),
 		markupFixed: Number(get('markupFixed', 0)),
 		rounding: get<Rounding>('rounding', 'nearest'),
@@ -316,7 +337,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		minStock: Number(get('minStock', 1)),
 		maxStock: Number(options.maxStock ?? 0),
 	};
-	mapping.cityPrices = mapping.cityPrices.map((city) => ({ cityId: String(city.cityId).trim(), priceField: String(city.priceField).trim() }));
+	mapping.cityPrices = mapping.cityPrices.map((city) => ({
+		cityId: String(city.cityId).trim(),
+		priceField: String(city.priceField).trim(),
+	}));
 	const problem = checkMappingOptions(mapping);
 	if (problem) throw new NodeOperationError(node, problem);
 	const excludeWithoutPrice = get<boolean>('excludeWithoutPrice', true);
@@ -333,17 +357,26 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		for (const warning of result.warnings) warnings.push(`Item ${itemIndex}: ${warning}`);
 		if ('skip' in result) {
 			if (!excludeWithoutPrice && result.skip.startsWith('no price')) {
-				throw new NodeOperationError(node, `Item ${itemIndex} (SKU ${result.sku}) has ${result.skip}`, {
-					itemIndex,
-					description: 'Turn on "Exclude Items Without Price" to leave such items out of the price list.',
-				});
+				throw new NodeOperationError(
+					node,
+					`Item ${itemIndex} (SKU ${result.sku}) has ${result.skip}`,
+					{
+						itemIndex,
+						description:
+							'Turn on "Exclude Items Without Price" to leave such items out of the price list.',
+					},
+				);
 			}
 			skipped.push({ item: itemIndex, sku: result.sku ?? null, reason: result.skip });
 			continue;
 		}
 		const first = firstItemOfSku.get(result.offer.sku);
 		if (first !== undefined) {
-			skipped.push({ item: itemIndex, sku: result.offer.sku, reason: `duplicate SKU (first in item ${first})` });
+			skipped.push({
+				item: itemIndex,
+				sku: result.offer.sku,
+				reason: `duplicate SKU (first in item ${first})`,
+			});
 			continue;
 		}
 		firstItemOfSku.set(result.offer.sku, itemIndex);

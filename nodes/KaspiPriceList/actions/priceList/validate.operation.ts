@@ -68,10 +68,12 @@ export function businessWarnings(xml: string, limit: number): XmlProblem[] {
 		const preOrder = /\spreOrder\s*=/.test(text);
 		const stock = /\sstockCount\s*=\s*["']\s*0*\s*["']/.test(text);
 		let message: string | undefined;
-		if (available === 'no' && preOrder) message = 'preOrder is given on an availability with available="no"';
+		if (available === 'no' && preOrder)
+			message = 'preOrder is given on an availability with available="no"';
 		else if (available === 'yes' && stock) message = 'available="yes" with stockCount="0"';
 		if (!message) continue;
-		for (let i = xml.indexOf('\n', at); i >= 0 && i < match.index; i = xml.indexOf('\n', i + 1)) line++;
+		for (let i = xml.indexOf('\n', at); i >= 0 && i < match.index; i = xml.indexOf('\n', i + 1))
+			line++;
 		at = match.index;
 		warnings.push({ line, column: match.index - xml.lastIndexOf('\n', match.index - 1), message });
 	}
@@ -105,15 +107,23 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				wellFormed: result.wellFormed,
 				errorCount: result.errorCount,
 				errors: result.errors.map((error) => ({ ...error })),
-				warnings: xml && result.wellFormed ? businessWarnings(xml, maxErrors).map((w) => ({ ...w })) : [],
+				warnings:
+					xml && result.wellFormed ? businessWarnings(xml, maxErrors).map((w) => ({ ...w })) : [],
 				fileName: meta.fileName ?? null,
 				bytes: bytes.length,
 			};
-			(result.valid ? valid : invalid).push({ json, binary: items[itemIndex].binary, pairedItem: { item: itemIndex } });
+			(result.valid ? valid : invalid).push({
+				json,
+				binary: items[itemIndex].binary,
+				pairedItem: { item: itemIndex },
+			});
 		} catch (error) {
 			const wrapped = asNodeError(this, error, itemIndex);
 			if (this.continueOnFail()) {
-				invalid.push({ json: { valid: false, error: wrapped.message }, pairedItem: { item: itemIndex } });
+				invalid.push({
+					json: { valid: false, error: wrapped.message },
+					pairedItem: { item: itemIndex },
+				});
 				continue;
 			}
 			throw wrapped;

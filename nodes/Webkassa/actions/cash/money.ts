@@ -20,7 +20,10 @@ export function moneyProperties(direction: MoneyDirection): INodeProperties[] {
 			typeOptions: { minValue: 0, numberPrecision: 2 },
 			default: 0,
 			required: true,
-			description: direction === 'in' ? 'Cash put into the drawer, in tenge' : 'Cash taken from the drawer, in tenge',
+			description:
+				direction === 'in'
+					? 'Cash put into the drawer, in tenge'
+					: 'Cash taken from the drawer, in tenge',
 		},
 		{
 			displayName: 'External Number',
@@ -45,7 +48,12 @@ export async function moneyOperation(
 	if (!Number.isFinite(amount) || toTiyn(amount) <= 0) {
 		throw new NodeOperationError(context.getNode(), 'Amount must be more than 0', { itemIndex });
 	}
-	const externalNumber = readExternalNumber(context, itemIndex, 'externalCheckNumber', 'External Number');
+	const externalNumber = readExternalNumber(
+		context,
+		itemIndex,
+		'externalCheckNumber',
+		'External Number',
+	);
 	const outcome = await tryWebkassa<WebkassaMoneyOperationResponse>(
 		context,
 		'moneyOperation',

@@ -14,6 +14,8 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const cashboxes = await listCashboxes(this, itemIndex);
-	const limit = returnAll ? cashboxes.length : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = returnAll
+		? cashboxes.length
+		: (this.getNodeParameter('limit', itemIndex, 50) as number);
 	return cashboxes.slice(0, limit);
 }

@@ -23,7 +23,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create Sale',
 				value: 'createSale',
-				description: 'Make a fiscal sale receipt; a retry with the same external number never makes a second one',
+				description:
+					'Make a fiscal sale receipt; a retry with the same external number never makes a second one',
 				action: 'Create a sale receipt',
 			},
 			{

@@ -12,8 +12,16 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'externalNumber',
 		options: [
-			{ name: 'External Number', value: 'externalNumber', description: 'The key the receipt was created with, e.g. kaspi-123456-sale' },
-			{ name: 'Fiscal Number', value: 'fiscalNumber', description: 'The fiscal sign printed on the receipt' },
+			{
+				name: 'External Number',
+				value: 'externalNumber',
+				description: 'The key the receipt was created with, e.g. kaspi-123456-sale',
+			},
+			{
+				name: 'Fiscal Number',
+				value: 'fiscalNumber',
+				description: 'The fiscal sign printed on the receipt',
+			},
 		],
 	},
 	{
@@ -58,14 +66,27 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const shift = Number(this.getNodeParameter('shiftNumber', itemIndex, 0)) || undefined;
 		const receipt = await findByFiscalNumber(this, cashbox, fiscalNumber, itemIndex, shift);
 		if (!receipt) {
-			throw new NodeOperationError(this.getNode(), `No receipt with fiscal number ${fiscalNumber} on cashbox ${cashbox}`, {
-				itemIndex,
-				description: shift ? 'Check the shift number, or set it to 0 to search the last shifts.' : 'Only the last three shifts were searched; give the shift number for an older receipt.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`No receipt with fiscal number ${fiscalNumber} on cashbox ${cashbox}`,
+				{
+					itemIndex,
+					description: shift
+						? 'Check the shift number, or set it to 0 to search the last shifts.'
+						: 'Only the last three shifts were searched; give the shift number for an older receipt.',
+				},
+			);
 		}
 		return { found: true, ...receiptFromHistory(receipt, cashbox) };
 	}
-	const externalNumber = readExternalNumber(this, itemIndex, 'externalCheckNumber', 'External Number');
+	const externalNumber = readExternalNumber(
+		this,
+		itemIndex,
+		'externalCheckNumber',
+		'External Number',
+	);
 	const receipt = await findByExternalNumber(this, cashbox, externalNumber, itemIndex);
-	return receipt ? { found: true, ...receipt } : { found: false, externalCheckNumber: externalNumber, cashboxUniqueNumber: cashbox };
+	return receipt
+		? { found: true, ...receipt }
+		: { found: false, externalCheckNumber: externalNumber, cashboxUniqueNumber: cashbox };
 }

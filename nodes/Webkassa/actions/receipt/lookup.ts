@@ -15,9 +15,14 @@ const NOT_FOUND_CODES = new Set([15, 16, 19]);
  */
 export function toIsoDate(value: unknown): string | undefined {
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	const match = /^(\d{2})\.(\d{2})\.(\d{4})[ T](\d{2}):(\d{2}):(\d{2})(?:\s*([+-]\d{2}:\d{2}))?/.exec(value.trim());
+	const match =
+		/^(\d{2})\.(\d{2})\.(\d{4})[ T](\d{2}):(\d{2}):(\d{2})(?:\s*([+-]\d{2}:\d{2}))?/.exec(
+			value.trim(),
+		);
 	const parsed = match
-		? Date.parse(`${match[3]}-${match[2]}-${match[1]}T${match[4]}:${match[5]}:${match[6]}${match[7] ?? '+05:00'}`)
+		? Date.parse(
+				`${match[3]}-${match[2]}-${match[1]}T${match[4]}:${match[5]}:${match[6]}${match[7] ?? '+05:00'}`,
+			)
 		: Date.parse(value);
 	return Number.isNaN(parsed) ? undefined : new Date(parsed).toISOString();
 }
@@ -52,8 +57,14 @@ export function receiptFromHistory(receipt: WebkassaHistoryReceipt, cashbox: str
 }
 
 /** Shift numbers to search, newest first. */
-async function recentShifts(context: IExecuteFunctions, cashbox: string, itemIndex: number): Promise<number[]> {
-	return (await latestShifts(context, cashbox, SHIFTS_SEARCHED, itemIndex)).map((shift) => shift.ShiftNumber);
+async function recentShifts(
+	context: IExecuteFunctions,
+	cashbox: string,
+	itemIndex: number,
+): Promise<number[]> {
+	return (await latestShifts(context, cashbox, SHIFTS_SEARCHED, itemIndex)).map(
+		(shift) => shift.ShiftNumber,
+	);
 }
 
 /** A receipt by its fiscal number, in the given shift or in the last few shifts. */
@@ -119,14 +130,17 @@ async function findByDirectLookup(
 		} catch (error) {
 			// No history API on this account or host: the print-form route still works.
 			if (error instanceof NodeApiError && String(error.httpCode) === '404') return undefined;
-			throw error instanceof NodeApiError ? error : new NodeApiError(context.getNode(), { message: String(error) }, { itemIndex });
+			throw error instanceof NodeApiError
+				? error
+				: new NodeApiError(context.getNode(), { message: String(error) }, { itemIndex });
 		}
 		if (!outcome.ok) {
 			if (NOT_FOUND_CODES.has(outcome.error.Code)) continue;
 			throw webkassaApiError(context, 'ticketByExternalNumber', outcome.error, itemIndex);
 		}
 		const fiscalNumber = fiscalNumberOf(outcome.data);
-		if (fiscalNumber) return await historyByNumber(context, cashbox, fiscalNumber, shift, itemIndex);
+		if (fiscalNumber)
+			return await historyByNumber(context, cashbox, fiscalNumber, shift, itemIndex);
 	}
 	return undefined;
 }
@@ -146,13 +160,19 @@ export async function findByExternalNumber(
 	const credentials = await context.getCredentials(WEBKASSA_CREDENTIAL, itemIndex);
 	if (credentials.apiFamily !== 'legacy') {
 		const direct = await findByDirectLookup(context, cashbox, externalNumber, itemIndex);
-		if (direct) return { ...receiptFromHistory(direct, cashbox), externalCheckNumber: externalNumber };
+		if (direct)
+			return { ...receiptFromHistory(direct, cashbox), externalCheckNumber: externalNumber };
 	}
 	const outcome = await tryWebkassa<{ Lines?: WebkassaPrintLine[] } | WebkassaPrintLine[]>(
 		context,
 		'printFormat',
 		// PrintFormat declares IsDuplicate as required; false asks for the receipt itself.
-		{ CashboxUniqueNumber: cashbox, ExternalCheckNumber: externalNumber, PaperKind: 0, IsDuplicate: false },
+		{
+			CashboxUniqueNumber: cashbox,
+			ExternalCheckNumber: externalNumber,
+			PaperKind: 0,
+			IsDuplicate: false,
+		},
 		{ itemIndex, idempotent: true },
 	);
 	if (!outcome.ok) {
@@ -162,7 +182,12 @@ export async function findByExternalNumber(
 	const lines = Array.isArray(outcome.data) ? outcome.data : (outcome.data.Lines ?? []);
 	const qr = parseTicketQr(lines);
 	if (!qr.fiscalNumber) {
-		return { externalCheckNumber: externalNumber, fiscalNumber: null, ticketUrl: null, cashboxUniqueNumber: cashbox };
+		return {
+			externalCheckNumber: externalNumber,
+			fiscalNumber: null,
+			ticketUrl: null,
+			cashboxUniqueNumber: cashbox,
+		};
 	}
 	const receipt = await findByFiscalNumber(context, cashbox, qr.fiscalNumber, itemIndex);
 	if (!receipt) {

@@ -8,7 +8,12 @@ import {
 	CODE_VALIDATION,
 	REFUSED_TAX_RATE,
 } from '../../transport/errors';
-import { tryWebkassa, webkassaApiError, webkassaRequest, type WebkassaOutcome } from '../../transport';
+import {
+	tryWebkassa,
+	webkassaApiError,
+	webkassaRequest,
+	type WebkassaOutcome,
+} from '../../transport';
 import {
 	OPERATION_SALE,
 	OPERATION_SALE_RETURN,
@@ -25,7 +30,12 @@ import { readPayments } from './payments';
 import { readPositionInputs } from './positions';
 import { readReturnBasis } from './returnBasis';
 
-function checkOutput(kind: ReceiptKind, request: WebkassaCheckRequest, total: number, data: WebkassaCheckResponse): IDataObject {
+function checkOutput(
+	kind: ReceiptKind,
+	request: WebkassaCheckRequest,
+	total: number,
+	data: WebkassaCheckResponse,
+): IDataObject {
 	return {
 		operation: kind,
 		duplicate: false,
@@ -51,7 +61,12 @@ export async function createReceipt(
 	kind: ReceiptKind,
 ): Promise<IDataObject> {
 	const cashbox = readCashbox(context, itemIndex);
-	const externalNumber = readExternalNumber(context, itemIndex, 'externalCheckNumber', 'External Number');
+	const externalNumber = readExternalNumber(
+		context,
+		itemIndex,
+		'externalCheckNumber',
+		'External Number',
+	);
 	const receiptRate = parseRate(context.getNodeParameter('vatRate', itemIndex, ''));
 	// No silent default: a rate the organisation is not registered for fails every receipt.
 	if (receiptRate === undefined || Number.isNaN(receiptRate)) {
@@ -91,7 +106,8 @@ export async function createReceipt(
 	const orderNumber = String(options.externalOrderNumber ?? '').trim();
 	if (orderNumber) request.ExternalOrderNumber = orderNumber.slice(0, 200);
 
-	if (kind === 'return') request.ReturnBasisDetails = await readReturnBasis(context, itemIndex, cashbox);
+	if (kind === 'return')
+		request.ReturnBasisDetails = await readReturnBasis(context, itemIndex, cashbox);
 
 	const send = async () =>
 		await tryWebkassa<WebkassaCheckResponse>(context, 'check', request as unknown as IDataObject, {
@@ -100,18 +116,24 @@ export async function createReceipt(
 			idempotent: true,
 		});
 	let outcome = await send();
-	if (!outcome.ok && outcome.error.Code === CODE_SHIFT_OVER_24H && options.closeShiftWhenExpired === true) {
+	if (
+		!outcome.ok &&
+		outcome.error.Code === CODE_SHIFT_OVER_24H &&
+		options.closeShiftWhenExpired === true
+	) {
 		await webkassaRequest(context, 'zReport', { CashboxUniqueNumber: cashbox }, { itemIndex });
 		outcome = await send();
 	}
 	if (outcome.ok) return checkOutput(kind, request, total, outcome.data);
-	if (outcome.error.Code === CODE_DUPLICATE_EXTERNAL_NUMBER) return duplicateOutput(kind, request, total, outcome);
+	if (outcome.error.Code === CODE_DUPLICATE_EXTERNAL_NUMBER)
+		return duplicateOutput(kind, request, total, outcome);
 	if (outcome.error.Code === CODE_VALIDATION) {
 		const refused = refusedRate(request, outcome.error);
 		if (refused !== undefined) {
 			const error = webkassaApiError(context, 'check', outcome.error, itemIndex);
 			error.message = `Webkassa error 9: the cashbox's organisation is not registered for VAT rate ${refused}`;
-			error.description = `${error.description ?? ''} Choose a VAT rate the organisation is registered for in Webkassa (VAT Rate, or vatRate in the receipts workflow's Settings).`.trim();
+			error.description =
+				`${error.description ?? ''} Choose a VAT rate the organisation is registered for in Webkassa (VAT Rate, or vatRate in the receipts workflow's Settings).`.trim();
 			throw error;
 		}
 	}
@@ -129,7 +151,8 @@ function duplicateOutput(
 	total: number,
 	outcome: Extract<WebkassaOutcome<WebkassaCheckResponse>, { ok: false }>,
 ): IDataObject {
-	if (outcome.data?.CheckNumber) return { ...checkOutput(kind, request, total, outcome.data), duplicate: true };
+	if (outcome.data?.CheckNumber)
+		return { ...checkOutput(kind, request, total, outcome.data), duplicate: true };
 	const fiscalNumber = /(\d{6,})\s*\.?\s*$/.exec(String(outcome.error.Text ?? ''))?.[1] ?? null;
 	return {
 		operation: kind,
@@ -146,6 +169,7 @@ function refusedRate(request: WebkassaCheckRequest, error: WebkassaError): strin
 	if (!REFUSED_TAX_RATE.test(text)) return undefined;
 	// Webkassa names the position: "Позиция '<name>' содержит неподдерживаемое … значение налоговой ставки".
 	const named = /'([^']+)'/.exec(text)?.[1];
-	const position = request.Positions.find((entry) => entry.PositionName === named) ?? request.Positions[0];
+	const position =
+		request.Positions.find((entry) => entry.PositionName === named) ?? request.Positions[0];
 	return position?.TaxPercent ? `${position.TaxPercent}%` : 'no VAT';
 }

@@ -17,7 +17,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get History',
 				value: 'history',
-				description: 'List the cashbox’s shifts, newest first, with how long the open one has been open',
+				description:
+					'List the cashbox’s shifts, newest first, with how long the open one has been open',
 				action: 'Get the shift history',
 			},
 			{

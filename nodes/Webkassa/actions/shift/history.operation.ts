@@ -24,14 +24,17 @@ function shiftOutput(shift: WebkassaShift, cashbox: string, now = Date.now()): I
 		open,
 		openedAt: openedAt ?? shift.OpenDate,
 		closedAt: closedAt ?? null,
-		openHours: open && openedAt ? Math.round(((now - Date.parse(openedAt)) / 3_600_000) * 10) / 10 : null,
+		openHours:
+			open && openedAt ? Math.round(((now - Date.parse(openedAt)) / 3_600_000) * 10) / 10 : null,
 	};
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const cashbox = readCashbox(this, itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = returnAll
+		? Number.POSITIVE_INFINITY
+		: (this.getNodeParameter('limit', itemIndex, 50) as number);
 	// Newest first, so "limit 1" is the current shift (the token-rotation workflow's check).
 	const shifts = await latestShifts(this, cashbox, limit, itemIndex);
 	return shifts.map((shift) => shiftOutput(shift, cashbox));

@@ -8,7 +8,9 @@ import { cashboxRLC, readCashbox } from '../common.descriptions';
 function section(value: unknown): IDataObject | null {
 	if (typeof value !== 'object' || value === null) return null;
 	const record = value as IDataObject;
-	const payments = Array.isArray(record.PaymentsByTypesApiModel) ? (record.PaymentsByTypesApiModel as IDataObject[]) : [];
+	const payments = Array.isArray(record.PaymentsByTypesApiModel)
+		? (record.PaymentsByTypesApiModel as IDataObject[])
+		: [];
 	return {
 		count: record.Count ?? 0,
 		total: payments.reduce((sum, payment) => sum + Number(payment.Sum ?? 0), 0),
@@ -43,14 +45,21 @@ function summariseReport(kind: 'x' | 'z', cashbox: string, report: IDataObject):
 export function reportOperation(kind: 'x' | 'z') {
 	const method = kind === 'x' ? 'xReport' : 'zReport';
 	return {
-		description: updateDisplayOptions({ show: { resource: ['shift'], operation: [method] } }, [cashboxRLC]),
+		description: updateDisplayOptions({ show: { resource: ['shift'], operation: [method] } }, [
+			cashboxRLC,
+		]),
 		async execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 			const cashbox = readCashbox(this, itemIndex);
 			// An X-report only reads; a Z-report closes the shift, so it is never repeated blindly.
-			const report = await webkassaRequest<IDataObject>(this, method, { CashboxUniqueNumber: cashbox }, {
-				itemIndex,
-				idempotent: kind === 'x',
-			});
+			const report = await webkassaRequest<IDataObject>(
+				this,
+				method,
+				{ CashboxUniqueNumber: cashbox },
+				{
+					itemIndex,
+					idempotent: kind === 'x',
+				},
+			);
 			return summariseReport(kind, cashbox, report);
 		},
 	};
