@@ -63,6 +63,7 @@ n8n_installed() {
 step "build" npm run --silent build
 step "type check (nodes, sandbox, tests)" npx tsc -p tsconfig.tools.json
 step "n8n community-node lint" npx n8n-node lint
+step "formatting (Prettier)" npm run --silent format:check
 step "n8n community-package scanner (offline)" node test/scan.mjs
 step "package tests (tarball, manifest, codex, credential links)" node --test test/package/
 step "unit tests (jest + nock)" npx jest --config test/jest.config.js --ci
