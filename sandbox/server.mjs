@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Local sandbox: emulates the APIs the nodes talk to (Kaspi Shop API, WAHA) on one loopback port,
- * one path prefix per service, so the real nodes can be pointed at it through their credential's
+ * Local sandbox: emulates the APIs the nodes talk to (Kaspi Shop API, WAHA, amoCRM/Kommo, Webkassa,
+ * Al-Style) on one loopback port, one path prefix per service, so the real nodes can be pointed at it through their credential's
  * base URL. `/_control/...` lets tests shape the data, inject faults and read what was sent.
  *
  *   node sandbox/server.mjs --port 4010
