@@ -61,6 +61,57 @@ export function webkassaSandboxCredential(sandboxUrl) {
 }
 
 /**
+ * A cashier at the till, calling the sandbox's Webkassa straight (not through n8n), on the legacy
+ * path. A login ends the cashier's other session (code 2, docs/services/webkassa.md), and n8n logs
+ * in as the same cashier whenever its own token was ended, so each side logs in again when told:
+ * this client re-authorises and repeats a call answered code 2, which did nothing.
+ * @param {string} sandboxUrl
+ */
+export function webkassaCashier(sandboxUrl) {
+	/** @type {string | undefined} */
+	let token;
+	/** @param {string} method @param {object} body */
+	async function post(method, body) {
+		const response = await fetch(`${sandboxUrl}/webkassa/api/${method}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		if (response.status !== 200) throw new Error(`${method}: HTTP ${response.status}`);
+		return /** @type {any} */ (await response.json());
+	}
+	return {
+		/**
+		 * @param {string} method
+		 * @param {object} body without the token
+		 * @returns {Promise<any>} the answer's Data
+		 */
+		async call(method, body) {
+			for (let attempt = 0; attempt < 5; attempt++) {
+				if (!token) {
+					const login = await post('Authorize', {
+						Login: WEBKASSA_DEFAULT_LOGIN,
+						Password: WEBKASSA_DEFAULT_PASSWORD,
+					});
+					if (!login.Data?.Token) throw new Error(`Authorize answered ${JSON.stringify(login)}`);
+					token = login.Data.Token;
+				}
+				const answer = await post(method, { ...body, Token: token });
+				if (answer.Errors?.some((/** @type {{ Code: number }} */ error) => error.Code === 2)) {
+					token = undefined;
+					continue;
+				}
+				if (!answer.Data || answer.Errors) {
+					throw new Error(`${method} answered ${JSON.stringify(answer)}`);
+				}
+				return answer.Data;
+			}
+			throw new Error(`${method}: the cashier's session kept being ended`);
+		},
+	};
+}
+
+/**
  * The amoCRM OAuth2 credential as an operator fills it in after creating the integration: the
  * authorization code, no tokens yet (the first call exchanges the code).
  * @param {string} sandboxUrl

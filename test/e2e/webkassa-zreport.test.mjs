@@ -10,13 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import {
-	WEBKASSA_DEFAULT_LOGIN,
-	WEBKASSA_DEFAULT_PASSWORD,
-} from '../../sandbox/services/webkassa.mjs';
 import { startSmtpSink } from './alert-sinks.mjs';
 import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
-import { Sandbox, webkassaSandboxCredential } from './sandbox-client.mjs';
+import { Sandbox, webkassaCashier, webkassaSandboxCredential } from './sandbox-client.mjs';
 
 const ZREPORT_ID = 'kzWebkassaDailyZ1';
 const ALERTS_ID = 'kzErrorAlerts001';
@@ -145,23 +141,6 @@ describe('Webkassa daily Z-report in a real n8n', { timeout: 10 * 60_000 }, () =
 	};
 
 	/**
-	 * A cashier's call straight to the sandbox's Webkassa (not through n8n), on the legacy path.
-	 * @param {string} method
-	 * @param {object} body
-	 */
-	async function webkassaCall(method, body) {
-		const response = await fetch(`${sandboxServer.url}/webkassa/api/${method}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-		});
-		const answer = /** @type {any} */ (await response.json());
-		assert.equal(response.status, 200, `${method}: ${JSON.stringify(answer)}`);
-		assert.ok(answer.Data && !answer.Errors, `${method} answered ${JSON.stringify(answer)}`);
-		return answer.Data;
-	}
-
-	/**
 	 * Fires "the night" once, waits for the run, and returns its execution with data.
 	 * @returns {Promise<{ status: string, runData: Record<string, any>, sinceSeq: number, response: string }>}
 	 */
@@ -258,12 +237,8 @@ describe('Webkassa daily Z-report in a real n8n', { timeout: 10 * 60_000 }, () =
 		{ timeout: 3 * 60_000 },
 		async () => {
 			// The day: a cash sale (VAT 16 %), a card sale without VAT, and cash put into the drawer.
-			const { Token } = await webkassaCall('Authorize', {
-				Login: WEBKASSA_DEFAULT_LOGIN,
-				Password: WEBKASSA_DEFAULT_PASSWORD,
-			});
-			const cashSale = await webkassaCall('Check', {
-				Token,
+			const cashier = webkassaCashier(sandboxServer.url);
+			const cashSale = await cashier.call('Check', {
 				CashboxUniqueNumber: CASHBOX,
 				OperationType: 2,
 				Positions: [
@@ -282,8 +257,7 @@ describe('Webkassa daily Z-report in a real n8n', { timeout: 10 * 60_000 }, () =
 				RoundType: 2,
 				ExternalCheckNumber: 'zreport-e2e-sale-1',
 			});
-			await webkassaCall('Check', {
-				Token,
+			await cashier.call('Check', {
 				CashboxUniqueNumber: CASHBOX,
 				OperationType: 2,
 				Positions: [
@@ -301,8 +275,7 @@ describe('Webkassa daily Z-report in a real n8n', { timeout: 10 * 60_000 }, () =
 				RoundType: 2,
 				ExternalCheckNumber: 'zreport-e2e-sale-2',
 			});
-			await webkassaCall('MoneyOperation', {
-				Token,
+			await cashier.call('MoneyOperation', {
 				CashboxUniqueNumber: CASHBOX,
 				OperationType: 0,
 				Sum: 3000,

@@ -10,12 +10,13 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import {
-	WEBKASSA_DEFAULT_LOGIN,
-	WEBKASSA_DEFAULT_PASSWORD,
-} from '../../sandbox/services/webkassa.mjs';
 import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
-import { Sandbox, sandboxCredentials, webkassaSandboxCredential } from './sandbox-client.mjs';
+import {
+	Sandbox,
+	sandboxCredentials,
+	webkassaCashier,
+	webkassaSandboxCredential,
+} from './sandbox-client.mjs';
 import { receiptsForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
 
 const RECEIPTS_ID = WORKFLOW_IDS.receipts;
@@ -325,22 +326,6 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 		},
 	);
 
-	/**
-	 * A cashier's call straight to the sandbox's Webkassa (not through n8n), on the legacy path.
-	 * @param {string} method
-	 * @param {object} body
-	 */
-	async function webkassaCall(method, body) {
-		const response = await fetch(`${sandboxServer.url}/webkassa/api/${method}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-		});
-		const answer = /** @type {any} */ (await response.json());
-		assert.ok(answer.Data && !answer.Errors, `${method} answered ${JSON.stringify(answer)}`);
-		return answer.Data;
-	}
-
 	/** Runs the rotation until one new run has finished, then stops it; returns the new finished runs. */
 	async function rotateOnce() {
 		const before = new Set((await n8n.executions(ROTATION_ID)).map((execution) => execution.id));
@@ -364,14 +349,10 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 		{ timeout: 5 * 60_000 },
 		async () => {
 			// Webkassa lists shifts oldest first: with four closed shifts behind it, the sale is in shift 5.
-			const { Token } = await webkassaCall('Authorize', {
-				Login: WEBKASSA_DEFAULT_LOGIN,
-				Password: WEBKASSA_DEFAULT_PASSWORD,
-			});
-			await webkassaCall('ZReport', { Token, CashboxUniqueNumber: CASHBOX });
+			const cashier = webkassaCashier(sandboxServer.url);
+			await cashier.call('ZReport', { CashboxUniqueNumber: CASHBOX });
 			for (const shift of [2, 3, 4]) {
-				await webkassaCall('Check', {
-					Token,
+				await cashier.call('Check', {
 					CashboxUniqueNumber: CASHBOX,
 					OperationType: 2,
 					Positions: [
@@ -382,7 +363,7 @@ describe('Kaspi → Webkassa receipts in a real n8n', { timeout: 25 * 60_000 }, 
 					RoundType: 0,
 					ExternalCheckNumber: `e2e-shift-${shift}`,
 				});
-				await webkassaCall('ZReport', { Token, CashboxUniqueNumber: CASHBOX });
+				await cashier.call('ZReport', { CashboxUniqueNumber: CASHBOX });
 			}
 			const alertsBefore = (await alerts()).length;
 			await sandbox.createOrders([order('700000021', { status: 'RETURNED' })]);
