@@ -455,7 +455,7 @@ describe('the n8n editor with the pack', { timeout: 30 * 60_000 }, () => {
 		await page.keyboard.press('Escape');
 
 		const textFields = leadFields.filter((/** @type {any} */ field) =>
-			['text', 'numeric', 'textarea', 'url'].includes(field.type),
+			['text', 'textarea'].includes(field.type),
 		);
 		const fieldNames = await listedEntries(
 			parameter('orderCodeField').locator('[data-test-id="rlc-input"]'),

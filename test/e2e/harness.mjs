@@ -681,6 +681,16 @@ export class N8n {
 	}
 
 	/**
+	 * How many runs of the workflow have started: the finished ones and those in hand. A run that
+	 * finishes between the two reads is missed, never counted twice, so a wait on this only lags.
+	 * @param {string} workflowId
+	 */
+	async runCount(workflowId) {
+		const finished = (await this.executions(workflowId)).length;
+		return finished + (await this.unfinishedExecutions(workflowId)).length;
+	}
+
+	/**
 	 * Waits until none of the workflows has an execution queued or running.
 	 * @param {string[]} workflowIds
 	 * @param {{ timeoutMs?: number }} [options]

@@ -278,10 +278,10 @@ export class Shop {
 	/** Runs the reconcile workflow once (its schedule is shortened) and waits for that run. */
 	async reconcileOnce() {
 		const id = WORKFLOW_IDS.amoReconcile;
-		const before = (await this.n8n.executions(id)).length;
+		const before = await this.n8n.runCount(id);
 		await this.n8n.api('POST', `/workflows/${id}/activate`);
 		try {
-			await waitFor(async () => (await this.n8n.executions(id)).length > before, {
+			await waitFor(async () => (await this.n8n.runCount(id)) > before, {
 				timeoutMs: (RECONCILE_SECONDS + 60) * 1000,
 				what: 'a reconcile run',
 			});
