@@ -91,20 +91,8 @@ describe('Kaspi → amoCRM deals in a real n8n', { timeout: 25 * 60_000 }, () =>
 	const settled = (workflowId) => n8n.settled([workflowId], { timeoutMs: 180_000 });
 
 	/** Runs the reconcile workflow once (its schedule is shortened) and waits for that run. */
-	async function reconcileOnce() {
-		const before = await n8n.runCount(RECONCILE_ID);
-		await n8n.api('POST', `/workflows/${RECONCILE_ID}/activate`);
-		try {
-			await waitFor(async () => (await n8n.runCount(RECONCILE_ID)) > before, {
-				timeoutMs: (RECONCILE_SECONDS + 60) * 1000,
-				what: 'a reconcile run',
-			});
-		} finally {
-			await n8n.api('POST', `/workflows/${RECONCILE_ID}/deactivate`);
-		}
-		await settled(RECONCILE_ID);
-		return (await n8n.executions(RECONCILE_ID))[0];
-	}
+	const reconcileOnce = () =>
+		n8n.runScheduleOnce(RECONCILE_ID, { everySeconds: RECONCILE_SECONDS });
 
 	/** @param {string[]} codes */
 	async function leadsFor(codes) {

@@ -691,6 +691,27 @@ export class N8n {
 	}
 
 	/**
+	 * Lets a scheduled workflow run once: live until one run has started, then off again; waits for
+	 * that run to finish and returns the newest finished execution.
+	 * @param {string} workflowId
+	 * @param {{ everySeconds: number, settleMs?: number }} options the schedule's interval
+	 */
+	async runScheduleOnce(workflowId, { everySeconds, settleMs = 180_000 }) {
+		const before = await this.runCount(workflowId);
+		await this.api('POST', `/workflows/${workflowId}/activate`);
+		try {
+			await waitFor(async () => (await this.runCount(workflowId)) > before, {
+				timeoutMs: (everySeconds + 60) * 1000,
+				what: `a run of ${workflowId}`,
+			});
+		} finally {
+			await this.api('POST', `/workflows/${workflowId}/deactivate`);
+		}
+		await this.settled([workflowId], { timeoutMs: settleMs });
+		return (await this.executions(workflowId))[0];
+	}
+
+	/**
 	 * Waits until none of the workflows has an execution queued or running.
 	 * @param {string[]} workflowIds
 	 * @param {{ timeoutMs?: number }} [options]

@@ -277,19 +277,9 @@ export class Shop {
 
 	/** Runs the reconcile workflow once (its schedule is shortened) and waits for that run. */
 	async reconcileOnce() {
-		const id = WORKFLOW_IDS.amoReconcile;
-		const before = await this.n8n.runCount(id);
-		await this.n8n.api('POST', `/workflows/${id}/activate`);
-		try {
-			await waitFor(async () => (await this.n8n.runCount(id)) > before, {
-				timeoutMs: (RECONCILE_SECONDS + 60) * 1000,
-				what: 'a reconcile run',
-			});
-		} finally {
-			await this.n8n.api('POST', `/workflows/${id}/deactivate`);
-		}
-		await this.settled([id]);
-		return (await this.n8n.executions(id))[0];
+		return await this.n8n.runScheduleOnce(WORKFLOW_IDS.amoReconcile, {
+			everySeconds: RECONCILE_SECONDS,
+		});
 	}
 
 	async close() {
