@@ -260,10 +260,13 @@ async function busy(url, run, empty) {
 	await control(url, '/reset', { seed: false });
 	const returning = 100_000;
 	const fresh = 200_000;
-	// The returning buyers as another source wrote them, +7 (701) 1…; the SKUs among the products.
+	// The returning buyers as other sources wrote them, +7 (701) 1… and +7701…; the SKUs among the
+	// products.
 	const phones = Array.from({ length: Math.min(PHONES, BUSY_CONTACTS) }, (_, buyer) => {
 		const digits = String(1_000_000 + returning + buyer).padStart(7, '0');
-		return `+7 (701) ${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
+		return buyer % 2
+			? `+7701${digits}`
+			: `+7 (701) ${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
 	});
 	const skus = Array.from({ length: Math.min(SKUS, BUSY_PRODUCTS) }, (_, index) => `SKU-${index}`);
 	const started = performance.now();

@@ -108,12 +108,34 @@ export class FakeAmo {
 	notes: IDataObject[] = [];
 	elements = new Map<number, { id: number; name: string; sku: string }>();
 	requests: RecordedRequest[] = [];
+	/**
+	 * How `query` matches: inside the digits of a phone, as the 2019 reading has it, or at word
+	 * beginnings only, phones also indexed as all their digits (docs/services/amocrm.md, "Contacts
+	 * and phone search").
+	 */
+	search: 'substring' | 'wordStart' = 'substring';
 	private nextId = 100;
 
 	addContact(name: string, ...phones: string[]): number {
 		const id = this.nextId++;
 		this.contacts.set(id, { id, name, updated_at: id, custom_fields_values: [phoneField(phones)] });
 		return id;
+	}
+
+	private contactMatches(contact: FakeContact, query: string): boolean {
+		const values = contact.custom_fields_values.flatMap((field) =>
+			(field.values as IDataObject[]).map((value) => String(value.value)),
+		);
+		if (this.search === 'substring')
+			return (
+				JSON.stringify(contact.custom_fields_values).replace(/\D/g, '').includes(query) ||
+				contact.name.includes(query)
+			);
+		const words = [contact.name, ...values].flatMap(
+			(text) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [],
+		);
+		const digits = values.map((value) => value.replace(/\D/g, ''));
+		return [...words, ...digits].some((word) => word.startsWith(query));
 	}
 
 	/** A deal already on the account: another source's, or an order's (`code` in the order-code field). */
@@ -207,10 +229,7 @@ export class FakeAmo {
 				this.requests.push(request);
 				const query = request.query.query;
 				const contacts = [...this.contacts.values()].filter(
-					(contact) =>
-						!query ||
-						JSON.stringify(contact.custom_fields_values).replace(/\D/g, '').includes(query) ||
-						contact.name.includes(query),
+					(contact) => !query || this.contactMatches(contact, query),
 				);
 				return this.pageOf(contacts as unknown as IDataObject[], 'contacts', request.query);
 			});

@@ -3,12 +3,14 @@
  * through, and every read of deals is bounded by a filter or asks one order code.
  * docs/services/amocrm.md, "Reading without scans" and "Conformance".
  */
+import nock from 'nock';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { router } from '../../nodes/AmoCrm/actions/router';
 import { DEAL_WINDOW_MARGIN_S } from '../../nodes/AmoCrm/helpers/sync';
 import {
+	AMO,
 	CATALOG_ID,
 	FakeAmo,
 	kaspiOrder,
@@ -70,7 +72,8 @@ describe('Sync Orders reads without scans', () => {
 	it('a busy account: contacts and products only by search, deals only in the filtered window', async () => {
 		const fake = new FakeAmo().install();
 		// Other sources' contacts, products and deals, old and recent.
-		for (let index = 0; index < 600; index++) fake.addContact(`Клиент ${index}`, `+7777${index}`);
+		for (let index = 0; index < 600; index++)
+			fake.addContact(`Клиент ${index}`, `+7777${String(index).padStart(7, '0')}`);
 		for (let index = 0; index < 10; index++) fake.addContact(`Покупатель ${index}`, phone(index));
 		for (let index = 0; index < 20; index++) {
 			fake.elements.set(50_000 + index, {
@@ -98,9 +101,87 @@ describe('Sync Orders reads without scans', () => {
 		// The 10 buyers already on the account are found, not duplicated; products are reused.
 		expect(fake.contacts.size).toBe(610 + 15);
 		expect(fake.elements.size).toBe(40);
-		// One search a known phone, two (full, then national digits) a new one, one a SKU.
-		expect(gets(fake, '/api/v4/contacts')).toHaveLength(10 + 2 * 15);
+		// Two to learn that the account's search matches inside words, then one a phone (its national
+		// digits), one a SKU.
+		expect(gets(fake, '/api/v4/contacts')).toHaveLength(2 + 25);
 		expect(gets(fake, `/api/v4/catalogs/${CATALOG_ID}/elements`)).toHaveLength(40);
+	});
+
+	describe("a new buyer costs one phone search once the account's kind of search is learned", () => {
+		const newBuyers = (count: number) =>
+			Array.from({ length: count }, (_, index) => order(index, 100 + index));
+		const contactQueries = (fake: FakeAmo) =>
+			gets(fake, '/api/v4/contacts').map((request) => request.query.query);
+
+		it('inside words: the national digits alone, which find the 8… and bare forms too', async () => {
+			const fake = new FakeAmo().install();
+			fake.addContact('Клиент', '+77770000001');
+			const writtenWith8 = fake.addContact('Покупатель', '87011000003');
+			await run([...newBuyers(5), order(5, 3)]);
+
+			expect(contactQueries(fake)).toEqual([
+				'77',
+				'7770000001',
+				...[100, 101, 102, 103, 104, 3].map((buyer) => phone(buyer).slice(2)),
+			]);
+			expect(fake.contacts.size).toBe(2 + 5);
+			expect([...fake.leads.values()].some((lead) => lead.contacts.includes(writtenWith8))).toBe(
+				true,
+			);
+		});
+
+		it('at word beginnings only: the full digits alone', async () => {
+			const fake = new FakeAmo().install();
+			fake.search = 'wordStart';
+			fake.addContact('Клиент', '+77770000001');
+			const returning = fake.addContact('Покупатель', phone(3));
+			await run([...newBuyers(5), order(5, 3)]);
+
+			expect(contactQueries(fake)).toEqual([
+				'77',
+				'7770000001',
+				...[100, 101, 102, 103, 104, 3].map((buyer) => phone(buyer).slice(1)),
+			]);
+			expect(fake.contacts.size).toBe(2 + 5);
+			expect([...fake.leads.values()].some((lead) => lead.contacts.includes(returning))).toBe(true);
+		});
+
+		it('an account with no phone written as one +7 word keeps asking both forms', async () => {
+			const fake = new FakeAmo().install();
+			fake.addContact('Клиент', '+7 (777) 000-00-01');
+			await run(newBuyers(3));
+
+			expect(contactQueries(fake)).toEqual([
+				'77',
+				...[100, 101, 102].flatMap((buyer) => [phone(buyer).slice(1), phone(buyer).slice(2)]),
+			]);
+		});
+
+		it('a refused sample search leaves both forms, and the sync goes on', async () => {
+			// Routed before the fake's own, so that it answers the sample search.
+			nock(AMO).get('/api/v4/contacts').query({ query: '77', limit: '50' }).reply(400, {
+				title: 'Bad Request',
+				status: 400,
+				detail: 'query is too short',
+			});
+			const fake = new FakeAmo().install();
+			const out = await run(newBuyers(3));
+
+			expect(out.every((result) => result.action === 'created')).toBe(true);
+			expect(contactQueries(fake)).toEqual(
+				[100, 101, 102].flatMap((buyer) => [phone(buyer).slice(1), phone(buyer).slice(2)]),
+			);
+		});
+
+		it('fewer than three unknown phones are searched in both forms without a probe', async () => {
+			const fake = new FakeAmo().install();
+			fake.addContact('Клиент', '+77770000001');
+			await run(newBuyers(2));
+
+			expect(contactQueries(fake)).toEqual(
+				[100, 101].flatMap((buyer) => [phone(buyer).slice(1), phone(buyer).slice(2)]),
+			);
+		});
 	});
 
 	it('an order older than the pages read is asked by its code, not found by walking back', async () => {

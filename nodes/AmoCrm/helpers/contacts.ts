@@ -2,9 +2,16 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiContext } from '../../shared/http';
 import { normalisePhone } from '../../shared/phone';
-import { amoGetPage, amoRequest, type AmoCallOptions } from '../transport';
+import {
+	accountHost,
+	amoGetPage,
+	amoRequest,
+	isPermanentRefusal,
+	type AmoCallOptions,
+} from '../transport';
 import { PHONE_FIELD_CODE, type AmoContact, type AmoList } from '../transport/types';
 import { fieldValues } from './fields';
+import { phoneSearchKindOf, rememberPhoneSearchKind, type PhoneSearchKind } from './syncCaches';
 
 /** E.164 digits of a phone as the pack's normaliser reads it, or undefined. */
 export function phoneDigits(raw: unknown): string | undefined {
@@ -13,20 +20,38 @@ export function phoneDigits(raw: unknown): string | undefined {
 }
 
 /**
- * What to send as `query`, in turn, until one finds the contact: the full digits, as the pack writes
- * a phone (`+{digits}`), then, for a +7 number, the national 10 digits that find the 8… and +7 (…)
- * forms others write. amoCRM's search matched substrings once and may match only word beginnings
- * now, so neither form alone finds every contact (docs/services/amocrm.md, "Contacts and phone
- * search").
+ * What to send as `query`, in turn, until one finds the contact. The pack writes a phone as
+ * `+{digits}`, others also as 8… or bare national digits. On a search that matches inside words the
+ * national 10 digits find every form; on one that matches word beginnings only the full digits find
+ * `+7…` and the national ones only a bare national number. Until the account's kind is known, both
+ * are asked (docs/services/amocrm.md, "Contacts and phone search").
  */
-function phoneQueries(digits: string): string[] {
-	return digits.length === 11 && digits.startsWith('7') ? [digits, digits.slice(1)] : [digits];
+function phoneQueries(digits: string, kind: PhoneSearchKind | undefined): string[] {
+	if (digits.length !== 11 || !digits.startsWith('7')) return [digits];
+	const national = digits.slice(1);
+	if (kind === 'substring') return [national];
+	if (kind === 'wordStart') return [digits];
+	return [digits, national];
 }
 
 /** Whether any PHONE value of the contact normalises to these digits. */
 function contactHasPhone(contact: AmoContact, digits: string): boolean {
 	return fieldValues(contact.custom_fields_values, { code: PHONE_FIELD_CODE }).some(
 		(value) => phoneDigits(value) === digits,
+	);
+}
+
+async function searchContacts(
+	context: ApiContext,
+	query: string,
+	options: AmoCallOptions,
+): Promise<AmoContact[]> {
+	return await amoGetPage<AmoContact>(
+		context,
+		'/api/v4/contacts',
+		'contacts',
+		{ query, limit: 50 },
+		options,
 	);
 }
 
@@ -39,18 +64,69 @@ export async function findContactsByPhone(
 	digits: string,
 	options: AmoCallOptions = {},
 ): Promise<AmoContact[]> {
-	for (const query of phoneQueries(digits)) {
-		const hits = await amoGetPage<AmoContact>(
-			context,
-			'/api/v4/contacts',
-			'contacts',
-			{ query, limit: 50 },
-			options,
-		);
+	const kind = phoneSearchKindOf(await accountHost(context));
+	for (const query of phoneQueries(digits, kind)) {
+		const hits = await searchContacts(context, query, options);
 		const matches = hits.filter((contact) => contactHasPhone(contact, digits));
 		if (matches.length > 0) return matches.sort((a, b) => b.updated_at - a.updated_at);
 	}
 	return [];
+}
+
+/** Every Kazakh mobile number's full digits begin so: the probe's sample of written phones. */
+const PROBE_SAMPLE_QUERY = '77';
+
+const wordsOf = (text: unknown): string[] =>
+	String(text ?? '')
+		.toLowerCase()
+		.match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * The full digits of a contact that tells the two kinds of search apart: a PHONE written as one
+ * word `+7XXXXXXXXXX`, and no word of the contact starting with its national digits, so that the
+ * national digits find it only inside a word.
+ */
+function probeDigits(contact: AmoContact): string | undefined {
+	const written = fieldValues(contact.custom_fields_values, { code: PHONE_FIELD_CODE })
+		.map((value) => String(value).trim())
+		.find((value) => /^\+?7\d{10}$/.test(value));
+	if (!written) return undefined;
+	const digits = written.replace(/\D/g, '');
+	const words = [
+		...wordsOf(contact.name),
+		...(contact.custom_fields_values ?? []).flatMap((field) =>
+			field.values.flatMap((value) => wordsOf(value.value)),
+		),
+	];
+	return words.some((word) => word.startsWith(digits.slice(1))) ? undefined : digits;
+}
+
+/**
+ * Learns, once per process and account, whether `query` matches inside words, so that a new buyer
+ * costs one phone search, not two: a contact written `+7XXXXXXXXXX` is searched by its national
+ * digits, which start none of its words. Two requests; worth it only before several searches.
+ * An account that refuses the sample search, or holds no such contact, stays `unknown`.
+ */
+export async function learnPhoneSearchKind(
+	context: ApiContext,
+	options: AmoCallOptions = {},
+): Promise<void> {
+	const host = await accountHost(context);
+	if (phoneSearchKindOf(host)) return;
+	let kind: PhoneSearchKind = 'unknown';
+	try {
+		const sample = await searchContacts(context, PROBE_SAMPLE_QUERY, options);
+		for (const contact of sample) {
+			const digits = probeDigits(contact);
+			if (!digits) continue;
+			const hits = await searchContacts(context, digits.slice(1), options);
+			kind = hits.some((hit) => hit.id === contact.id) ? 'substring' : 'wordStart';
+			break;
+		}
+	} catch (error) {
+		if (!isPermanentRefusal(error)) throw error;
+	}
+	rememberPhoneSearchKind(host, kind);
 }
 
 export interface NewContact {

@@ -21,7 +21,7 @@ import {
 	type AmoComplexResult,
 	type AmoLead,
 } from '../transport/types';
-import { contactBody, findContactsByPhone, phoneDigits } from './contacts';
+import { contactBody, findContactsByPhone, learnPhoneSearchKind, phoneDigits } from './contacts';
 import { chunk, fieldValues } from './fields';
 import { money, orderNote } from './orderNote';
 import { createProducts, findProductBySku, productsCatalogId, type NewProduct } from './products';
@@ -90,6 +90,12 @@ export const RESCAN_AFTER_504_MS = 5000;
  * differ by seconds, so an hour is ample, and the lead scan starts this much before the oldest order.
  */
 export const DEAL_WINDOW_MARGIN_S = 3600;
+
+/**
+ * Learning the account's kind of phone search costs two requests and saves one per new buyer:
+ * worth it from three unknown phones on (helpers/contacts.ts, `learnPhoneSearchKind`).
+ */
+const PHONE_SEARCHES_WORTH_A_PROBE = 3;
 
 const MERGED_WARNING =
 	'amoCRM duplicate control merged this order into an existing deal, so no note or products were added to it: exclude this integration from duplicate control';
@@ -331,8 +337,8 @@ export class OrderSync {
 	}
 
 	/**
-	 * Phone → contact id from the cache, else a phone search each (full digits, then the national
-	 * ones). No list of contacts is paged through: new buyers are rarely among the oldest, and
+	 * Phone → contact id from the cache, else a phone search each: one once the account's kind of
+	 * search is known, two before. No list of contacts is paged through: new buyers are rarely among the oldest, and
 	 * uncontrolled iteration may get the IP restricted (K-LIM; docs/services/amocrm.md, "Reading
 	 * without scans").
 	 */
@@ -341,6 +347,7 @@ export class OrderSync {
 		const unknown = new Set(
 			works.map((work) => work.phone as string).filter((phone) => !cache.has(phone)),
 		);
+		if (unknown.size >= PHONE_SEARCHES_WORTH_A_PROBE) await learnPhoneSearchKind(this.context);
 		for (const phone of unknown) {
 			const [contact] = await findContactsByPhone(this.context, phone);
 			if (contact) cache.set(phone, contact.id);

@@ -1,10 +1,18 @@
 /**
- * Caches of this n8n process, per account host: phone → contact id, and catalog → SKU → element
- * id. They only save look-ups; a stale id fails the one request that uses it, not the run.
+ * Caches of this n8n process, per account host: phone → contact id, catalog → SKU → element id,
+ * and the account's kind of phone search. They only save look-ups; a stale id fails the one request
+ * that uses it, not the run.
  */
 const contactCache = new Map<string, Map<string, number>>();
 const productCache = new Map<string, Map<string, number>>();
 const catalogCache = new Map<string, number>();
+/**
+ * How the account's `query` matches a phone's digits: inside words, or only at word beginnings;
+ * `unknown` once asked and not told (helpers/contacts.ts, `learnPhoneSearchKind`).
+ */
+export type PhoneSearchKind = 'substring' | 'wordStart' | 'unknown';
+
+const phoneSearchKinds = new Map<string, PhoneSearchKind>();
 
 function cacheFor<V>(caches: Map<string, Map<string, V>>, key: string): Map<string, V> {
 	let cache = caches.get(key);
@@ -34,9 +42,19 @@ export function cacheCatalogId(host: string, id: number): void {
 	catalogCache.set(host, id);
 }
 
+/** The search kind of the account at `host`, once learned. */
+export function phoneSearchKindOf(host: string): PhoneSearchKind | undefined {
+	return phoneSearchKinds.get(host);
+}
+
+export function rememberPhoneSearchKind(host: string, kind: PhoneSearchKind): void {
+	phoneSearchKinds.set(host, kind);
+}
+
 /** For tests and benchmarks: start with cold caches. */
 export function clearSyncCaches(): void {
 	contactCache.clear();
 	productCache.clear();
 	catalogCache.clear();
+	phoneSearchKinds.clear();
 }

@@ -16,12 +16,33 @@ import { contactFieldValues } from './fields.mjs';
  * @property {number} [recentLeads] How many of them were created in the last `recentDays`.
  * @property {number} [recentDays] 14 unless given.
  * @property {number} [contacts] Contacts, in all.
- * @property {string[]} [phones] Phones, as written, of the first contacts (one each).
+ * @property {string[]} [phones] Phones, as written, of the first contacts (one each); the others'
+ *   numbers are distinct, written in the forms of `writtenPhone`.
  * @property {number} [products] Elements of the products list, in all.
  * @property {string[]} [skus] SKUs of the first products.
  */
 
 const DAY = 86400;
+
+/**
+ * A distinct +7 747 number, written in turn as the sources of a real account write phones: the
+ * amoCRM form's mask, one word with +7, with 8, and bare (docs/services/amocrm.md, "Contacts and
+ * phone search").
+ * @param {number} index
+ */
+function writtenPhone(index) {
+	const national = `747${String(index).padStart(7, '0')}`;
+	switch (index % 4) {
+		case 0:
+			return national.replace(/(\d{3})(\d{3})(\d{2})(\d{2})/, '+7 ($1) $2-$3-$4');
+		case 1:
+			return `+7${national}`;
+		case 2:
+			return `8${national}`;
+		default:
+			return `7${national}`;
+	}
+}
 
 /** @param {unknown} value @param {string} name */
 function count(value, name) {
@@ -91,11 +112,7 @@ export function bulkSeed(state, body) {
 		});
 	}
 	for (let index = 0; index < contacts; index++) {
-		const phone =
-			phones[index] ??
-			`+7 (747) ${String(index)
-				.padStart(7, '0')
-				.replace(/(\d{3})(\d{2})(\d{2})/, '$1-$2-$3')}`;
+		const phone = phones[index] ?? writtenPhone(index);
 		const createdAt = now - DAY - (index % 700) * DAY;
 		const id = newId(state);
 		state.contacts.set(id, {
