@@ -6,7 +6,7 @@
  * control characters, U+FFFE, lone surrogates, 10,000-character names, duplicate, empty and
  * whitespace SKUs, negative, NaN, infinite and huge prices, odd stock values, odd parameters. Every
  * generated list either builds and passes both the pack's own XSD validator and libxml2 (the oracle,
- * loaded against schemas/kaspishopping.xsd as in kaspiPriceList.differential.test.ts), or the item
+ * loaded against schemas/kaspishopping.xsd as in test/unit/KaspiPriceList/differential.test.ts), or the item
  * is skipped with a reason naming its field, or the build stops with a NodeOperationError.
  */
 import fc from 'fast-check';
