@@ -1,11 +1,17 @@
 /**
  * The Kaspi node end to end through its transport, against a strict fake of the Shop API.
  */
+import nock from 'nock';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { Kaspi } from '../../../nodes/Kaspi/Kaspi.node';
-import { ORDER_STATES } from '../../../nodes/Kaspi/transport/types';
+import { KaspiDataError, toKaspiEntry, toKaspiOrder } from '../../../nodes/Kaspi/helpers/mapper';
+import {
+	ORDER_STATES,
+	type KaspiEntryResource,
+	type KaspiOrderResource,
+} from '../../../nodes/Kaspi/transport/types';
 import { USER_AGENT } from '../../../nodes/shared/http';
 import { errorText, rejectionOf, useNock, type RecordedRequest } from '../../helpers/http';
 import {
@@ -736,5 +742,108 @@ describe('several items', () => {
 		const error = await rejectionOf(runNode(perItem, { items }));
 		expect(error.message).toBe('Order Code "ab-12" is not a Kaspi order code');
 		expect(error.context?.itemIndex).toBe(1);
+	});
+});
+
+// Found by test/unit/fuzz/kaspiOrders.property.test.ts.
+describe('Kaspi mapper: resources the API should never send', () => {
+	/** `{"toString": 1}` parsed from JSON: `String()` throws a TypeError on it. */
+	const hostile = JSON.parse('{"toString":1}') as unknown;
+	const order = (attributes: unknown, id: unknown = 'ID1') =>
+		({ type: 'orders', id, attributes }) as unknown as KaspiOrderResource;
+
+	it('maps dates a JavaScript Date cannot hold to empty dates, instead of "RangeError: Invalid time value"', () => {
+		const flat = toKaspiOrder(
+			order({ code: '512345678', creationDate: 1e300, plannedDeliveryDate: 8.64e15 + 1 }),
+		);
+		expect(flat).toMatchObject({ creationDate: 1e300, createdAt: '', plannedDeliveryAt: null });
+	});
+
+	it('reads members of the wrong JSON type as empty', () => {
+		const flat = toKaspiOrder(
+			order({
+				code: hostile,
+				state: ['NEW'],
+				totalPrice: hostile,
+				customer: 'nobody',
+				deliveryAddress: 'Almaty',
+			}),
+		);
+		expect(flat).toMatchObject({
+			code: '',
+			state: '',
+			totalPrice: 0,
+			customerName: null,
+			customerPhoneStatus: 'empty',
+			deliveryAddress: null,
+		});
+		expect(
+			toKaspiEntry({ id: 'E1', attributes: 'broken' } as unknown as KaspiEntryResource),
+		).toMatchObject({ sku: '', quantity: 0 });
+	});
+
+	it('refuses an order that is not an object or has no id, naming it', () => {
+		expect(() => toKaspiOrder(null as unknown as KaspiOrderResource)).toThrow(
+			new KaspiDataError('Kaspi sent an order that is not a JSON:API resource object'),
+		);
+		expect(() => toKaspiOrder(order({}, null))).toThrow('Kaspi sent an order without an "id"');
+		expect(() => toKaspiEntry(null as unknown as KaspiEntryResource)).toThrow(
+			'Kaspi sent an order entry that is not a JSON:API resource object',
+		);
+	});
+
+	/** Get Many over the last day, state NEW, answered once with `body`. */
+	async function getManyAnswering(
+		body: unknown,
+		statuses: string[] = [],
+	): Promise<INodeExecutionData[]> {
+		nock('https://kaspi.kz')
+			.get('/shop/api/v2/orders')
+			.query(true)
+			.reply(200, JSON.stringify(body));
+		return await runNode(getMany(NOW - DAY, NOW, { statuses }));
+	}
+
+	it('filters by status an order without attributes, instead of "Cannot read properties of undefined"', async () => {
+		expect(
+			await getManyAnswering({ data: [{ type: 'orders', id: 'A' }], meta: { pageCount: 1 } }, [
+				'APPROVED_BY_BANK',
+				'COMPLETED',
+			]),
+		).toEqual([]);
+	});
+
+	it('fails Get Many with the member at fault when "data" is not an array or holds null', async () => {
+		await expect(getManyAnswering({ data: ' ', meta: { pageCount: 1 } })).rejects.toThrow(
+			'Kaspi answered with a "data" member that is not an array',
+		);
+		await expect(getManyAnswering({ data: [null] })).rejects.toThrow(
+			'Kaspi sent an order that is not a JSON:API resource object',
+		);
+	});
+
+	it('skips entry references and included resources that are null', async () => {
+		const [item] = await getManyAnswering({
+			data: [
+				{
+					type: 'orders',
+					id: 'A',
+					attributes: { code: '1' },
+					relationships: { entries: { data: [null, { type: 'orderentries', id: 'E1' }] } },
+				},
+			],
+			included: [
+				null,
+				{
+					type: 'orderentries',
+					id: 'E1',
+					attributes: { quantity: 2, offer: { code: 'S1', name: 'Kettle' } },
+				},
+			],
+			meta: { pageCount: 1 },
+		});
+		expect(item.json.entries).toEqual([
+			{ sku: 'S1', name: 'Kettle', quantity: 2, unitPrice: 0, totalPrice: 0, category: null },
+		]);
 	});
 });

@@ -635,3 +635,45 @@ describe('Kaspi Price List node: Validate', () => {
 		});
 	});
 });
+
+// Found by test/unit/fuzz/kaspiPriceList.property.test.ts.
+describe('Kaspi Price List: parameters that made an invalid XML', () => {
+	async function build(options: IDataObject): Promise<string> {
+		const { context } = fakeContext({
+			parameters: {
+				resource: 'priceList',
+				operation: 'build',
+				company: 'Shop',
+				merchantId: '30123456',
+				skuField: 'sku',
+				modelField: 'name',
+				brandField: '',
+				priceMode: 'single',
+				priceField: 'price',
+				stores: { store: [{ storeId: 'PP1', stockField: 'stock', preOrder: 0 }] },
+				excludeWithoutPrice: true,
+				options,
+			},
+			items: [{ json: { sku: 'A1', name: 'Kettle', price: 1000, stock: 7 } }],
+		});
+		const [[out]] = await new KaspiPriceList().execute.call(
+			context as unknown as IExecuteFunctions,
+		);
+		return Buffer.from(out.binary!.data.data, 'base64').toString('utf8');
+	}
+
+	it('advertises a whole stock under a Maximum Advertised Stock with decimals', async () => {
+		const xml = await build({ maxStock: 2.5, date: '2026-11-22 14:30' });
+		expect(xml).toContain('stockCount="2"');
+		expect(validateXml(xml, KASPI_SCHEMA).valid).toBe(true);
+	});
+
+	it('drops what XML cannot carry from the date, and falls back to now when nothing is left', async () => {
+		expect(await build({ date: '2026-11-22\u0000 14:30\uFFFE' })).toContain(
+			'date="2026-11-22 14:30"',
+		);
+		const xml = await build({ date: '\u0001\u0002' });
+		expect(xml).toMatch(/date="\d{4}-\d\d-\d\d \d\d:\d\d"/);
+		expect(validateXml(xml, KASPI_SCHEMA).valid).toBe(true);
+	});
+});

@@ -818,3 +818,88 @@ describe('Webkassa API credential', () => {
 		});
 	});
 });
+
+// Found by test/unit/fuzz/webkassaVat.property.test.ts.
+describe('Webkassa: receipt arithmetic and its inputs', () => {
+	it('multiplies price and count without binary drift', () => {
+		// 100 × 1.005 is 100.49999999999999 in binary; the sum is 1.005 ₸, half-up 1.01.
+		expect(positionSum(1, 1.005)).toBe(1.01);
+		expect(positionSum(0.01, 50.5)).toBe(0.51);
+	});
+
+	const jsonSale = (positionsJson: IDataObject[], extra: IDataObject = {}): IDataObject => ({
+		resource: 'receipt',
+		operation: 'createSale',
+		cashbox: { __rl: true, mode: 'id', value: CASHBOX },
+		externalCheckNumber: 'fuzz-finding',
+		positionsSource: 'json',
+		positionsJson,
+		vatRate: '16',
+		paymentMethod: 'card',
+		options: {},
+		...extra,
+	});
+
+	it.each([
+		[{ name: 'A', price: 1e300 }, 'Position 1: price must be at most 999999999'],
+		[
+			{ name: 'A', price: 1e7, count: 4_000_000 },
+			'Position 1: price × count must be at most 9999999999.99',
+		],
+		[
+			{ name: 'A', price: 100, count: 1, discount: 150 },
+			'Position 1: discount must not be more than price × count',
+		],
+		[
+			{ name: 'A', price: 100, vatRate: 12.5 },
+			'Position 1: vatRate must be a whole percentage such as 16, or 0 for no VAT',
+		],
+		[{ name: 'A', price: 100, count: 0.0004 }, 'Position 1: count must be at least 0.001'],
+	])('refuses %j before sending anything', async (position, message) => {
+		await expect(runWebkassa({ parameters: jsonSale([position]) })).rejects.toThrow(message);
+	});
+
+	it('sends prices and discounts to the tiyn, so its total is the one Webkassa computes', async () => {
+		const bodies = reply('/api/v4/Check', [
+			ok({ CheckNumber: '1', DateTime: '22.11.2026 14:05:11', ShiftNumber: 1 }),
+		]);
+		await runWebkassa({
+			parameters: jsonSale([{ name: 'A', price: 33.333, count: 3, discount: 0.004 }]),
+		});
+		expect(bodies[0]).toMatchObject({
+			Positions: [{ Price: 33.33, Count: 3, Tax: 13.79, TaxPercent: 16 }],
+			Payments: [{ Sum: 99.99, PaymentType: 1 }],
+			Change: 0,
+		});
+	});
+
+	it.each([
+		[
+			[{ method: 'card' as const, amount: Number.NaN }],
+			'Payment 1: amount must be a number from 0 to 999999999999.99',
+		],
+		[
+			[
+				{ method: 'card' as const, amount: -100 },
+				{ method: 'cash' as const, amount: 200 },
+			],
+			'Payment 1: amount must be a number from 0 to 999999999999.99',
+		],
+		[
+			[{ method: 'card' as const, amount: Infinity }],
+			'Payment 1: amount must be a number from 0 to 999999999999.99',
+		],
+		[
+			[{ method: 'bitcoin' as 'card', amount: 100 }],
+			'Payment 1: method must be card, cash or mobile',
+		],
+	])('refuses split payments %j', (entries, error) => {
+		expect(buildPayments(100, 'split', entries)).toEqual({ error });
+	});
+
+	it('refuses an unreadable Cash Received instead of sending a null sum', () => {
+		expect(buildPayments(100, 'cash', [{ method: 'cash', amount: Infinity }])).toEqual({
+			error: 'Cash Received: amount must be a number from 0 to 999999999999.99',
+		});
+	});
+});
