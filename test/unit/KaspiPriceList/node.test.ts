@@ -636,7 +636,7 @@ describe('Kaspi Price List node: Validate', () => {
 	});
 });
 
-// Found by test/unit/fuzz/kaspiPriceList.property.test.ts.
+// Found by test/unit/KaspiPriceList/build.property.test.ts.
 describe('Kaspi Price List: parameters that made an invalid XML', () => {
 	async function build(options: IDataObject): Promise<string> {
 		const { context } = fakeContext({

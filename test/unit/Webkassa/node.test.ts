@@ -819,7 +819,7 @@ describe('Webkassa API credential', () => {
 	});
 });
 
-// Found by test/unit/fuzz/webkassaVat.property.test.ts.
+// Found by test/unit/Webkassa/vat.property.test.ts.
 describe('Webkassa: receipt arithmetic and its inputs', () => {
 	it('multiplies price and count without binary drift', () => {
 		// 100 × 1.005 is 100.49999999999999 in binary; the sum is 1.005 ₸, half-up 1.01.

@@ -220,7 +220,7 @@ describe('maskPhonesInText', () => {
 /** `{"toString": 1}` parsed from JSON: `String()` throws a TypeError on it. */
 const hostile = JSON.parse('{"toString":1}') as unknown;
 
-// Found by test/unit/fuzz/phone.property.test.ts.
+// Found by test/unit/shared/phone.property.test.ts.
 describe('phone: values String() cannot convert', () => {
 	it('are an invalid number and mask to nothing, instead of a TypeError', () => {
 		expect(normalisePhone(hostile)).toEqual({ ok: false, reason: 'invalid' });

@@ -4,7 +4,7 @@
  * test/jest.config.js stays as it is). Jest gives each test file a copy of `process`: a listener
  * added there never hears the real process, so this environment, which runs outside the file's
  * sandbox, listens for unhandled rejections on the real one while the file runs and hands them to
- * the file as `fuzzRecorder.rejections` (see counted.ts). When the file ends it prints the lines
+ * the file as `fuzzRecorder.rejections` (see fuzz.ts). When the file ends it prints the lines
  * the file left in `fuzzRecorder.rows`, the number of cases per property, to stdout.
  */
 import { TestEnvironment } from 'jest-environment-node';

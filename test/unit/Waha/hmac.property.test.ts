@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./test/unit/fuzz/environment.mjs
+ * @jest-environment ./test/helpers/fuzzEnvironment.mjs
  */
 /**
  * Fuzzing the WAHA webhook signature check (nodes/Waha/transport/hmac.ts) and the WAHA Trigger's
@@ -18,7 +18,7 @@ import { isValidWebhookSignature, signWebhookBody } from '../../../nodes/Waha/tr
 import { WahaTrigger } from '../../../nodes/Waha/WahaTrigger.node';
 import { fakeContext } from '../../helpers/context';
 import { wahaCredentials } from '../../helpers/waha';
-import { expectNoUnhandledRejection, fuzzTarget } from './counted';
+import { expectNoUnhandledRejection, fuzzTarget } from '../../helpers/fuzz';
 
 const fuzz = fuzzTarget('waha hmac');
 const trigger = new WahaTrigger();

@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./test/unit/fuzz/environment.mjs
+ * @jest-environment ./test/helpers/fuzzEnvironment.mjs
  */
 /**
  * Fuzzing the Kaspi order mapper (nodes/Kaspi/helpers/mapper.ts) and the list/entries paths of
@@ -11,7 +11,12 @@
  */
 import fc from 'fast-check';
 import nock from 'nock';
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -27,16 +32,41 @@ import {
 	type KaspiOrderResource,
 } from '../../../nodes/Kaspi/transport/types';
 import { useNock } from '../../helpers/http';
+import { Kaspi } from '../../../nodes/Kaspi/Kaspi.node';
 import { KaspiTrigger } from '../../../nodes/Kaspi/KaspiTrigger.node';
 import { KASPI_PRODUCTION, kaspiContext, NOW } from '../../helpers/kaspi';
-import { expectNoUnhandledRejection, fuzzTarget } from './counted';
-import { getManyParameters, runKaspi } from './kaspiRequests';
+import { expectNoUnhandledRejection, fuzzTarget } from '../../helpers/fuzz';
 
 // A failing call backs off for seconds; answer at once.
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
 	sleep: jest.fn(async () => undefined),
 }));
+
+/**
+ * The Kaspi node's Get Many as the properties below run it: one day up to the helpers' NOW, state NEW,
+ * every page, entries included.
+ */
+function getManyParameters(statuses: readonly string[]): IDataObject {
+	return {
+		resource: 'order',
+		operation: 'getMany',
+		createdAfter: new Date(NOW - 86_400_000).toISOString(),
+		createdBefore: new Date(NOW).toISOString(),
+		states: ['NEW'],
+		statuses: [...statuses],
+		returnAll: true,
+		limit: 50,
+		options: {},
+	};
+}
+
+/** Runs the Kaspi node once against the production URL (intercepted by nock). */
+async function runKaspi(parameters: IDataObject): Promise<INodeExecutionData[]> {
+	const { context } = kaspiContext(KASPI_PRODUCTION, { parameters });
+	const [output] = await new Kaspi().execute.call(context as unknown as IExecuteFunctions);
+	return output;
+}
 
 const fuzz = fuzzTarget('kaspi orders');
 

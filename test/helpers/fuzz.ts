@@ -3,7 +3,7 @@
  * runs its properties through `check`, which records the cases fast-check actually executed and
  * throws fast-check's own report (seed, path, counterexample, cause) on a failure.
  *
- * Every fuzz file runs in `environment.mjs` (the `@jest-environment` docblock at its top). The
+ * Every fuzz file runs in `fuzzEnvironment.mjs` (the `@jest-environment` docblock at its top). The
  * environment prints one `fuzz: <target> / <property>: <N> cases` line per property when the file
  * ends, straight to stdout so jest in `--ci` mode keeps it, and records every unhandled promise
  * rejection of the file; the last test of the file asserts there was none. The test files stay
@@ -14,7 +14,7 @@ import fc from 'fast-check';
 /** The real `sleep`: several fuzz files mock n8n-workflow's to skip retry back-offs. */
 const { sleep } = jest.requireActual<typeof import('n8n-workflow')>('n8n-workflow');
 
-/** Set on the test file's global object by environment.mjs. */
+/** Set on the test file's global object by fuzzEnvironment.mjs. */
 interface FuzzRecorder {
 	rejections: unknown[];
 	rows: string[];
@@ -24,7 +24,7 @@ declare const fuzzRecorder: FuzzRecorder | undefined;
 function recorder(): FuzzRecorder {
 	if (typeof fuzzRecorder === 'undefined') {
 		throw new Error(
-			'Run fuzz files in their environment: add `@jest-environment ./test/unit/fuzz/environment.mjs` to the docblock',
+			'Run fuzz files in their environment: add `@jest-environment ./test/helpers/fuzzEnvironment.mjs` to the docblock',
 		);
 	}
 	return fuzzRecorder;
@@ -74,7 +74,7 @@ export function fuzzTarget(target: string): FuzzTarget {
 
 /**
  * The last test of a fuzz file. Node reports an unobserved rejection a tick after it happens, so
- * this waits briefly before reading the list environment.mjs kept.
+ * this waits briefly before reading the list fuzzEnvironment.mjs kept.
  */
 export function expectNoUnhandledRejection(): void {
 	it('left no unhandled promise rejection behind', async () => {

@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./test/unit/fuzz/environment.mjs
+ * @jest-environment ./test/helpers/fuzzEnvironment.mjs
  */
 /**
  * Fuzzing the price-list builder (Kaspi Price List › Build) with the items suppliers really send:
@@ -20,7 +20,7 @@ import { mapItem, type MappingOptions } from '../../../nodes/KaspiPriceList/xml/
 import { validateXml } from '../../../nodes/KaspiPriceList/xml/validator';
 import { PriceListWriter } from '../../../nodes/KaspiPriceList/xml/writer';
 import { fakeContext } from '../../helpers/context';
-import { expectNoUnhandledRejection, fuzzTarget } from './counted';
+import { expectNoUnhandledRejection, fuzzTarget } from '../../helpers/fuzz';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const codegen = require('../../../schemas/xsd-codegen.js') as { readSchemaText: () => string };
 

@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./test/unit/fuzz/environment.mjs
+ * @jest-environment ./test/helpers/fuzzEnvironment.mjs
  */
 /**
  * Fuzzing the Webkassa receipt arithmetic (nodes/Webkassa/helpers/vat.ts and the positions and
@@ -26,7 +26,7 @@ import {
 } from '../../../nodes/Webkassa/transport/types';
 import { positionSum, vatIncluded } from '../../../nodes/Webkassa/helpers/vat';
 import { CASHBOX, ok, reply, runWebkassa } from '../../helpers/webkassa';
-import { expectNoUnhandledRejection, fuzzTarget } from './counted';
+import { expectNoUnhandledRejection, fuzzTarget } from '../../helpers/fuzz';
 
 jest.mock('n8n-workflow', () => {
 	const actual = jest.requireActual<typeof import('n8n-workflow')>('n8n-workflow');

@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./test/unit/fuzz/environment.mjs
+ * @jest-environment ./test/helpers/fuzzEnvironment.mjs
  */
 /**
  * Fuzzing the phone normaliser (nodes/shared/phone.ts) with anything an item or an API can hand
@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 import { maskPhone, maskPhonesInText, normalisePhone } from '../../../nodes/shared/phone';
-import { expectNoUnhandledRejection, fuzzTarget } from './counted';
+import { expectNoUnhandledRejection, fuzzTarget } from '../../helpers/fuzz';
 
 const fuzz = fuzzTarget('phone');
 
