@@ -73,7 +73,7 @@ describe('Kaspi price-list validator agrees with libxml2', () => {
 	});
 
 	it.each(cases.map((c) => [c.mutation.name, c.seed, c] as const))(
-		'%s (seed %d)',
+		'on %s (seed %d)',
 		(_name, _seed, { mutation, seed }) => {
 			const xml = mutate(seed, mutation);
 			const oracle = libxml2(xml);
