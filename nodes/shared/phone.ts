@@ -4,7 +4,7 @@
  *
  * libphonenumber-js would do this, but the package ships no runtime dependencies, so this is the
  * small piece we need for country code 7, kept in step with libphonenumber-js by property tests
- * (test/unit/phone.test.ts) that use the library as the oracle.
+ * (test/unit/shared/phone.test.ts) that use the library as the oracle.
  */
 
 export type PhoneRejection = 'empty' | 'masked' | 'invalid';

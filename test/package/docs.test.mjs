@@ -2,9 +2,11 @@
 /**
  * The README and the Russian quick start link only to what exists: every relative link and image
  * names a file of the repository, and every `#anchor` into the README names one of its sections.
+ * Every test file the documentation cites by path (the conformance tables of docs/services/, the
+ * architecture page) exists, so a moved test cannot leave its citation behind.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -54,4 +56,24 @@ describe('documentation links', () => {
 			),
 		);
 	});
+});
+
+/** README.md, sandbox/README.md and every Markdown file under docs/, relative to the root. */
+function markdownDocuments() {
+	const underDocs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
+		.filter((name) => name.endsWith('.md'))
+		.map((name) => join('docs', name));
+	return ['README.md', 'sandbox/README.md', ...underDocs];
+}
+
+test('the documentation cites only test files that exist', () => {
+	const cited = new Set();
+	for (const document of markdownDocuments()) {
+		const text = readFileSync(join(ROOT, document), 'utf8');
+		for (const [path] of text.matchAll(/\btest\/[\w./-]+\.(?:ts|mjs|sh)\b/g)) {
+			cited.add(path);
+			assert.ok(existsSync(join(ROOT, path)), `${document} cites ${path}, which does not exist`);
+		}
+	}
+	assert.ok(cited.size > 20, 'the conformance tables cite their tests');
 });
