@@ -30,13 +30,9 @@ summary() {
 	echo "steps: ${passed} passed, ${failed} failed"
 }
 
-step "install dev dependencies" bash test/install-dev-deps.sh
-if [ "$failed" -ne 0 ]; then
-	summary
-	exit 1
-fi
-# Both pinned n8n lines install (or are found in their cache folders) in the background, beside
-# the build and the unit tests; the steps that need them wait for them.
+# Both pinned n8n lines install (or are found in their cache folders) in the background from the
+# start, beside the development dependencies, the build and the unit tests; the steps that need
+# them wait for them. The installer needs only Node's own modules.
 background_logs="$(mktemp -d)"
 n8n_install_pids=()
 for line in 1 2; do
@@ -60,6 +56,12 @@ n8n_installed() {
 	done
 	return "$status"
 }
+step "install dev dependencies" bash test/install-dev-deps.sh
+if [ "$failed" -ne 0 ]; then
+	kill "${n8n_install_pids[@]}" "$chromium_install_pid" 2>/dev/null
+	summary
+	exit 1
+fi
 step "build" npm run --silent build
 step "type check (nodes, sandbox, tests)" npx tsc -p tsconfig.tools.json
 step "n8n community-node lint" npx n8n-node lint
