@@ -216,6 +216,7 @@ describe('several items', () => {
 	});
 });
 
+// Found by test/unit/Kaspi/orders.property.test.ts.
 describe('Kaspi mapper: resources the API should never send', () => {
 	/** `{"toString": 1}` parsed from JSON: `String()` throws a TypeError on it. */
 	const hostile = JSON.parse('{"toString":1}') as unknown;
