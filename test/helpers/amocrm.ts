@@ -3,14 +3,21 @@
  * request is recorded, anything unexpected fails the test (nock refuses unknown routes).
  */
 import nock from 'nock';
-import type { IDataObject, ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+} from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
+import { router } from '../../nodes/AmoCrm/actions/router';
 import { clearSyncCaches } from '../../nodes/AmoCrm/helpers/syncCaches';
 import { resetLimiter } from '../../nodes/AmoCrm/transport/limiter';
 import { forgetIssuedTokens } from '../../nodes/AmoCrm/transport/oauth';
 import { startFakeTime } from './clock';
 import { fakeContext, type FakeContextOptions } from './context';
-import { recordRequest, type RecordedRequest } from './http';
+import { recordRequest, type RecordedRequest, useNock } from './http';
 
 export const AMO = 'https://shop.amocrm.ru';
 export const AMO_TOKEN = 'dummy-amo-long-lived-token';
@@ -36,6 +43,16 @@ export function useFakeLimiterClock(): void {
 	afterEach(() => jest.restoreAllMocks());
 }
 
+/**
+ * The set-up every amoCRM node test file shares: nock, the fake limiter clock, and a fresh record
+ * of n8n's `sleep`, which each file mocks (`jest.mock` must stand in the test file itself).
+ */
+export function useAmoUnit(): void {
+	useNock();
+	useFakeLimiterClock();
+	beforeEach(() => jest.mocked(sleep).mockClear());
+}
+
 export function amoContext(
 	parameters: FakeContextOptions['parameters'],
 	extra: Partial<FakeContextOptions> = {},
@@ -50,6 +67,12 @@ export function amoContext(
 		...extra,
 	});
 	return context as unknown as IExecuteFunctions;
+}
+
+/** Runs the node through its router and returns the JSON of its first output. */
+export async function runAmo(context: IExecuteFunctions): Promise<IDataObject[]> {
+	const [output] = await router.call(context);
+	return output.map((item: INodeExecutionData) => item.json);
 }
 
 /** Sync Orders into the seeded pipeline and stage, keyed on the seeded order-code field. */

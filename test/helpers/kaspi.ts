@@ -7,8 +7,10 @@
  * with code and status only. Every request it receives is recorded.
  */
 import nock from 'nock';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
+import { Kaspi } from '../../nodes/Kaspi/Kaspi.node';
 import type {
 	DeliveryMode,
 	KaspiEntryResource,
@@ -17,7 +19,7 @@ import type {
 	OrderStatus,
 } from '../../nodes/Kaspi/transport/types';
 import { fakeContext, type FakeContextOptions } from './context';
-import { recordRequest, type RecordedRequest } from './http';
+import { recordRequest, type RecordedRequest, useNock } from './http';
 
 export const KASPI_PRODUCTION = 'https://kaspi.kz/shop/api/v2';
 export const KASPI_TOKEN = 'dummy-kaspi-token-5e0d2b';
@@ -326,3 +328,105 @@ export function kaspiContext(
 export function jsonOf(output: INodeExecutionData[][] | null): IDataObject[] {
 	return (output?.[0] ?? []).map((item) => item.json);
 }
+
+/**
+ * The set-up every Kaspi node test file shares: nock, and a fresh record of n8n's `sleep`, which
+ * each file mocks (`jest.mock` must stand in the test file itself).
+ */
+export function useKaspiUnit(): void {
+	useNock();
+	beforeEach(() => jest.mocked(sleep).mockClear());
+}
+
+/** An order code the node's tests use throughout. */
+export const CODE = '512345678';
+export const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+export interface RunOptions {
+	baseUrl?: string;
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	token?: string;
+}
+
+/** Runs the Kaspi node once with `parameters` (or one set per item). */
+export async function runKaspi(
+	parameters: IDataObject | ((itemIndex: number) => IDataObject),
+	options: RunOptions = {},
+): Promise<INodeExecutionData[]> {
+	const { context } = kaspiContext(options.baseUrl ?? KASPI_PRODUCTION, {
+		parameters,
+		items: options.items,
+		continueOnFail: options.continueOnFail,
+		token: options.token,
+	});
+	const [output] = await new Kaspi().execute.call(context as unknown as IExecuteFunctions);
+	return output;
+}
+
+export const getByCode = (code: string): IDataObject => ({
+	resource: 'order',
+	operation: 'get',
+	findBy: 'code',
+	orderCode: code,
+	options: {},
+});
+
+export const acceptCode = (code: string, options: IDataObject = {}): IDataObject => ({
+	resource: 'order',
+	operation: 'accept',
+	orderCode: code,
+	options,
+});
+
+export function getMany(from: number, to: number, extra: IDataObject = {}): IDataObject {
+	return {
+		resource: 'order',
+		operation: 'getMany',
+		createdAfter: iso(from),
+		createdBefore: iso(to),
+		states: ['NEW'],
+		statuses: [],
+		returnAll: true,
+		limit: 50,
+		options: {},
+		...extra,
+	};
+}
+
+/** The flat order the node outputs for a `fakeOrder` with its defaults. */
+export function flatOrder(order: FakeOrder): IDataObject {
+	return {
+		id: order.id,
+		code: order.code,
+		state: order.state,
+		status: order.status,
+		totalPrice: order.totalPrice,
+		paymentMode: 'PREPAID',
+		deliveryMode: order.deliveryMode,
+		isKaspiDelivery: false,
+		preOrder: false,
+		signatureRequired: false,
+		pickupPointId: null,
+		creationDate: order.creationDate,
+		createdAt: iso(order.creationDate),
+		plannedDeliveryAt: null,
+		customerName: 'Aigerim Nurlanova',
+		customerFirstName: 'Aigerim',
+		customerLastName: 'Nurlanova',
+		customerPhone: '+77011234567',
+		customerPhoneStatus: 'ok',
+		deliveryAddress: 'Almaty, Abay Ave 10',
+		entries: order.entries.map((entry) => ({
+			sku: entry.sku,
+			name: entry.name,
+			quantity: entry.quantity,
+			unitPrice: entry.basePrice,
+			totalPrice: entry.basePrice * entry.quantity,
+			category: 'Kettles',
+		})),
+		itemsSummary: order.entries.map((entry) => `${entry.name} × ${entry.quantity}`).join(', '),
+	};
+}
+
+export const codesOf = (output: INodeExecutionData[]) => output.map((item) => item.json.code);

@@ -1,8 +1,15 @@
 /**
  * Generated Kaspi price lists for the tests: a seeded generator of valid documents in many
  * spellings (default namespace or prefix, quotes, comments, CDATA, entities, layout) and a set of
- * named mutations, each of which breaks (or, for a few, deliberately keeps) validity.
+ * named mutations, each of which breaks (or, for a few, deliberately keeps) validity; and what the
+ * node's tests share: a runner, libxml2's verdict on the schema, and a small list from the writer.
  */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { parseXml, type Document } from 'libxmljs2';
+
+import { KaspiPriceList } from '../../nodes/KaspiPriceList/KaspiPriceList.node';
+import { PriceListWriter } from '../../nodes/KaspiPriceList/xml/writer';
+import { fakeContext } from './context';
 
 export interface XmlElement {
 	name: string;
@@ -644,4 +651,38 @@ export function fuzz(seed: number): string {
 				: xml.slice(0, at) + (kind === 1 ? '' : char) + xml.slice(at + width);
 	}
 	return xml;
+}
+
+/** Runs the Kaspi Price List node once on `items` and returns its outputs. */
+export async function runPriceList(
+	parameters: IDataObject,
+	items: INodeExecutionData[],
+	continueOnFail = false,
+) {
+	const { context } = fakeContext({ parameters, items, continueOnFail });
+	return await new KaspiPriceList().execute.call(context as unknown as IExecuteFunctions);
+}
+
+let schema: Document | undefined;
+
+/** Whether libxml2 finds `xml` valid against schemas/kaspishopping.xsd. */
+export function libxml2Valid(xml: string): boolean {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const codegen = require('../../schemas/xsd-codegen.js') as { readSchemaText: () => string };
+	schema ??= parseXml(codegen.readSchemaText());
+	return parseXml(xml).validate(schema);
+}
+
+/** A valid three-offer list from the writer; offers start on lines 6, 13 and 20. */
+export function threeOffers(): string[] {
+	const writer = new PriceListWriter({ company: 'C', merchantId: '30123456', date: 'd' });
+	for (const sku of ['A1', 'B2', 'C3']) {
+		writer.add({
+			sku,
+			model: `m ${sku}`,
+			availabilities: [{ storeId: 'PP1', available: true, stockCount: 1 }],
+			price: 100,
+		});
+	}
+	return writer.finish().toString('utf8').split('\n');
 }

@@ -3,9 +3,10 @@
  * runner for the WAHA node on the fake context.
  */
 import nock from 'nock';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { Waha } from '../../nodes/Waha/Waha.node';
+import { clock } from './clock';
 import { fakeContext, type FakeContextOptions } from './context';
 
 export const WAHA_URL = 'http://waha.test';
@@ -92,4 +93,93 @@ export function like(expected: Record<string, unknown>) {
 		Object.entries(expected).every(
 			([key, value]) => JSON.stringify(body[key]) === JSON.stringify(value),
 		);
+}
+
+/** The hooks every WAHA node test file uses: `useNock`, and pacing waits that take no time. */
+export function useWahaUnit(): void {
+	useNock();
+	beforeEach(() => {
+		jest.spyOn(clock, 'sleep').mockResolvedValue(undefined);
+	});
+	afterEach(() => jest.restoreAllMocks());
+}
+
+/** Send Text's parameters for this recipient. */
+export const sendText = (recipient: string, extra: IDataObject = {}) => ({
+	resource: 'message',
+	operation: 'sendText',
+	session: { __rl: true, mode: 'list', value: 'default' },
+	recipient,
+	text: 'Ваш заказ №1042 оплачен',
+	...extra,
+});
+
+/** WAHA's 422 for a session that is not WORKING (here waiting for its QR code). */
+export const NOT_WORKING = {
+	error: 'Session status is not as expected. Try again later or restart the session',
+	session: 'default',
+	status: 'SCAN_QR_CODE',
+	expected: ['WORKING'],
+};
+
+/** A Session operation's parameters, on the session "default" unless `extra` names another. */
+export const sessionParameters = (operation: string, extra: Record<string, unknown> = {}) => ({
+	resource: 'session',
+	operation,
+	session: { __rl: true, mode: 'list', value: 'default' },
+	...extra,
+});
+
+/** The session as WAHA's GET shows it, config (with an HMAC key) included. */
+export const SESSION_INFO = {
+	name: 'default',
+	status: 'WORKING',
+	config: {
+		webhooks: [
+			{
+				url: 'https://n8n.example.kz/webhook/x/waha',
+				events: ['message'],
+				hmac: { key: 'hmac-secret' },
+			},
+		],
+	},
+	me: { id: '77770000000@c.us', pushName: 'Shop' },
+	engine: { engine: 'WEBJS' },
+};
+
+/** Start or Stop on the session "default": its answer, then the session as a GET shows it. */
+export async function expectSessionChange(operation: string) {
+	// Start and stop answer SessionDTO {name, status, config}, without me or engine (OpenAPI).
+	waha()
+		.post(`/api/sessions/default/${operation}`)
+		.reply(201, {
+			name: 'default',
+			status: operation === 'start' ? 'STARTING' : 'STOPPED',
+			config: {},
+		});
+	const status = operation === 'start' ? 'WORKING' : 'STOPPED';
+	waha()
+		.get('/api/sessions/default')
+		.reply(200, { ...SESSION_INFO, status, ...(operation === 'stop' ? { me: null } : {}) });
+	const [item] = await runWaha({ parameters: sessionParameters(operation) });
+	expect(item.json).toEqual({
+		session: 'default',
+		status,
+		working: operation === 'start',
+		engine: 'WEBJS',
+		me: operation === 'start' ? { id: '77770000000@c.us', pushName: 'Shop' } : null,
+	});
+}
+
+/** Start Typing or Stop Typing: WAHA's empty 201 becomes a success item. */
+export async function expectTypingSuccess(operation: string) {
+	waha()
+		.post(`/api/${operation}`, like({ session: 'default', chatId: CHAT_ID }))
+		.reply(201);
+	const output = await runWaha({
+		parameters: { resource: 'chat', operation, session: 'default', recipient: '7011234567' },
+	});
+	expect(output).toEqual([
+		{ json: { success: true, chatId: CHAT_ID, session: 'default' }, pairedItem: { item: 0 } },
+	]);
 }

@@ -1,15 +1,15 @@
 /**
- * Al-Style node: normalisation rules, the nested-set tree, pagination, batching, the per-token
- * queue at the minimum interval, 403 / 5xx / "upstream request timeout" retries, and a token that
- * never shows in an error.
+ * Al-Style node as a whole: normalisation rules, the nested-set tree, the per-token queue at the
+ * minimum interval, 403 / 5xx / "upstream request timeout" retries, a token that never shows in an
+ * error, and properties, images, categories and brands side by side. Each product operation's own
+ * tests are in product/<operation>.test.ts.
  */
 import nock from 'nock';
-import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { AlStyleApi } from '../../../credentials/AlStyleApi.credentials';
-import { AlStyle } from '../../../nodes/AlStyle/AlStyle.node';
 import { getCategories } from '../../../nodes/AlStyle/methods/loadOptions';
-import { resetQueues, takeTurn } from '../../../nodes/AlStyle/transport';
+import { takeTurn } from '../../../nodes/AlStyle/transport';
 import { clock } from '../../helpers/clock';
 import {
 	normaliseElement,
@@ -21,68 +21,10 @@ import {
 } from '../../../nodes/AlStyle/helpers/normalise';
 import type { AlStyleElement } from '../../../nodes/AlStyle/transport/types';
 import { fakeContext } from '../../helpers/context';
-import {
-	errorText,
-	recordRequest,
-	rejectionOf,
-	useNock,
-	type RecordedRequest,
-} from '../../helpers/http';
+import { errorText, rejectionOf } from '../../helpers/http';
+import { BASE, credentials, FAKE_ACCESS, runAlStyle, useAlStyleUnit } from '../../helpers/alstyle';
 
-const BASE = 'https://alstyle.test';
-const FAKE_ACCESS = 'not-a-real-token-123';
-useNock();
-
-function credentials(minIntervalSeconds = 0) {
-	return { alStyleApi: { accessToken: FAKE_ACCESS, baseUrl: BASE, minIntervalSeconds } };
-}
-
-async function run(parameters: IDataObject, minIntervalSeconds = 0, continueOnFail = false) {
-	const { context } = fakeContext({
-		parameters,
-		credentials: credentials(minIntervalSeconds),
-		continueOnFail,
-	});
-	return (await new AlStyle().execute.call(context as unknown as IExecuteFunctions))[0];
-}
-
-function record(requests: RecordedRequest[]) {
-	return function (
-		this: { req: { method?: string; path: string; headers: Record<string, string> } },
-		_uri: string,
-		body: unknown,
-	) {
-		requests.push(recordRequest(this.req, body));
-	};
-}
-
-/** Answers every product-page request with `page(offset)` and returns the requests as they come. */
-function servePages(page: (offset: number) => object): RecordedRequest[] {
-	const requests: RecordedRequest[] = [];
-	nock(BASE)
-		.get('/api/elements-pagination')
-		.query(true)
-		.reply(function (uri, body) {
-			record(requests).call(this, uri, body);
-			return [200, page(Number(new URL(uri, BASE).searchParams.get('offset')))];
-		})
-		.persist();
-	return requests;
-}
-
-beforeEach(() => resetQueues());
-
-/** A category tree where 3472 and 3638 are leaves, so they are sent as they are. */
-function serveLeafCategories() {
-	nock(BASE)
-		.get('/api/categories')
-		.query(true)
-		.reply(200, [
-			{ id: 3400, name: 'Root', level: 1, left: 1, right: 6, elements: 0 },
-			{ id: 3472, name: 'Speakers', level: 2, left: 2, right: 3, elements: 5 },
-			{ id: 3638, name: 'Mice', level: 2, left: 4, right: 5, elements: 2 },
-		]);
-}
+useAlStyleUnit();
 
 describe('normalisation', () => {
 	it('turns quantities into a number and a lower-bound flag', () => {
@@ -218,167 +160,6 @@ describe('the per-token queue', () => {
 });
 
 describe('Al-Style node', () => {
-	it('sends the token as access-token and pages through elements-pagination with Return All', async () => {
-		const page = (offset: number, count: number) => ({
-			elements: Array.from({ length: count }, (_, i) => ({
-				article: offset + i,
-				name: `p${offset + i}`,
-				category: 1,
-				price1: 10,
-				price2: 1,
-				quantity: '>50',
-			})),
-			pagination: {
-				totalCount: 300,
-				totalPages: 2,
-				currentPage: offset / 250 + 1,
-				limit: 250,
-				offset,
-			},
-		});
-		const requests = servePages((offset) => page(offset, offset === 0 ? 250 : 50));
-		serveLeafCategories();
-		const out = await run({
-			resource: 'product',
-			operation: 'getMany',
-			returnAll: true,
-			additionalFields: ['brand', 'images'],
-			filters: { category: '3472, 3638', inStockOnly: true, brand: 'g-1' },
-		});
-		expect(out).toHaveLength(300);
-		expect(out[0].json).toMatchObject({
-			article: 0,
-			price2: null,
-			quantity: 50,
-			quantityIsLowerBound: true,
-			images: [],
-		});
-		expect(requests.map((r) => r.query)).toEqual([
-			{
-				category: '3472,3638',
-				brand: 'g-1',
-				exclude_missing: '1',
-				additional_fields: 'brand,images',
-				limit: '250',
-				offset: '0',
-				'access-token': FAKE_ACCESS,
-			},
-			{
-				category: '3472,3638',
-				brand: 'g-1',
-				exclude_missing: '1',
-				additional_fields: 'brand,images',
-				limit: '250',
-				offset: '250',
-				'access-token': FAKE_ACCESS,
-			},
-		]);
-	});
-
-	it('sends the categories chosen from the list as one comma-separated filter', async () => {
-		const requests = servePages(() => ({
-			elements: [],
-			pagination: { totalCount: 0, totalPages: 0, currentPage: 1, limit: 50, offset: 0 },
-		}));
-		serveLeafCategories();
-		await run({
-			resource: 'product',
-			operation: 'getMany',
-			returnAll: false,
-			limit: 50,
-			additionalFields: [],
-			filters: { category: [3472, 3638] },
-		});
-		expect(requests.map((r) => r.query.category)).toEqual(['3472,3638']);
-	});
-
-	it('stops at the limit', async () => {
-		const requests = servePages(() => ({
-			elements: [{ article: 1, name: 'a', category: 1, price1: 5, price2: 6, quantity: 1 }],
-			pagination: { totalCount: 9, totalPages: 9, currentPage: 1, limit: 1, offset: 0 },
-		}));
-		const out = await run({
-			resource: 'product',
-			operation: 'getMany',
-			returnAll: false,
-			limit: 1,
-			additionalFields: [],
-			filters: {},
-		});
-		expect(out).toHaveLength(1);
-		expect(requests).toHaveLength(1);
-		expect(requests[0].query.limit).toBe('1');
-	});
-
-	it('gets articles in batches of 50', async () => {
-		const requests: RecordedRequest[] = [];
-		nock(BASE)
-			.get('/api/element-info')
-			.query(true)
-			.reply(function (uri, body) {
-				record(requests).call(this, uri, body);
-				const articles = new URL(uri, BASE).searchParams.get('article')!.split(',');
-				return [
-					200,
-					articles.map((a) => ({
-						article: Number(a),
-						name: a,
-						category: 1,
-						price1: 2,
-						price2: 3,
-						quantity: 0,
-					})),
-				];
-			})
-			.persist();
-		const articles = Array.from({ length: 120 }, (_, i) => String(1000 + i)).join(', ');
-		const out = await run({
-			resource: 'product',
-			operation: 'getByArticles',
-			articles,
-			additionalFields: ['detailText'],
-		});
-		expect(out).toHaveLength(120);
-		expect(requests.map((r) => r.query.article.split(',').length)).toEqual([50, 50, 20]);
-		expect(requests[0].query.additional_fields).toBe('detailText');
-	});
-
-	it('gets the whole catalogue stock in one quantity-price call', async () => {
-		const scope = nock(BASE)
-			.get('/api/quantity-price')
-			.query({ 'access-token': FAKE_ACCESS, exclude_missing: '0' })
-			.reply(200, {
-				20908: { quantity: '>50', price1: 8434, price2: 11490, warehouse: 'panfilov' },
-				20909: { quantity: 0, price1: 1, price2: 1 },
-			});
-		const out = await run({
-			resource: 'product',
-			operation: 'getStockAndPrices',
-			articles: '',
-			inStockOnly: false,
-		});
-		expect(out.map((item) => item.json)).toEqual([
-			{
-				article: 20908,
-				quantity: 50,
-				quantityIsLowerBound: true,
-				quantityIsUpperBound: false,
-				price1: 8434,
-				price2: 11490,
-				warehouse: 'panfilov',
-			},
-			{
-				article: 20909,
-				quantity: 0,
-				quantityIsLowerBound: false,
-				quantityIsUpperBound: false,
-				price1: null,
-				price2: null,
-			},
-		]);
-		expect(scope.isDone()).toBe(true);
-	});
-
 	it('returns properties, images (always arrays), categories with paths and brands', async () => {
 		nock(BASE)
 			.get('/api/properties')
@@ -401,56 +182,37 @@ describe('Al-Style node', () => {
 			.query(true)
 			.reply(200, { data: [{ id: 'g', name: '70mai', count: 11 }] });
 		expect(
-			(await run({ resource: 'product', operation: 'getProperties', articles: '1' }))[0].json,
+			(await runAlStyle({ resource: 'product', operation: 'getProperties', articles: '1' }))[0]
+				.json,
 		).toEqual({
 			article: 1,
 			properties: [{ code: 'W', name: 'Вес', value: '1 кг', sort: 1 }],
 		});
 		expect(
 			(
-				await run({ resource: 'product', operation: 'getImages', articles: '1,2', thumbs: false })
+				await runAlStyle({
+					resource: 'product',
+					operation: 'getImages',
+					articles: '1,2',
+					thumbs: false,
+				})
 			).map((i) => i.json),
 		).toEqual([
 			{ article: 1, images: ['https://img/1.jpg'] },
 			{ article: 2, images: [] },
 		]);
-		expect((await run({ resource: 'category', operation: 'getMany' }))[1].json).toMatchObject({
+		expect(
+			(await runAlStyle({ resource: 'category', operation: 'getMany' }))[1].json,
+		).toMatchObject({
 			id: 2,
 			parentId: 1,
 			path: 'Root / Leaf',
 		});
-		expect((await run({ resource: 'brand', operation: 'getMany' }))[0].json).toEqual({
+		expect((await runAlStyle({ resource: 'brand', operation: 'getMany' }))[0].json).toEqual({
 			id: 'g',
 			name: '70mai',
 			count: 11,
 		});
-	});
-
-	it('waits and asks again when /images answers 200 with a throttle object', async () => {
-		const slept: number[] = [];
-		const saved = { ...clock };
-		clock.sleep = async (ms) => {
-			slept.push(ms);
-		};
-		try {
-			nock(BASE)
-				.get('/api/images')
-				.query(true)
-				.reply(200, { success: false, message: 'Too many requests', interval: 7 })
-				.get('/api/images')
-				.query(true)
-				.reply(200, { 5: 'https://img/5.jpg' });
-			const out = await run({
-				resource: 'product',
-				operation: 'getImages',
-				articles: '5',
-				thumbs: true,
-			});
-			expect(out[0].json).toEqual({ article: 5, images: ['https://img/5.jpg'] });
-			expect(slept).toContain(7000);
-		} finally {
-			Object.assign(clock, saved);
-		}
 	});
 
 	it('backs off on 403 and retries; retries 5xx and "upstream request timeout"', async () => {
@@ -467,7 +229,7 @@ describe('Al-Style node', () => {
 			.get('/api/brands')
 			.query(true)
 			.reply(200, { data: [{ id: 'g', name: 'B', count: 1 }] });
-		const out = await run({ resource: 'brand', operation: 'getMany' }, 0.01);
+		const out = await runAlStyle({ resource: 'brand', operation: 'getMany' }, 0.01);
 		expect(out).toHaveLength(1);
 		expect(scope.isDone()).toBe(true);
 	});
@@ -482,7 +244,9 @@ describe('Al-Style node', () => {
 				times.push(Date.now());
 				return [200, { data: [] }];
 			});
-		await Promise.all([1, 2, 3].map(() => run({ resource: 'brand', operation: 'getMany' }, 0.2)));
+		await Promise.all(
+			[1, 2, 3].map(() => runAlStyle({ resource: 'brand', operation: 'getMany' }, 0.2)),
+		);
 		expect(times).toHaveLength(3);
 		expect(times[1] - times[0]).toBeGreaterThanOrEqual(195);
 		expect(times[2] - times[1]).toBeGreaterThanOrEqual(195);
@@ -498,10 +262,14 @@ describe('Al-Style node', () => {
 			.get('/api/categories')
 			.query(true)
 			.reply(400, { message: `bad token ${FAKE_ACCESS}` });
-		const tooFast = await rejectionOf(run({ resource: 'brand', operation: 'getMany' }, 0.001));
+		const tooFast = await rejectionOf(
+			runAlStyle({ resource: 'brand', operation: 'getMany' }, 0.001),
+		);
 		expect(errorText(tooFast)).toContain('403');
 		expect(errorText(tooFast)).not.toContain(FAKE_ACCESS);
-		const bad = await rejectionOf(run({ resource: 'category', operation: 'getMany' }, 0.001));
+		const bad = await rejectionOf(
+			runAlStyle({ resource: 'category', operation: 'getMany' }, 0.001),
+		);
 		expect(errorText(bad)).toContain('bad token ***');
 		expect(errorText(bad)).not.toContain(FAKE_ACCESS);
 		nock(BASE)
@@ -513,23 +281,8 @@ describe('Al-Style node', () => {
 					{ code: 'ENOTFOUND' },
 				),
 			);
-		const unreachable = await rejectionOf(run({ resource: 'brand', operation: 'getMany' }));
+		const unreachable = await rejectionOf(runAlStyle({ resource: 'brand', operation: 'getMany' }));
 		expect(errorText(unreachable)).not.toContain(FAKE_ACCESS);
-	});
-
-	it('refuses an empty or malformed article list, and honours continueOnFail', async () => {
-		await expect(
-			run({ resource: 'product', operation: 'getProperties', articles: ' , ' }),
-		).rejects.toThrow('Articles is empty');
-		await expect(
-			run({ resource: 'product', operation: 'getProperties', articles: '1; <x>' }),
-		).rejects.toThrow('Article "<x>" is not an Al-Style article number');
-		const out = await run(
-			{ resource: 'product', operation: 'getProperties', articles: '' },
-			0,
-			true,
-		);
-		expect(out[0]).toMatchObject({ json: { error: 'Articles is empty' }, pairedItem: { item: 0 } });
 	});
 });
 

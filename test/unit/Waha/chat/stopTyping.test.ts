@@ -1,0 +1,10 @@
+import { expectTypingSuccess, useWahaUnit } from '../../../helpers/waha';
+
+useWahaUnit();
+
+describe('WAHA › Chat › typing', () => {
+	it.each(['stopTyping'])(
+		'%s outputs success for WAHA’s empty 201, never an empty json',
+		expectTypingSuccess,
+	);
+});

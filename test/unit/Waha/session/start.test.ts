@@ -1,0 +1,7 @@
+import { expectSessionChange, useWahaUnit } from '../../../helpers/waha';
+
+useWahaUnit();
+
+describe('WAHA › Session', () => {
+	it.each(['start'])('%ss the session and outputs it as a GET shows it', expectSessionChange);
+});
