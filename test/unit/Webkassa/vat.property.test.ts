@@ -393,8 +393,10 @@ describe('Create Sale on generated positions', () => {
 					).toBe(true);
 				},
 			),
-			{ numRuns: 300 },
+			// 600 cases: with 300, about one run in four drew only 60 sent receipts, the floor below.
+			{ numRuns: 600 },
 		);
+		// Both outcomes must be common, not a corner: at least a tenth of the cases each.
 		expect(outcomes.sent).toBeGreaterThan(60);
 		expect(outcomes.refused).toBeGreaterThan(60);
 	});
