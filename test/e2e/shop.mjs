@@ -94,9 +94,13 @@ export function shopCredentials(
 
 /**
  * @param {{ queue: boolean, n8nPort?: number, sandboxPort?: number, alStyleProbe?: boolean,
- *   inactiveWorkflows?: Array<ReturnType<typeof import('./harness.mjs').loadWorkflow>>, log?: (line: string) => void }} options
+ *   inactiveWorkflows?: Array<ReturnType<typeof import('./harness.mjs').loadWorkflow>>,
+ *   ordersBeforeStart?: Array<ReturnType<typeof kaspiOrder>>, log?: (line: string) => void }} options
  *   `alStyleProbe`: the test-only webhook workflow that runs Al-Style calls on demand;
- *   `inactiveWorkflows`: more workflows imported switched off (the demo shows every shipped one)
+ *   `inactiveWorkflows`: more workflows imported switched off (the demo shows every shipped one);
+ *   `ordersBeforeStart`: orders put in Kaspi before n8n starts; the triggers' first polls only
+ *   record them, so only a reconcile or catch-up run finds them, as with the orders a shop had
+ *   before it switched the workflows on
  */
 export async function startShop({
 	queue,
@@ -104,10 +108,12 @@ export async function startShop({
 	sandboxPort,
 	alStyleProbe = true,
 	inactiveWorkflows = [],
+	ordersBeforeStart = [],
 	log = process.env.E2E_VERBOSE ? console.log : undefined,
 }) {
 	const sandboxServer = await startSandbox({ seed: false, port: sandboxPort });
 	const sandbox = new Sandbox(sandboxServer.url);
+	if (ordersBeforeStart.length) await sandbox.createOrders(ordersBeforeStart);
 	await sandbox.linkWhatsAppSession();
 	await sandbox.http.post('/webkassa/cashboxes', {
 		uniqueNumber: CASHBOX,
