@@ -256,15 +256,16 @@ export class Shop {
 
 	/**
 	 * Leaves exactly these workflows active, so a fault meant for one is not taken by another's
-	 * call. Activating a Kaspi Trigger polls at once.
+	 * call. Activating a Kaspi Trigger polls at once. The error workflow is left as the line needs
+	 * it: on 2.x it is published at import, and unpublished it runs no alert at all.
 	 * @param {string[]} workflowIds
 	 */
 	async only(workflowIds) {
 		for (const id of Object.values(WORKFLOW_IDS)) {
+			if (id === WORKFLOW_IDS.errorAlerts) continue;
 			const { active } = await this.n8n.api('GET', `/workflows/${id}`);
 			const wanted = workflowIds.includes(id);
-			if (active !== wanted)
-				await this.n8n.api('POST', `/workflows/${id}/${wanted ? 'activate' : 'deactivate'}`);
+			if (active !== wanted) await this.n8n.setActive(id, wanted);
 		}
 	}
 
