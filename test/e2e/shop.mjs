@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 import { startSandbox } from '../../sandbox/server.mjs';
 import { SEED } from '../../sandbox/services/amocrm.mjs';
@@ -274,12 +275,20 @@ export class Shop {
 	 * @param {{ articles: string, fields: string[] }} body
 	 */
 	async probeAlStyle(body) {
-		const response = await fetch(`${this.n8n.url}/webhook/${AL_STYLE_PROBE_PATH}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-		});
-		return { status: response.status, body: await response.text() };
+		// Just after only() published the probe, n8n 2.x in queue mode may not have registered its
+		// webhook yet and answers 404 without running anything; it is asked again, up to 30 s.
+		const deadline = Date.now() + 30_000;
+		for (;;) {
+			const response = await fetch(`${this.n8n.url}/webhook/${AL_STYLE_PROBE_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			const text = await response.text();
+			if (response.status !== 404 || !/is not registered/.test(text) || Date.now() > deadline)
+				return { status: response.status, body: text };
+			await delay(500);
+		}
 	}
 
 	/** Runs the reconcile workflow once (its schedule is shortened) and waits for that run. */
