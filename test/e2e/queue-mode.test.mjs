@@ -20,6 +20,25 @@ import { WORKFLOW_IDS } from './workflows-for-test.mjs';
 /** @param {number} index */
 const phone = (index) => `70120${String(index).padStart(5, '0')}`;
 
+/**
+ * The reconcile's lane of the amoCRM test (the third): orders from two days ago, put in Kaspi
+ * before n8n starts, so the sync's trigger only records them at its first poll. Created during the
+ * test instead, they were emitted to the sync as well, since the shipped trigger watches 14 days
+ * for state changes and so takes any order it has not seen in that time for a new one: both runs
+ * then worked on the same 80 orders at once, neither found the other's deals, and 80 of them were
+ * made twice (240 deals; seen with the scan-free sync, whose phone searches keep a run from
+ * creating anything for a minute or more, where the contact scan before it took seconds).
+ */
+const reconcileCodes = Array.from({ length: 80 }, (_, index) => String(840_000_001 + index));
+const reconcileOrders = reconcileCodes.map((code, index) =>
+	kaspiOrder(code, {
+		phone: `7014${String(index).padStart(6, '0')}`,
+		state: 'ARCHIVE',
+		status: 'CANCELLED',
+		minutesAgo: 2 * 24 * 60,
+	}),
+);
+
 describe(
 	'The pack in n8n queue mode (PostgreSQL, Redis, main + 2 workers)',
 	{ timeout: 40 * 60_000 },
@@ -29,7 +48,7 @@ describe(
 		const started = Date.now();
 
 		before(async () => {
-			shop = await startShop({ queue: true });
+			shop = await startShop({ queue: true, ordersBeforeStart: reconcileOrders });
 			console.log(
 				`queue mode: n8n main + 2 workers ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 			);
@@ -132,34 +151,22 @@ describe(
 
 		it(
 			'amoCRM: the sync and the reconcile at once on both workers stay within 7 calls a second',
-			{
-				timeout: 10 * 60_000,
-				// Open regression, to fix first: since amoCRM's two phone searches and scan-free reads,
-				// the 160 deals do not all appear within 300 s here. It still runs and is reported.
-				todo: 'the 160 deals within 300 s since the scan-free sync (issue 13)',
-			},
+			{ timeout: 10 * 60_000 },
 			async () => {
 				const { sandbox, n8n } = shop;
 				const statsBefore = await shop.amoStats();
 				const seq = await sandbox.lastSeq();
 				// Two disjoint lanes, so both runs have work at the same time: new orders for the sync
-				// (numbers not on WhatsApp, so the notification workflow only checks them), and orders from
-				// two days ago, beyond the trigger's look-back, that only the reconcile finds.
+				// (numbers not on WhatsApp, so the notification workflow only checks them), and the orders
+				// from two days ago that the trigger only recorded (reconcileOrders), which only the
+				// reconcile finds.
 				const newCodes = Array.from({ length: 80 }, (_, index) => String(830_000_001 + index));
-				const oldCodes = Array.from({ length: 80 }, (_, index) => String(840_000_001 + index));
-				await sandbox.createOrders([
-					...newCodes.map((code, index) =>
+				const oldCodes = reconcileCodes;
+				await sandbox.createOrders(
+					newCodes.map((code, index) =>
 						kaspiOrder(code, { phone: `7013${String(index).padStart(4, '0')}00` }),
 					),
-					...oldCodes.map((code, index) =>
-						kaspiOrder(code, {
-							phone: `7014${String(index).padStart(6, '0')}`,
-							state: 'ARCHIVE',
-							status: 'CANCELLED',
-							minutesAgo: 2 * 24 * 60,
-						}),
-					),
-				]);
+				);
 				await Promise.all([shop.poll(WORKFLOW_IDS.amoSync), shop.reconcileOnce()]);
 				await waitFor(
 					async () => (await shop.dealsFor([...newCodes, ...oldCodes])).length === 160,
