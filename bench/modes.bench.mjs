@@ -8,8 +8,8 @@
 //   MODES_BENCH_COMPLETED (default 10)  completed orders (a receipt and a receipt link each)
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { kaspiOrder, startShop } from '../test/e2e/shop.mjs';
-import { WORKFLOW_IDS } from '../test/e2e/workflows-for-test.mjs';
+import { kaspiOrder, startShop } from '../test/e2e/lib/shop.mjs';
+import { WORKFLOW_IDS } from '../test/e2e/lib/workflows-for-test.mjs';
 
 const NEW_ORDERS = Number(process.env.MODES_BENCH_NEW ?? 20);
 const COMPLETED_ORDERS = Number(process.env.MODES_BENCH_COMPLETED ?? 10);

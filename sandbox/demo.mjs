@@ -7,8 +7,8 @@
 // Webkassa and the alert channel is printed here. Runs until Ctrl-C.
 import { parseArgs } from 'node:util';
 
-import { loadWorkflow } from '../test/e2e/harness.mjs';
-import { kaspiOrder, startShop } from '../test/e2e/shop.mjs';
+import { loadWorkflow } from '../test/e2e/lib/harness.mjs';
+import { kaspiOrder, startShop } from '../test/e2e/lib/shop.mjs';
 
 const { values } = parseArgs({
 	options: {

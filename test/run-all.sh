@@ -36,7 +36,7 @@ summary() {
 background_logs="$(mktemp -d)"
 n8n_install_pids=()
 for line in 1 2; do
-	node test/e2e/install-n8n.mjs "$line" >"$background_logs/$line.log" 2>&1 &
+	node test/e2e/lib/install-n8n.mjs "$line" >"$background_logs/$line.log" 2>&1 &
 	n8n_install_pids+=("$!")
 done
 # Chromium too, for the browser step at the end.

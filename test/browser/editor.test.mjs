@@ -12,10 +12,10 @@ import axios from 'axios';
 import { chromium } from 'playwright-core';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import { startSmtpSink, startTelegramSink } from '../e2e/alert-sinks.mjs';
-import { loadWorkflow, N8n, OWNER, packPackage, ROOT, waitFor } from '../e2e/harness.mjs';
-import { Sandbox } from '../e2e/sandbox-client.mjs';
-import { shopCredentials } from '../e2e/shop.mjs';
+import { startSmtpSink, startTelegramSink } from '../e2e/lib/alert-sinks.mjs';
+import { loadWorkflow, N8n, OWNER, packPackage, ROOT, waitFor } from '../e2e/lib/harness.mjs';
+import { Sandbox } from '../e2e/lib/sandbox-client.mjs';
+import { shopCredentials } from '../e2e/lib/shop.mjs';
 import { loadBuiltClass, manifest } from '../package/lib.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-import { ROOT } from '../e2e/harness.mjs';
+import { ROOT } from '../e2e/lib/harness.mjs';
 
 const result = spawnSync(process.execPath, ['--test', join(ROOT, 'test/browser/editor.test.mjs')], {
 	cwd: ROOT,

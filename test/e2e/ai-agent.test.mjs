@@ -11,9 +11,9 @@ import { after, before, describe, it } from 'node:test';
 
 import { startSandbox } from '../../sandbox/server.mjs';
 import { SEED } from '../../sandbox/services/amocrm.mjs';
-import { N8n, packPackage } from './harness.mjs';
-import { callToolThenAnswer, startScriptedChatModel } from './scripted-chat-model.mjs';
-import { sandboxCredentials, Sandbox, WAHA_OPENAPI } from './sandbox-client.mjs';
+import { N8n, packPackage } from './lib/harness.mjs';
+import { callToolThenAnswer, startScriptedChatModel } from './lib/scripted-chat-model.mjs';
+import { sandboxCredentials, Sandbox, WAHA_OPENAPI } from './lib/sandbox-client.mjs';
 
 const WORKFLOW_ID = 'kzAiAgentTools01';
 const WEBHOOK_PATH = 'kz-agent';
@@ -240,7 +240,7 @@ describe(
 		}
 
 		/**
-		 * @param {import('./scripted-chat-model.mjs').ChatRequest} request
+		 * @param {import('./lib/scripted-chat-model.mjs').ChatRequest} request
 		 * @param {string} name
 		 */
 		const toolNamed = (request, name) =>

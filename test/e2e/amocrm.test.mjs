@@ -11,10 +11,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { startSandbox } from '../../sandbox/server.mjs';
 import { SEED } from '../../sandbox/services/amocrm.mjs';
-import { alertSinkCredentials, startSmtpSink, startTelegramSink } from './alert-sinks.mjs';
-import { N8n, packPackage, waitFor } from './harness.mjs';
-import { amoCrmSandboxCredential, Sandbox, sandboxCredentials } from './sandbox-client.mjs';
-import { amoWorkflowsForTest, errorAlertsForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
+import { alertSinkCredentials, startSmtpSink, startTelegramSink } from './lib/alert-sinks.mjs';
+import { N8n, packPackage, waitFor } from './lib/harness.mjs';
+import { amoCrmSandboxCredential, Sandbox, sandboxCredentials } from './lib/sandbox-client.mjs';
+import { amoWorkflowsForTest, errorAlertsForTest, WORKFLOW_IDS } from './lib/workflows-for-test.mjs';
 
 const SYNC_ID = WORKFLOW_IDS.amoSync;
 const RECONCILE_ID = WORKFLOW_IDS.amoReconcile;

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { waitFor } from './harness.mjs';
-import { amoCrmSandboxCredential } from './sandbox-client.mjs';
+import { waitFor } from './lib/harness.mjs';
+import { amoCrmSandboxCredential } from './lib/sandbox-client.mjs';
 import {
 	AL_STYLE_INTERVAL_SECONDS,
 	ALERT_CHAT,
@@ -17,8 +17,8 @@ import {
 	kaspiOrder,
 	RECEIPTS_EVERY_SECONDS,
 	startShop,
-} from './shop.mjs';
-import { WORKFLOW_IDS } from './workflows-for-test.mjs';
+} from './lib/shop.mjs';
+import { WORKFLOW_IDS } from './lib/workflows-for-test.mjs';
 
 const { orderWhatsApp, amoSync, receipts, alStyleProbe } = WORKFLOW_IDS;
 

@@ -10,9 +10,9 @@ import { after, before, describe, it } from 'node:test';
 
 import { startSandbox } from '../../sandbox/server.mjs';
 import { MASKED_PHONE } from '../../sandbox/services/kaspi-seed.mjs';
-import { N8n, packPackage, waitFor } from './harness.mjs';
-import { Sandbox, sandboxCredentials, webkassaSandboxCredential } from './sandbox-client.mjs';
-import { receiptsForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
+import { N8n, packPackage, waitFor } from './lib/harness.mjs';
+import { Sandbox, sandboxCredentials, webkassaSandboxCredential } from './lib/sandbox-client.mjs';
+import { receiptsForTest, WORKFLOW_IDS } from './lib/workflows-for-test.mjs';
 
 const RECEIPTS_ID = WORKFLOW_IDS.receipts;
 const CASHBOX = 'SWK00000002';

@@ -10,9 +10,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { startSandbox } from '../../sandbox/server.mjs';
 import { loadBuiltClass, manifest } from '../package/lib.mjs';
-import { N8n, PACKAGE_NAME, packPackage, waitFor } from './harness.mjs';
-import { sandboxCredentials, Sandbox, WAHA_OPENAPI } from './sandbox-client.mjs';
-import { orderWhatsAppForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
+import { N8n, PACKAGE_NAME, packPackage, waitFor } from './lib/harness.mjs';
+import { sandboxCredentials, Sandbox, WAHA_OPENAPI } from './lib/sandbox-client.mjs';
+import { orderWhatsAppForTest, WORKFLOW_IDS } from './lib/workflows-for-test.mjs';
 
 const WORKFLOW_ID = WORKFLOW_IDS.orderWhatsApp;
 const CATCH_UP_SECONDS = 10;

@@ -11,8 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import libxmljs from 'libxmljs2';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import { N8n, loadWorkflow, packPackage } from './harness.mjs';
-import { alStyleSandboxCredential, Sandbox } from './sandbox-client.mjs';
+import { N8n, loadWorkflow, packPackage } from './lib/harness.mjs';
+import { alStyleSandboxCredential, Sandbox } from './lib/sandbox-client.mjs';
 
 /** @type {any} libxml2's DOM, read loosely */
 const libxml = libxmljs;

@@ -7,15 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { waitFor } from './harness.mjs';
+import { waitFor } from './lib/harness.mjs';
 import {
 	AMO_REQUESTS_PER_SECOND_PER_WORKER,
 	CATCH_UP_SECONDS,
 	kaspiOrder,
 	RECEIPTS_EVERY_SECONDS,
 	startShop,
-} from './shop.mjs';
-import { WORKFLOW_IDS } from './workflows-for-test.mjs';
+} from './lib/shop.mjs';
+import { WORKFLOW_IDS } from './lib/workflows-for-test.mjs';
 
 /** @param {number} index */
 const phone = (index) => `70120${String(index).padStart(5, '0')}`;

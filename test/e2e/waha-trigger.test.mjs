@@ -13,8 +13,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import axios from 'axios';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import { N8n, packPackage, waitFor } from './harness.mjs';
-import { Sandbox, sandboxCredentials, WAHA_OPENAPI } from './sandbox-client.mjs';
+import { N8n, packPackage, waitFor } from './lib/harness.mjs';
+import { Sandbox, sandboxCredentials, WAHA_OPENAPI } from './lib/sandbox-client.mjs';
 
 const WORKFLOW = JSON.parse(
 	readFileSync(join(import.meta.dirname, 'fixtures/waha-inbox.json'), 'utf8'),

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import { startSmtpSink } from './alert-sinks.mjs';
-import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
-import { Sandbox, webkassaCashier, webkassaSandboxCredential } from './sandbox-client.mjs';
+import { startSmtpSink } from './lib/alert-sinks.mjs';
+import { N8n, loadWorkflow, packPackage, waitFor } from './lib/harness.mjs';
+import { Sandbox, webkassaCashier, webkassaSandboxCredential } from './lib/sandbox-client.mjs';
 
 const ZREPORT_ID = 'kzWebkassaDailyZ1';
 const ALERTS_ID = 'kzErrorAlerts001';

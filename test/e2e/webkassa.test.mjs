@@ -10,14 +10,14 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { startSandbox } from '../../sandbox/server.mjs';
-import { N8n, loadWorkflow, packPackage, waitFor } from './harness.mjs';
+import { N8n, loadWorkflow, packPackage, waitFor } from './lib/harness.mjs';
 import {
 	Sandbox,
 	sandboxCredentials,
 	webkassaCashier,
 	webkassaSandboxCredential,
-} from './sandbox-client.mjs';
-import { receiptsForTest, WORKFLOW_IDS } from './workflows-for-test.mjs';
+} from './lib/sandbox-client.mjs';
+import { receiptsForTest, WORKFLOW_IDS } from './lib/workflows-for-test.mjs';
 
 const RECEIPTS_ID = WORKFLOW_IDS.receipts;
 const ROTATION_ID = 'kzWebkassaRotate1';

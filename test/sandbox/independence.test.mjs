@@ -127,8 +127,8 @@ describe('the sandbox imports nothing of the nodes', () => {
 		assert.match(String(violation('../../nodes/Waha/transport/types.ts', emulator)), /nodes/);
 		assert.match(String(violation(`${OWN_PACKAGE}/dist/index.js`, emulator)), /nodes/);
 		assert.match(String(violation('../lib/wire.mjs', emulator)), /loader/);
-		assert.match(String(violation('../../test/e2e/shop.mjs', emulator)), /leaves/);
-		assert.equal(violation('../test/e2e/shop.mjs', join(SANDBOX, 'demo.mjs')), null);
+		assert.match(String(violation('../../test/e2e/lib/shop.mjs', emulator)), /leaves/);
+		assert.equal(violation('../test/e2e/lib/shop.mjs', join(SANDBOX, 'demo.mjs')), null);
 	});
 
 	const files = scriptsUnder(SANDBOX);

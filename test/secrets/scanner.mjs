@@ -1,6 +1,6 @@
 // @ts-check
 // Looks for planted credentials and buyers' phone numbers in what the end-to-end suites' n8n
-// logged and stored (the artifacts the harness keeps, see test/e2e/harness.mjs saveArtifacts).
+// logged and stored (the artifacts the harness keeps, see test/e2e/lib/harness.mjs saveArtifacts).
 //
 // The rule, and where it stops:
 // - A credential the sandbox was sent (token, API key, password, refresh token, HMAC key) may

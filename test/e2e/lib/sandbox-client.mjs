@@ -5,19 +5,19 @@ import { fileURLToPath } from 'node:url';
 
 import axios from 'axios';
 
-import { ALSTYLE_DEFAULT_TOKEN } from '../../sandbox/services/alstyle.mjs';
+import { ALSTYLE_DEFAULT_TOKEN } from '../../../sandbox/services/alstyle.mjs';
 import {
 	WEBKASSA_DEFAULT_API_KEY,
 	WEBKASSA_DEFAULT_LOGIN,
 	WEBKASSA_DEFAULT_PASSWORD,
-} from '../../sandbox/services/webkassa.mjs';
+} from '../../../sandbox/services/webkassa.mjs';
 
 /**
  * WAHA's published OpenAPI document: suites that start the sandbox with it as `wahaOpenApi` get
  * WAHA's strict mode, so a request the document refuses fails the test (test/fixtures/README.md).
  */
 export const WAHA_OPENAPI = fileURLToPath(
-	new URL('../fixtures/waha-openapi-2026.7.1.json', import.meta.url),
+	new URL('../../fixtures/waha-openapi-2026.7.1.json', import.meta.url),
 );
 
 /** @param {string} sandboxUrl */

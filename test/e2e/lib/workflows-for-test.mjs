@@ -2,7 +2,7 @@
 // The shipped workflows as the end-to-end suites run them: the same nodes and connections, with
 // schedules shortened so a suite runs in minutes, and with the canvas choices an operator makes
 // (the amoCRM pipeline, the cashbox, the alert targets) set for the sandbox account.
-import { SEED } from '../../sandbox/services/amocrm.mjs';
+import { SEED } from '../../../sandbox/services/amocrm.mjs';
 import { loadWorkflow } from './harness.mjs';
 
 export const WORKFLOW_IDS = {

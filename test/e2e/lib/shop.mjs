@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { startSandbox } from '../../sandbox/server.mjs';
-import { SEED } from '../../sandbox/services/amocrm.mjs';
+import { startSandbox } from '../../../sandbox/server.mjs';
+import { SEED } from '../../../sandbox/services/amocrm.mjs';
 import { alertSinkCredentials, startSmtpSink, startTelegramSink } from './alert-sinks.mjs';
 import { N8n, packPackage, waitFor } from './harness.mjs';
 import { startQueueServices } from './queue/services.mjs';
