@@ -14,7 +14,11 @@ import { SEED } from '../../sandbox/services/amocrm.mjs';
 import { alertSinkCredentials, startSmtpSink, startTelegramSink } from './lib/alert-sinks.mjs';
 import { N8n, packPackage, waitFor } from './lib/harness.mjs';
 import { amoCrmSandboxCredential, Sandbox, sandboxCredentials } from './lib/sandbox-client.mjs';
-import { amoWorkflowsForTest, errorAlertsForTest, WORKFLOW_IDS } from './lib/workflows-for-test.mjs';
+import {
+	amoWorkflowsForTest,
+	errorAlertsForTest,
+	WORKFLOW_IDS,
+} from './lib/workflows-for-test.mjs';
 
 const SYNC_ID = WORKFLOW_IDS.amoSync;
 const RECONCILE_ID = WORKFLOW_IDS.amoReconcile;
