@@ -9,7 +9,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { sessionName, sessionRLC } from './actions/common.descriptions';
+import { sessionRLC } from './actions/common.descriptions';
+import { sessionName } from './helpers/session';
 import { searchSessions } from './methods/listSearch';
 import { WAHA_CREDENTIAL } from './transport';
 import { isFreshWebhookEvent, isValidWebhookSignature, webhookEventTime } from './transport/hmac';

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { asNodeError } from '../../shared/execute';
 import type { ApiContext } from '../../shared/http';
 import { normalisePhone } from '../../shared/phone';
 import {
@@ -124,7 +125,7 @@ export async function learnPhoneSearchKind(
 			break;
 		}
 	} catch (error) {
-		if (!isPermanentRefusal(error)) throw error;
+		if (!isPermanentRefusal(error)) throw asNodeError(context, error, options.itemIndex ?? 0);
 	}
 	rememberPhoneSearchKind(host, kind);
 }

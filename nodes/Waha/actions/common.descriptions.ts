@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { maskPhone, normalisePhone, type PhoneRejection } from '../../shared/phone';
+import { sessionName } from '../helpers/session';
 import { DEFAULT_SESSION } from '../transport';
 
 /** Shared by the WAHA node and the WAHA Trigger. */
@@ -49,15 +50,6 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 		default: {},
 		options,
 	};
-}
-
-/** Reads the session resource locator (or a plain string) as a session name. */
-export function sessionName(raw: unknown): string {
-	const value =
-		typeof raw === 'object' && raw !== null && 'value' in raw
-			? (raw as { value: unknown }).value
-			: raw;
-	return String(value ?? '').trim() || DEFAULT_SESSION;
 }
 
 export function readSession(context: IExecuteFunctions, itemIndex: number): string {

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { DEFAULT_SESSION } from '../transport';
 import type { WahaSessionInfo } from '../transport/types';
 
 /**
@@ -14,4 +15,13 @@ export function toSessionOutput(info: WahaSessionInfo): IDataObject {
 		engine: info.engine?.engine ?? null,
 		me: info.me ? { id: info.me.id, pushName: info.me.pushName ?? null } : null,
 	};
+}
+
+/** Reads the session resource locator (or a plain string) as a session name. */
+export function sessionName(raw: unknown): string {
+	const value =
+		typeof raw === 'object' && raw !== null && 'value' in raw
+			? (raw as { value: unknown }).value
+			: raw;
+	return String(value ?? '').trim() || DEFAULT_SESSION;
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflo
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../../shared/execute';
-import { sessionName } from '../actions/common.descriptions';
+import { sessionName } from '../helpers/session';
 import { getSession, isHttpStatus, updateSessionConfig, WAHA_CREDENTIAL } from './index';
 import {
 	EVENT_MIN_VERSION,
